@@ -1,0 +1,524 @@
+//! A JSON reader that accepts exactly what CPython's `json.loads(bytes)` accepts.
+//!
+//! The input encoding is detected like `json.detect_encoding` (UTF-8 with or without BOM, UTF-16
+//! and UTF-32 in both byte orders) and decoded with `surrogatepass`, so lone surrogates survive.
+//! Text is kept as *generalized UTF-8*: every code point, surrogates included, encoded on its own.
+//! Byte order of that encoding is code-point order, which is the order Python sorts keys in.
+//!
+//! The reader is iterative (no recursion), so nesting depth never threatens the stack; depth is
+//! capped at [`MAX_DEPTH`] to match CPython.
+
+use std::borrow::Cow;
+
+/// Deepest nesting accepted: CPython 3.11's `json.dumps(json.loads(…))` from a shallow stack
+/// refuses 995 levels and accepts 994.
+pub const MAX_DEPTH: usize = 994;
+
+/// CPython refuses to convert integers with more digits than this (`sys.get_int_max_str_digits`).
+const MAX_INT_DIGITS: usize = 4300;
+
+/// Why a document is not JSON, and where (a byte offset into the decoded text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What was wrong, in CPython's words where it has some.
+    pub message: &'static str,
+    /// Byte offset in the (decoded) text where the problem was found.
+    pub offset: usize,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+/// One parsed JSON value; strings are generalized UTF-8 bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node<'a> {
+    Null,
+    Bool(bool),
+    NaN,
+    Infinity,
+    NegInfinity,
+    /// Decimal digits with an optional leading `-`, as written.
+    Int(&'a [u8]),
+    Float(f64),
+    Str(Cow<'a, [u8]>),
+    Array(Vec<Node<'a>>),
+    /// Members in document order; duplicates are kept here and resolved by the consumer.
+    Object(Vec<(Cow<'a, [u8]>, Node<'a>)>),
+}
+
+/// Decodes `input` (detecting its encoding) and parses it, handing the tree to `f`.
+pub(crate) fn parse<R>(
+    input: &[u8],
+    f: impl FnOnce(Node<'_>) -> R,
+) -> Result<R, SyntaxError> {
+    let text = decode_text(input)?;
+    let node = Parser { src: &text, pos: 0 }.document()?;
+    Ok(f(node))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding detection (json.detect_encoding) and transcoding to generalized UTF-8.
+
+#[derive(Clone, Copy)]
+enum Encoding {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+fn decode_text(b: &[u8]) -> Result<Cow<'_, [u8]>, SyntaxError> {
+    let (encoding, bom) = detect_encoding(b);
+    let body = &b[bom..];
+    match encoding {
+        // UTF-8 is validated lazily: outside strings only ASCII is valid JSON anyway.
+        Encoding::Utf8 => Ok(Cow::Borrowed(body)),
+        Encoding::Utf16Le | Encoding::Utf16Be => transcode_utf16(body, matches!(encoding, Encoding::Utf16Be)),
+        Encoding::Utf32Le | Encoding::Utf32Be => transcode_utf32(body, matches!(encoding, Encoding::Utf32Be)),
+    }
+    .map_err(|()| SyntaxError { message: "input is not valid in its detected encoding", offset: 0 })
+}
+
+/// `json.detect_encoding`: the encoding and how many BOM bytes to skip.
+fn detect_encoding(b: &[u8]) -> (Encoding, usize) {
+    if b.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return (Encoding::Utf32Be, 4);
+    }
+    if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        return (Encoding::Utf32Le, 4);
+    }
+    if b.starts_with(&[0xFE, 0xFF]) {
+        return (Encoding::Utf16Be, 2);
+    }
+    if b.starts_with(&[0xFF, 0xFE]) {
+        return (Encoding::Utf16Le, 2);
+    }
+    if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return (Encoding::Utf8, 3);
+    }
+    if b.len() >= 4 {
+        if b[0] == 0 {
+            return (if b[1] == 0 { Encoding::Utf32Be } else { Encoding::Utf16Be }, 0);
+        }
+        if b[1] == 0 {
+            return (if b[2] != 0 || b[3] != 0 { Encoding::Utf16Le } else { Encoding::Utf32Le }, 0);
+        }
+    } else if b.len() == 2 {
+        if b[0] == 0 {
+            return (Encoding::Utf16Be, 0);
+        }
+        if b[1] == 0 {
+            return (Encoding::Utf16Le, 0);
+        }
+    }
+    (Encoding::Utf8, 0)
+}
+
+fn transcode_utf16(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()> {
+    if b.len() % 2 != 0 {
+        return Err(());
+    }
+    let units: Vec<u32> = b
+        .chunks_exact(2)
+        .map(|c| u32::from(if big_endian { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) }))
+        .collect();
+    let mut out = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i];
+        if (0xD800..0xDC00).contains(&u) && i + 1 < units.len() && (0xDC00..0xE000).contains(&units[i + 1]) {
+            push_code_point(&mut out, 0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00));
+            i += 2;
+        } else {
+            // surrogatepass: a lone surrogate is kept as it is.
+            push_code_point(&mut out, u);
+            i += 1;
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn transcode_utf32(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()> {
+    if b.len() % 4 != 0 {
+        return Err(());
+    }
+    let mut out = Vec::with_capacity(b.len() / 4);
+    for c in b.chunks_exact(4) {
+        let arr = [c[0], c[1], c[2], c[3]];
+        let cp = if big_endian { u32::from_be_bytes(arr) } else { u32::from_le_bytes(arr) };
+        if cp > 0x10_FFFF {
+            return Err(());
+        }
+        push_code_point(&mut out, cp);
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// Appends one code point (surrogates included) in generalized UTF-8.
+pub(crate) fn push_code_point(out: &mut Vec<u8>, cp: u32) {
+    // Truncating casts are the point here: each byte takes six or fewer bits.
+    #[allow(clippy::cast_possible_truncation)]
+    match cp {
+        0..=0x7F => out.push(cp as u8),
+        0x80..=0x7FF => out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]),
+        0x800..=0xFFFF => out.extend_from_slice(&[
+            0xE0 | (cp >> 12) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]),
+        _ => out.extend_from_slice(&[
+            0xF0 | (cp >> 18) as u8,
+            0x80 | ((cp >> 12) & 0x3F) as u8,
+            0x80 | ((cp >> 6) & 0x3F) as u8,
+            0x80 | (cp & 0x3F) as u8,
+        ]),
+    }
+}
+
+/// Length of the generalized UTF-8 sequence starting at `b[0]` (a non-ASCII lead byte), if it is
+/// one Python's UTF-8 decoder with `surrogatepass` accepts.
+pub(crate) fn sequence_len(b: &[u8]) -> Option<usize> {
+    let cont = |i: usize, lo: u8, hi: u8| b.get(i).is_some_and(|&c| (lo..=hi).contains(&c));
+    let tail = |from: usize, to: usize| (from..to).all(|i| cont(i, 0x80, 0xBF));
+    match b.first()? {
+        0xC2..=0xDF if tail(1, 2) => Some(2),
+        0xE0 if cont(1, 0xA0, 0xBF) && tail(2, 3) => Some(3),
+        // 0xED covers the surrogates D800..DFFF, which surrogatepass lets through.
+        0xE1..=0xEF if tail(1, 3) => Some(3),
+        0xF0 if cont(1, 0x90, 0xBF) && tail(2, 4) => Some(4),
+        0xF1..=0xF3 if tail(1, 4) => Some(4),
+        0xF4 if cont(1, 0x80, 0x8F) && tail(2, 4) => Some(4),
+        _ => None,
+    }
+}
+
+/// Decodes the generalized UTF-8 sequence at the start of `b` (already validated).
+pub(crate) fn decode_code_point(b: &[u8]) -> (u32, usize) {
+    let lead = u32::from(b[0]);
+    let c = |i: usize| u32::from(b[i] & 0x3F);
+    match b[0] {
+        0..=0x7F => (lead, 1),
+        0xC0..=0xDF => (((lead & 0x1F) << 6) | c(1), 2),
+        0xE0..=0xEF => (((lead & 0x0F) << 12) | (c(1) << 6) | c(2), 3),
+        _ => (((lead & 0x07) << 18) | (c(1) << 12) | (c(2) << 6) | c(3), 4),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser (CPython's C scanner, rule for rule).
+
+enum Frame<'a> {
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, [u8]>, Node<'a>)>, Cow<'a, [u8]>),
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn err<T>(&self, message: &'static str) -> Result<T, SyntaxError> {
+        Err(SyntaxError { message, offset: self.pos })
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn document(mut self) -> Result<Node<'a>, SyntaxError> {
+        self.skip_ws();
+        let node = self.value()?;
+        self.skip_ws();
+        if self.pos != self.src.len() {
+            return self.err("Extra data");
+        }
+        Ok(node)
+    }
+
+    /// Parses one value (containers iteratively, with an explicit stack).
+    fn value(&mut self) -> Result<Node<'a>, SyntaxError> {
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        'value: loop {
+            self.skip_ws();
+            let mut node = match self.peek() {
+                Some(open @ (b'[' | b'{')) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return self.err("nesting too deep");
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    if open == b'[' {
+                        if self.peek() == Some(b']') {
+                            self.pos += 1;
+                            Node::Array(Vec::new())
+                        } else {
+                            stack.push(Frame::Array(Vec::new()));
+                            continue 'value;
+                        }
+                    } else if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        Node::Object(Vec::new())
+                    } else {
+                        let key = self.key()?;
+                        stack.push(Frame::Object(Vec::new(), key));
+                        continue 'value;
+                    }
+                }
+                _ => self.scalar()?,
+            };
+            // A value is complete: hand it to the enclosing containers, closing those that end.
+            loop {
+                match stack.last_mut() {
+                    None => return Ok(node),
+                    Some(Frame::Array(items)) => {
+                        items.push(node);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                continue 'value;
+                            }
+                            Some(b']') => {
+                                self.pos += 1;
+                                node = Node::Array(std::mem::take(items));
+                                stack.pop();
+                            }
+                            _ => return self.err("Expecting ',' delimiter"),
+                        }
+                    }
+                    Some(Frame::Object(members, key)) => {
+                        members.push((std::mem::take(key), node));
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.skip_ws();
+                                *key = self.key()?;
+                                continue 'value;
+                            }
+                            Some(b'}') => {
+                                self.pos += 1;
+                                node = Node::Object(std::mem::take(members));
+                                stack.pop();
+                            }
+                            _ => return self.err("Expecting ',' delimiter"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `"key"` then optional whitespace and `:`.
+    fn key(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
+        if self.peek() != Some(b'"') {
+            return self.err("Expecting property name enclosed in double quotes");
+        }
+        self.pos += 1;
+        let key = self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return self.err("Expecting ':' delimiter");
+        }
+        self.pos += 1;
+        Ok(key)
+    }
+
+    fn literal(&mut self, word: &[u8], node: Node<'a>) -> Result<Node<'a>, SyntaxError> {
+        if self.src[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(node)
+        } else {
+            self.err("Expecting value")
+        }
+    }
+
+    fn scalar(&mut self) -> Result<Node<'a>, SyntaxError> {
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                Ok(Node::Str(self.string()?))
+            }
+            Some(b'n') => self.literal(b"null", Node::Null),
+            Some(b't') => self.literal(b"true", Node::Bool(true)),
+            Some(b'f') => self.literal(b"false", Node::Bool(false)),
+            Some(b'N') => self.literal(b"NaN", Node::NaN),
+            Some(b'I') => self.literal(b"Infinity", Node::Infinity),
+            Some(b'-') if self.src[self.pos..].starts_with(b"-Infinity") => {
+                self.pos += 9;
+                Ok(Node::NegInfinity)
+            }
+            _ => self.number(),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`
+    fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => {
+                self.pos = start;
+                return self.err("Expecting value");
+            }
+        }
+        let int_digits = self.pos - int_start;
+        let mut is_float = false;
+        if self.peek() == Some(b'.') && self.src.get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+            self.digits();
+            is_float = true;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            let mark = self.pos;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                self.pos = mark;
+            } else {
+                is_float = true;
+            }
+        }
+        let text = &self.src[start..self.pos];
+        if is_float {
+            // ASCII by construction, and Rust's parse is correctly rounded like CPython's.
+            let parsed = std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok());
+            match parsed {
+                Some(x) => Ok(Node::Float(x)),
+                None => self.err("Expecting value"),
+            }
+        } else if int_digits > MAX_INT_DIGITS {
+            self.err("Exceeds the limit (4300 digits) for integer string conversion")
+        } else {
+            Ok(Node::Int(text))
+        }
+    }
+
+    /// The rest of a string after its opening quote.
+    fn string(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
+        let start = self.pos;
+        // Fast path: no escapes, borrow the bytes as they are.
+        loop {
+            match self.peek() {
+                None => return self.err("Unterminated string starting"),
+                Some(b'"') => {
+                    let s = &self.src[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(0..=0x1F) => return self.err("Invalid control character"),
+                Some(0x20..=0x7F) => self.pos += 1,
+                Some(_) => self.multibyte()?,
+            }
+        }
+        let mut out = self.src[start..self.pos].to_vec();
+        loop {
+            match self.peek() {
+                None => return self.err("Unterminated string starting"),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(0..=0x1F) => return self.err("Invalid control character"),
+                Some(0x20..=0x7F) => {
+                    let run = self.pos;
+                    while let Some(0x20..=0x7F) = self.peek() {
+                        if matches!(self.peek(), Some(b'"' | b'\\')) {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    out.extend_from_slice(&self.src[run..self.pos]);
+                }
+                Some(_) => {
+                    let from = self.pos;
+                    self.multibyte()?;
+                    out.extend_from_slice(&self.src[from..self.pos]);
+                }
+            }
+        }
+    }
+
+    fn multibyte(&mut self) -> Result<(), SyntaxError> {
+        match sequence_len(&self.src[self.pos..]) {
+            Some(n) => {
+                self.pos += n;
+                Ok(())
+            }
+            None => self.err("invalid UTF-8"),
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.src.get(at..at + 4)?;
+        digits.iter().try_fold(0u32, |acc, &d| Some(acc * 16 + char::from(d).to_digit(16)?))
+    }
+
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), SyntaxError> {
+        let Some(&kind) = self.src.get(self.pos + 1) else {
+            return self.err("Unterminated string starting");
+        };
+        let simple = match kind {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0C,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => 0,
+            _ => return self.err("Invalid \\escape"),
+        };
+        if kind != b'u' {
+            out.push(simple);
+            self.pos += 2;
+            return Ok(());
+        }
+        let Some(mut cp) = self.hex4(self.pos + 2) else {
+            return self.err("Invalid \\uXXXX escape");
+        };
+        self.pos += 6;
+        if (0xD800..0xDC00).contains(&cp) && self.src[self.pos..].starts_with(b"\\u") {
+            let Some(low) = self.hex4(self.pos + 2) else {
+                return self.err("Invalid \\uXXXX escape");
+            };
+            if (0xDC00..0xE000).contains(&low) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                self.pos += 6;
+            }
+        }
+        push_code_point(out, cp);
+        Ok(())
+    }
+}

@@ -1,0 +1,14 @@
+//! # hookwise
+//!
+//! Verify and sign webhooks from every provider with one API: each provider's signing scheme is
+//! a [`Scheme`] (plain data), ten presets ship built in (`argus`, `auggie`, `asg`, `gabinete360`,
+//! `argyle`, `standard`, `stripe`, `github`, `shopify`, `slack`), and a custom scheme is JSON.
+//!
+//! [`canonicalize`] reproduces CPython's
+//! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))` byte for byte.
+
+pub mod json;
+pub mod webhook;
+
+pub use json::canonicalize;
+pub use webhook::{Error, ErrorKind, Event, Headers, Scheme, Webhook};

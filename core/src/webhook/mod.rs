@@ -1,0 +1,305 @@
+//! Webhook verification and signing for every provider's scheme.
+//!
+//! ```
+//! use hookwise::Webhook;
+//!
+//! let secret = "It's a Secret to Everybody";
+//! let hook = Webhook::from_preset("github", [secret]).unwrap();
+//! let body = br#"{"action":"opened"}"#;
+//! let headers = hook.sign(body, None, None).unwrap();
+//! let event = hook.verify(body, &headers).unwrap();
+//! assert_eq!(event.payload.get("action").and_then(|v| v.as_str()), Some("opened"));
+//! ```
+
+mod error;
+mod event;
+mod headers;
+mod mac;
+mod presets;
+mod scheme;
+mod signature;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use error::{Error, ErrorKind};
+pub use event::Event;
+pub use headers::Headers;
+pub use presets::{preset, presets};
+pub use scheme::{Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source};
+
+use crate::json::{canonicalize, Value};
+use mac::Keyed;
+
+/// Default payload limit: 5 MiB.
+pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// A verifier (and signer) for one scheme and one or more secrets.
+///
+/// Several secrets support rotation: a payload is valid if any secret verifies it.
+#[derive(Clone)]
+pub struct Webhook {
+    scheme: Scheme,
+    keys: Vec<Keyed>,
+    tolerance: u64,
+    max_payload_bytes: usize,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secrets.
+        f.debug_struct("Webhook")
+            .field("scheme", &self.scheme.name)
+            .field("secrets", &self.keys.len())
+            .field("tolerance", &self.tolerance)
+            .field("max_payload_bytes", &self.max_payload_bytes)
+            .finish()
+    }
+}
+
+/// The current unix time in seconds.
+pub fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+impl Webhook {
+    /// A verifier for `scheme` with `secrets` (one, or several during a rotation).
+    ///
+    /// # Errors
+    /// `unknown_scheme` if the scheme does not validate; `invalid_secret` if there is no secret,
+    /// one is empty, or one is not in the scheme's secret encoding.
+    pub fn new<I, S>(scheme: Scheme, secrets: I) -> Result<Webhook, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        scheme.validate()?;
+        let keys = secrets
+            .into_iter()
+            .map(|s| Keyed::new(scheme.algorithm, scheme.secret_encoding, s.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if keys.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidSecret, "no secret was given"));
+        }
+        Ok(Webhook { tolerance: scheme.tolerance_seconds, scheme, keys, max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES })
+    }
+
+    /// A verifier for the preset called `name` (`github`, `stripe`, `standard`, …).
+    ///
+    /// # Errors
+    /// As [`Webhook::new`], and `unknown_scheme` for a name that is not a preset.
+    pub fn from_preset<I, S>(name: &str, secrets: I) -> Result<Webhook, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Webhook::new(preset(name)?.clone(), secrets)
+    }
+
+    /// Sets the replay window in seconds (default: the scheme's, usually 300).
+    #[must_use]
+    pub fn with_tolerance(mut self, seconds: u64) -> Webhook {
+        self.tolerance = seconds;
+        self
+    }
+
+    /// Sets the largest body accepted, in bytes (default 5 MiB).
+    #[must_use]
+    pub fn with_max_payload_bytes(mut self, bytes: usize) -> Webhook {
+        self.max_payload_bytes = bytes;
+        self
+    }
+
+    /// The scheme this verifier uses.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// Verifies `payload` against `headers` now, and returns the normalized event.
+    ///
+    /// # Errors
+    /// One of the nine [`ErrorKind`]s, checked in order: configuration, header presence and
+    /// form, timestamp, signature, then body parse.
+    pub fn verify<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H) -> Result<Event, Error> {
+        self.verify_at(payload, headers, unix_now())
+    }
+
+    /// [`Webhook::verify`] with the clock pinned to `now` (unix seconds).
+    ///
+    /// # Errors
+    /// As [`Webhook::verify`].
+    pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
+        self.verify_signature_at(payload, headers, now)?;
+        let body = Value::parse(payload)
+            .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
+        Ok(Event::build(&self.scheme.name, &self.scheme.envelope, body, headers))
+    }
+
+    /// Stripe-style: verifies with only the signature header's value (for schemes whose
+    /// signature header carries everything: stripe, github, shopify, argus, …).
+    ///
+    /// # Errors
+    /// As [`Webhook::verify`].
+    pub fn construct_event_at(&self, payload: &[u8], signature_header: &str, now: i64) -> Result<Event, Error> {
+        self.verify_at(payload, &[(self.scheme.signature_header.as_str(), signature_header)], now)
+    }
+
+    /// Checks the signature only (no body parse): the cheapest verdict.
+    ///
+    /// # Errors
+    /// As [`Webhook::verify`], except `invalid_json` for raw-body schemes.
+    pub fn verify_signature_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<(), Error> {
+        let scheme = &self.scheme;
+        if payload.len() > self.max_payload_bytes {
+            return Err(Error::new(
+                ErrorKind::PayloadTooLarge,
+                format!("the body is {} bytes; the limit is {} bytes", payload.len(), self.max_payload_bytes),
+            ));
+        }
+        let present = |name: &str| {
+            headers.header(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                Error::new(ErrorKind::MissingSignature, format!("header {name} is missing (scheme {})", scheme.name))
+            })
+        };
+        let value = present(&scheme.signature_header)?;
+        let id = match &scheme.id_header {
+            Some(name) if scheme.signed_content.uses(&Part::Id) => Some(present(name)?),
+            _ => None,
+        };
+        let candidates = signature::parse(scheme, value)?;
+        let timestamp = if scheme.has_timestamp() {
+            let (text, origin) = match &scheme.timestamp_header {
+                Some(name) if scheme.signature_format != SignatureFormat::Stripe => (headers.header(name), name.as_str()),
+                _ => (candidates.timestamp, "t="),
+            };
+            Some(self.check_timestamp(text, origin, now)?)
+        } else {
+            None
+        };
+        let canonical;
+        let body: &[u8] = if scheme.signed_content == SignedContent::CanonicalJson {
+            canonical = canonicalize(payload).map_err(|e| {
+                Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"))
+            })?;
+            &canonical
+        } else {
+            payload
+        };
+        let parts = signed_parts(&scheme.signed_content, id, timestamp, body);
+        if self.keys.iter().any(|key| candidates.matches(&key.tag(&parts))) {
+            Ok(())
+        } else {
+            let n = self.keys.len();
+            Err(Error::new(
+                ErrorKind::SignatureMismatch,
+                format!(
+                    "no signature in header {} matches the payload with the {n} secret{} given (scheme {})",
+                    scheme.signature_header,
+                    if n == 1 { "" } else { "s" },
+                    scheme.name
+                ),
+            ))
+        }
+    }
+
+    fn check_timestamp<'h>(&self, text: Option<&'h str>, origin: &str, now: i64) -> Result<&'h str, Error> {
+        let missing = |what: &str| Error::new(ErrorKind::TimestampMissing, format!("timestamp {origin} {what}"));
+        let text = text.filter(|t| !t.is_empty()).ok_or_else(|| missing("is missing"))?;
+        if text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(missing("is not a unix time in seconds (digits only)"));
+        }
+        let ts: i64 = text.parse().map_err(|_| missing("is not a unix time in seconds"))?;
+        let age = now.saturating_sub(ts);
+        let tolerance = i64::try_from(self.tolerance).unwrap_or(i64::MAX);
+        if age > tolerance {
+            return Err(Error::new(
+                ErrorKind::TimestampOutsideTolerance,
+                format!("timestamp is {age} s old; the tolerance is {tolerance} s"),
+            ));
+        }
+        if self.scheme.reject_future && -age > tolerance {
+            return Err(Error::new(
+                ErrorKind::TimestampOutsideTolerance,
+                format!("timestamp is {} s in the future; the tolerance is {tolerance} s", -age),
+            ));
+        }
+        Ok(text)
+    }
+
+    /// The headers a sender attaches to `payload`: the signature, and the id and timestamp
+    /// headers where the scheme has them. `id` defaults to a random `msg_…`, `timestamp` to now.
+    /// Multi-signature formats (stripe, standard) carry one signature per secret; the others are
+    /// signed with the first secret.
+    ///
+    /// # Errors
+    /// `invalid_json` for a canonical-JSON scheme whose payload is not JSON.
+    pub fn sign(&self, payload: &[u8], id: Option<&str>, timestamp: Option<i64>) -> Result<Vec<(String, String)>, Error> {
+        let scheme = &self.scheme;
+        let id = scheme.id_header.as_ref().map(|_| id.map_or_else(random_id, str::to_owned));
+        let timestamp = scheme.has_timestamp().then(|| timestamp.unwrap_or_else(unix_now).to_string());
+        let canonical;
+        let body: &[u8] = if scheme.signed_content == SignedContent::CanonicalJson {
+            canonical = canonicalize(payload)
+                .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
+            &canonical
+        } else {
+            payload
+        };
+        let parts = signed_parts(&scheme.signed_content, id.as_deref(), timestamp.as_deref(), body);
+        let multi = matches!(scheme.signature_format, SignatureFormat::Stripe | SignatureFormat::Standard);
+        let tags: Vec<_> = self.keys.iter().take(if multi { usize::MAX } else { 1 }).map(|k| k.tag(&parts)).collect();
+        let hex = |t: &mac::Tag| t.as_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let b64 = |t: &mac::Tag| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(t.as_bytes())
+        };
+        let value = match scheme.signature_format {
+            SignatureFormat::Hex => hex(&tags[0]),
+            SignatureFormat::Base64 => b64(&tags[0]),
+            SignatureFormat::Prefixed => format!("{}{}", scheme.signature_prefix.as_deref().unwrap_or_default(), hex(&tags[0])),
+            SignatureFormat::Stripe => {
+                let sigs: Vec<String> = tags.iter().map(|t| format!("v1={}", hex(t))).collect();
+                format!("t={},{}", timestamp.as_deref().unwrap_or_default(), sigs.join(","))
+            }
+            SignatureFormat::Standard => tags.iter().map(|t| format!("v1,{}", b64(t))).collect::<Vec<_>>().join(" "),
+        };
+        let mut headers = Vec::with_capacity(3);
+        if let (Some(name), Some(id)) = (&scheme.id_header, id) {
+            headers.push((name.clone(), id));
+        }
+        if let (Some(name), Some(ts), false) =
+            (&scheme.timestamp_header, timestamp, scheme.signature_format == SignatureFormat::Stripe)
+        {
+            headers.push((name.clone(), ts));
+        }
+        headers.push((scheme.signature_header.clone(), value));
+        Ok(headers)
+    }
+}
+
+/// The byte slices whose concatenation is signed.
+fn signed_parts<'a>(content: &'a SignedContent, id: Option<&'a str>, ts: Option<&'a str>, body: &'a [u8]) -> Vec<&'a [u8]> {
+    match content {
+        SignedContent::Raw | SignedContent::CanonicalJson => vec![body],
+        SignedContent::Template(parts) => parts
+            .iter()
+            .map(|p| match p {
+                Part::Literal(s) => s.as_bytes(),
+                Part::Id => id.unwrap_or_default().as_bytes(),
+                Part::Timestamp => ts.unwrap_or_default().as_bytes(),
+                Part::Body => body,
+            })
+            .collect(),
+    }
+}
+
+/// `msg_` and 32 random hex digits.
+fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No OS randomness: fall back to the clock, still unique enough for a message id.
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        bytes = nanos.to_le_bytes();
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("msg_{hex}")
+}

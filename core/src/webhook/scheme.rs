@@ -1,0 +1,273 @@
+//! The scheme model: how a provider signs, as plain data (serde), so a user can describe a
+//! provider hookwise does not ship in JSON, TOML, a dict or an object.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{Error, ErrorKind};
+
+/// The HMAC algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Algorithm {
+    /// HMAC-SHA256 (the default).
+    #[default]
+    #[serde(rename = "hmac-sha256")]
+    HmacSha256,
+    /// HMAC-SHA512.
+    #[serde(rename = "hmac-sha512")]
+    HmacSha512,
+    /// HMAC-SHA1.
+    #[serde(rename = "hmac-sha1")]
+    HmacSha1,
+}
+
+impl Algorithm {
+    /// Length of the MAC in bytes.
+    pub fn mac_len(self) -> usize {
+        match self {
+            Algorithm::HmacSha256 => 32,
+            Algorithm::HmacSha512 => 64,
+            Algorithm::HmacSha1 => 20,
+        }
+    }
+}
+
+/// How the signature header's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureFormat {
+    /// Lower-case hex.
+    Hex,
+    /// Standard base64, padded.
+    Base64,
+    /// `signature_prefix` then lower-case hex (`sha256=…`, `v0=…`).
+    Prefixed,
+    /// Stripe's `t=<unix>,v1=<hex>[,v1=<hex>…]`; other schemes in the list are ignored.
+    Stripe,
+    /// Standard Webhooks: space-separated `v1,<base64>` entries.
+    Standard,
+}
+
+/// How the secret string becomes the HMAC key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretEncoding {
+    /// The UTF-8 bytes of the secret, whole (Stripe's `whsec_…` included).
+    #[default]
+    Utf8,
+    /// Standard Webhooks: strip `whsec_`, then base64-decode.
+    WhsecBase64,
+}
+
+/// One piece of a signed-content template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Literal(String),
+    /// The id (from `id_header`).
+    Id,
+    /// The timestamp, as written in its header.
+    Timestamp,
+    /// The raw body bytes.
+    Body,
+}
+
+/// What the HMAC is computed over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum SignedContent {
+    /// The exact body bytes.
+    Raw,
+    /// `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))`.
+    CanonicalJson,
+    /// A template over `{id}`, `{timestamp}` and `{body}`, such as `{id}.{timestamp}.{body}`.
+    Template(Vec<Part>),
+}
+
+impl SignedContent {
+    /// Whether the content needs `{id}` / `{timestamp}`.
+    pub(crate) fn uses(&self, wanted: &Part) -> bool {
+        matches!(self, SignedContent::Template(parts) if parts.contains(wanted))
+    }
+}
+
+impl TryFrom<String> for SignedContent {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "raw" => return Ok(SignedContent::Raw),
+            "canonical_json" => return Ok(SignedContent::CanonicalJson),
+            _ => {}
+        }
+        let mut parts = Vec::new();
+        let mut rest = s.as_str();
+        while !rest.is_empty() {
+            let Some(open) = rest.find('{') else {
+                parts.push(Part::Literal(rest.to_owned()));
+                break;
+            };
+            if open > 0 {
+                parts.push(Part::Literal(rest[..open].to_owned()));
+            }
+            let close = rest[open..].find('}').ok_or_else(|| format!("unclosed '{{' in signed_content {s:?}"))?;
+            parts.push(match &rest[open + 1..open + close] {
+                "id" => Part::Id,
+                "timestamp" => Part::Timestamp,
+                "body" => Part::Body,
+                other => return Err(format!("unknown placeholder {{{other}}} in signed_content (use {{id}}, {{timestamp}}, {{body}})")),
+            });
+            rest = &rest[open + close + 1..];
+        }
+        if !parts.contains(&Part::Body) {
+            return Err(format!("signed_content {s:?} does not include {{body}}"));
+        }
+        Ok(SignedContent::Template(parts))
+    }
+}
+
+impl From<SignedContent> for String {
+    fn from(content: SignedContent) -> String {
+        match content {
+            SignedContent::Raw => "raw".into(),
+            SignedContent::CanonicalJson => "canonical_json".into(),
+            SignedContent::Template(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    Part::Literal(s) => s.as_str(),
+                    Part::Id => "{id}",
+                    Part::Timestamp => "{timestamp}",
+                    Part::Body => "{body}",
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where an envelope field is found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A top-level key of the JSON body.
+    Field(String),
+    /// A request header.
+    Header(String),
+}
+
+/// Where an [`Event`](crate::Event)'s fields come from: each a list of sources tried in order,
+/// the first present one wins. With no `data` source present, `data` is the whole payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// Sources of the event id.
+    #[serde(default)]
+    pub id: Vec<Source>,
+    /// Sources of the event type.
+    #[serde(default, rename = "type")]
+    pub event_type: Vec<Source>,
+    /// Sources of the creation time (unix seconds or RFC 3339).
+    #[serde(default)]
+    pub created_at: Vec<Source>,
+    /// Sources of the event data.
+    #[serde(default)]
+    pub data: Vec<Source>,
+}
+
+impl Default for Envelope {
+    fn default() -> Self {
+        let field = |name: &str| vec![Source::Field(name.to_owned())];
+        Envelope { id: field("id"), event_type: field("type"), created_at: field("created_at"), data: field("data") }
+    }
+}
+
+/// A signing scheme: everything needed to verify and sign one provider's webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    /// The scheme's name (a preset's name, or the user's).
+    pub name: String,
+    /// The HMAC algorithm.
+    #[serde(default)]
+    pub algorithm: Algorithm,
+    /// The header carrying the signature (matched case-insensitively).
+    pub signature_header: String,
+    /// How the signature is written.
+    pub signature_format: SignatureFormat,
+    /// With [`SignatureFormat::Prefixed`], the prefix (`sha256=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_prefix: Option<String>,
+    /// What is signed.
+    #[serde(default = "raw")]
+    pub signed_content: SignedContent,
+    /// The header carrying `{timestamp}` (the Stripe format carries it in `t=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_header: Option<String>,
+    /// The header carrying `{id}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_header: Option<String>,
+    /// Replay window in seconds, used when the scheme has a timestamp.
+    #[serde(default = "default_tolerance")]
+    pub tolerance_seconds: u64,
+    /// Whether timestamps too far in the future fail too (`false`: only too-old ones, as Stripe).
+    #[serde(default = "yes")]
+    pub reject_future: bool,
+    /// How the secret becomes the key.
+    #[serde(default)]
+    pub secret_encoding: SecretEncoding,
+    /// Where the event's fields are found.
+    #[serde(default)]
+    pub envelope: Envelope,
+}
+
+fn raw() -> SignedContent {
+    SignedContent::Raw
+}
+fn default_tolerance() -> u64 {
+    300
+}
+fn yes() -> bool {
+    true
+}
+
+impl Scheme {
+    /// Reads a scheme from JSON (the format in `tests/conformance/README.md`) and checks it.
+    ///
+    /// # Errors
+    /// `unknown_scheme` when the JSON is not a valid scheme.
+    pub fn from_json(text: &str) -> Result<Scheme, Error> {
+        let scheme: Scheme = serde_json::from_str(text)
+            .map_err(|e| Error::new(ErrorKind::UnknownScheme, format!("invalid scheme description: {e}")))?;
+        scheme.validate()?;
+        Ok(scheme)
+    }
+
+    /// Whether the scheme carries a timestamp (and so has a replay window).
+    pub fn has_timestamp(&self) -> bool {
+        self.signature_format == SignatureFormat::Stripe || self.signed_content.uses(&Part::Timestamp)
+    }
+
+    /// Checks that the parts fit together.
+    ///
+    /// # Errors
+    /// `unknown_scheme`, saying which part does not fit.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |msg: String| Err(Error::new(ErrorKind::UnknownScheme, format!("scheme {:?}: {msg}", self.name)));
+        if self.signature_header.trim().is_empty() {
+            return bad("signature_header is empty".into());
+        }
+        match (self.signature_format, &self.signature_prefix) {
+            (SignatureFormat::Prefixed, None) => return bad("signature_format \"prefixed\" needs signature_prefix".into()),
+            (SignatureFormat::Prefixed, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return bad("signature_prefix is only used with signature_format \"prefixed\"".into()),
+        }
+        if self.signed_content.uses(&Part::Id) && self.id_header.is_none() {
+            return bad("signed_content uses {id} but id_header is not set".into());
+        }
+        if self.signed_content.uses(&Part::Timestamp)
+            && self.timestamp_header.is_none()
+            && self.signature_format != SignatureFormat::Stripe
+        {
+            return bad("signed_content uses {timestamp} but timestamp_header is not set".into());
+        }
+        Ok(())
+    }
+}
