@@ -1,0 +1,198 @@
+//! The CLI contract, tested by running the binary: every conformance vector through
+//! `hookwise verify` and `hookwise canonicalize`, plus exit codes, stderr and output framing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine as _;
+use serde_json::Value as Json;
+
+fn hookwise(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookwise"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hookwise");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn suite() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
+}
+
+fn b64(s: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD.decode(s).expect("base64")
+}
+
+fn load(path: &Path) -> Vec<Json> {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors")).expect("parse vectors")
+}
+
+fn first_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).lines().next().unwrap_or("").to_owned()
+}
+
+#[test]
+fn verify_agrees_with_every_signature_vector() {
+    let scratch = std::env::temp_dir().join(format!("hookwise-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(suite().join("vectors/signatures"))
+        .expect("vectors")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for file in files {
+        for case in load(&file) {
+            let id = case["id"].as_str().expect("id");
+            let headers = case["headers"].as_object().expect("headers");
+            // On the command line, whitespace after `Name:` is syntax, and the CLI has no
+            // payload-limit flag: those cases are covered by the library runners.
+            if case["max_payload_bytes"].is_u64()
+                || headers.values().any(|v| v.as_str().is_some_and(|s| s.starts_with([' ', '\t'])))
+            {
+                continue;
+            }
+            let scheme = match &case["scheme"] {
+                Json::String(name) => name.clone(),
+                object => {
+                    let path = scratch.join(format!("{id}.json"));
+                    std::fs::write(&path, object.to_string()).expect("write scheme");
+                    path.display().to_string()
+                }
+            };
+            let mut args = vec!["verify".to_owned(), "--scheme".into(), scheme, "--now".into(), case["now"].to_string()];
+            for secret in case["secrets"].as_array().expect("secrets") {
+                args.push(format!("--secret={}", secret.as_str().expect("secret")));
+            }
+            for (name, value) in headers {
+                args.push(format!("--header={name}: {}", value.as_str().expect("value")));
+            }
+            if let Some(t) = case["tolerance"].as_u64() {
+                args.push(format!("--tolerance={t}"));
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = hookwise(&args, &b64(case["body_b64"].as_str().expect("body")));
+            let expect = &case["expect"];
+            let verdict = if expect["ok"] == true {
+                let event: Option<Json> = serde_json::from_slice(&out.stdout).ok();
+                (out.status.code() == Some(0) && event.as_ref() == Some(&expect["event"]))
+                    .then_some(())
+                    .ok_or_else(|| format!("exit {:?}, stdout {}", out.status.code(), String::from_utf8_lossy(&out.stdout)))
+            } else {
+                let want = format!("{}: ", expect["error"].as_str().expect("error"));
+                let line = first_line(&out.stderr);
+                (out.status.code() == Some(1) && line.starts_with(&want) && out.stdout.is_empty())
+                    .then_some(())
+                    .ok_or_else(|| format!("exit {:?}, stderr {line:?}, expected {want:?}", out.status.code()))
+            };
+            if let Err(why) = verdict {
+                problems.push(format!("{id}: {why}"));
+            }
+            checked += 1;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert!(problems.is_empty(), "{} CLI disagreements:\n{}", problems.len(), problems.join("\n"));
+    assert!(checked > 300, "only {checked} vectors checked");
+}
+
+#[test]
+fn canonicalize_agrees_with_every_canonical_vector_and_prints_no_newline() {
+    let cases = load(&suite().join("vectors/canonical.json"));
+    for case in &cases {
+        let out = hookwise(&["canonicalize"], &b64(case["input_b64"].as_str().expect("input")));
+        let id = &case["id"];
+        if case["expect"]["ok"] == true {
+            assert_eq!(out.status.code(), Some(0), "{id}");
+            assert_eq!(out.stdout, b64(case["expect"]["canonical_b64"].as_str().expect("output")), "{id}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{id}");
+            assert!(first_line(&out.stderr).starts_with("invalid_json: "), "{id}");
+            assert!(out.stdout.is_empty(), "{id}");
+        }
+    }
+}
+
+#[test]
+fn sign_prints_headers_that_verify_accepts() {
+    let body = br#"{"id":"evt_1","type":"job.succeeded","data":{"job":{"id":"j1"}}}"#;
+    for preset in ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"] {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let signed = hookwise(&["sign", "--scheme", preset, "--secret", secret, "--id", "msg_1", "--timestamp", "1700000000"], body);
+        assert_eq!(signed.status.code(), Some(0), "{preset}");
+        let text = String::from_utf8(signed.stdout).expect("utf8");
+        let mut args = vec!["verify".to_owned(), "--scheme".into(), preset.into(), "--secret".into(), secret.into(), "--now=1700000100".into()];
+        for line in text.lines() {
+            assert!(line.contains(": "), "{preset}: header line {line:?}");
+            args.push(format!("--header={line}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let verified = hookwise(&args, body);
+        assert_eq!(verified.status.code(), Some(0), "{preset}: {}", String::from_utf8_lossy(&verified.stderr));
+        let event: Json = serde_json::from_slice(&verified.stdout).expect("event JSON");
+        assert_eq!(event["scheme"], preset);
+        assert_eq!(event["payload"]["type"], "job.succeeded");
+        // Tampered body: refused with the stable code on stderr's first line.
+        let tampered = hookwise(&args, &body[..body.len() - 2]);
+        assert_eq!(tampered.status.code(), Some(1), "{preset}");
+        let line = first_line(&tampered.stderr);
+        assert!(line.starts_with("signature_mismatch: ") || line.starts_with("invalid_json: "), "{preset}: {line}");
+    }
+}
+
+#[test]
+fn errors_never_print_the_secret_or_the_expected_signature() {
+    let body = br#"{"a":1}"#;
+    let secret = "super-secret-value-123";
+    let good = hookwise(&["sign", "--scheme", "github", "--secret", secret], body);
+    let good = String::from_utf8(good.stdout).expect("utf8");
+    let expected_hex = good.trim().rsplit('=').next().expect("hex").to_owned();
+    let bad = hookwise(
+        &["verify", "--scheme", "github", "--secret", secret, "--header", &format!("X-Hub-Signature-256: sha256={}", "0".repeat(64))],
+        body,
+    );
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.starts_with("signature_mismatch: "), "{stderr}");
+    assert!(!stderr.contains(secret) && !stderr.contains(&expected_hex), "{stderr}");
+}
+
+#[test]
+fn unknown_scheme_missing_secret_and_usage_errors() {
+    let out = hookwise(&["verify", "--scheme", "nosuch", "--secret", "s"], b"{}");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(first_line(&out.stderr).starts_with("unknown_scheme: "));
+    let out = hookwise(&["verify", "--scheme", "github"], b"{}");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(first_line(&out.stderr).starts_with("invalid_secret: "));
+    let out = hookwise(&["verify", "--scheme", "/nonexistent/scheme.json", "--secret", "s"], b"{}");
+    assert!(first_line(&out.stderr).starts_with("unknown_scheme: "));
+    let out = hookwise(&["verify", "--scheme", "github", "--secret", "s", "--header", "no-colon"], b"{}");
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}
+
+#[test]
+fn presets_lists_all_ten_and_json_round_trips_as_custom_schemes() {
+    let out = hookwise(&["presets"], b"");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    for name in ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing from:\n{text}");
+    }
+    let json = hookwise(&["presets", "--json"], b"");
+    let schemes: Vec<Json> = serde_json::from_slice(&json.stdout).expect("presets JSON");
+    assert_eq!(schemes.len(), 10);
+    // A preset written to a file works as a custom scheme, byte for byte the same.
+    let path = std::env::temp_dir().join(format!("hookwise-slack-{}.json", std::process::id()));
+    std::fs::write(&path, schemes[9].to_string()).expect("write");
+    let body = br#"{"type":"event_callback"}"#;
+    let by_name = hookwise(&["sign", "--scheme", "slack", "--secret", "k", "--timestamp", "1700000000"], body);
+    let by_file = hookwise(&["sign", "--scheme", path.to_str().expect("path"), "--secret", "k", "--timestamp", "1700000000"], body);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(by_name.stdout, by_file.stdout);
+    assert!(!by_name.stdout.is_empty());
+}
