@@ -4,6 +4,7 @@
 //! `CODE: message` as the first line of stderr, CODE being one of the nine stable codes; a usage
 //! error exits 2.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -12,7 +13,11 @@ use hookwise::webhook::{presets, ErrorKind, Scheme, SignatureFormat, SignedConte
 use hookwise::{Error, Webhook};
 
 #[derive(Parser)]
-#[command(name = "hookwise", version, about = "Verify, sign and canonicalize webhooks from every provider.")]
+#[command(
+    name = "hookwise",
+    version,
+    about = "Verify, sign and canonicalize webhooks from every provider."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,19 +69,31 @@ enum Command {
 }
 
 fn parse_header(s: &str) -> Result<(String, String), String> {
-    let (name, value) = s.split_once(':').ok_or_else(|| format!("expected 'Name: value', got {s:?}"))?;
+    let (name, value) = s
+        .split_once(':')
+        .ok_or_else(|| format!("expected 'Name: value', got {s:?}"))?;
     let name = name.trim();
     if name.is_empty() {
         return Err(format!("empty header name in {s:?}"));
     }
-    Ok((name.to_owned(), value.trim_start_matches([' ', '\t']).to_owned()))
+    Ok((
+        name.to_owned(),
+        value.trim_start_matches([' ', '\t']).to_owned(),
+    ))
 }
 
 fn load_scheme(arg: &str) -> Result<Scheme, Error> {
     let path = std::path::Path::new(arg);
-    if arg.ends_with(".json") || path.is_file() {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || path.is_file()
+    {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(ErrorKind::UnknownScheme, format!("cannot read scheme file {arg}: {e}"))
+            Error::new(
+                ErrorKind::UnknownScheme,
+                format!("cannot read scheme file {arg}: {e}"),
+            )
         })?;
         Scheme::from_json(&text)
     } else {
@@ -99,23 +116,34 @@ fn describe(s: &Scheme) -> String {
     let format = match s.signature_format {
         SignatureFormat::Hex => "hex".to_owned(),
         SignatureFormat::Base64 => "base64".to_owned(),
-        SignatureFormat::Prefixed => format!("{}<hex>", s.signature_prefix.as_deref().unwrap_or_default()),
+        SignatureFormat::Prefixed => {
+            format!("{}<hex>", s.signature_prefix.as_deref().unwrap_or_default())
+        }
         SignatureFormat::Stripe => "t=<unix>,v1=<hex>".to_owned(),
         SignatureFormat::Standard => "v1,<base64> …".to_owned(),
     };
     let content = match &s.signed_content {
         SignedContent::Raw => "raw body".to_owned(),
         SignedContent::CanonicalJson => "canonical JSON".to_owned(),
-        other => String::from(other.clone()),
+        template @ SignedContent::Template(_) => String::from(template.clone()),
     };
     let mut headers = vec![s.signature_header.clone()];
     headers.extend(s.id_header.clone());
     headers.extend(s.timestamp_header.clone());
-    let algorithm = serde_json::to_value(s.algorithm).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let mut line = format!("{:<12} {:<58} {:<22} {:<26} {algorithm}", s.name, headers.join(", "), format, content);
+    let algorithm = serde_json::to_value(s.algorithm)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let mut line = format!(
+        "{:<12} {:<58} {:<22} {:<26} {algorithm}",
+        s.name,
+        headers.join(", "),
+        format,
+        content
+    );
     if s.has_timestamp() {
         let direction = if s.reject_future { "±" } else { "past " };
-        line.push_str(&format!(", tolerance {direction}{} s", s.tolerance_seconds));
+        let _ = write!(line, ", tolerance {direction}{} s", s.tolerance_seconds);
     }
     line
 }
@@ -123,23 +151,43 @@ fn describe(s: &Scheme) -> String {
 fn run(cli: Cli) -> Result<ExitCode, std::io::Error> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Verify { scheme, secrets, headers, now, tolerance } => {
+        Command::Verify {
+            scheme,
+            secrets,
+            headers,
+            now,
+            tolerance,
+        } => {
             let body = stdin_bytes()?;
-            let result = load_scheme(&scheme).and_then(|s| Webhook::new(s, &secrets)).and_then(|hook| {
-                let hook = match tolerance {
-                    Some(t) => hook.with_tolerance(t),
-                    None => hook,
-                };
-                hook.verify_at(&body, &headers, now.unwrap_or_else(hookwise::webhook::unix_now))
-            });
+            let result = load_scheme(&scheme)
+                .and_then(|s| Webhook::new(s, &secrets))
+                .and_then(|hook| {
+                    let hook = match tolerance {
+                        Some(t) => hook.with_tolerance(t),
+                        None => hook,
+                    };
+                    hook.verify_at(
+                        &body,
+                        &headers,
+                        now.unwrap_or_else(hookwise::webhook::unix_now),
+                    )
+                });
             match result {
                 Ok(event) => writeln!(out, "{}", event.to_json())?,
                 Err(e) => return Ok(fail(&e)),
             }
         }
-        Command::Sign { scheme, secrets, id, timestamp } => {
+        Command::Sign {
+            scheme,
+            secrets,
+            id,
+            timestamp,
+        } => {
             let body = stdin_bytes()?;
-            match load_scheme(&scheme).and_then(|s| Webhook::new(s, &secrets)).and_then(|h| h.sign(&body, id.as_deref(), timestamp)) {
+            match load_scheme(&scheme)
+                .and_then(|s| Webhook::new(s, &secrets))
+                .and_then(|h| h.sign(&body, id.as_deref(), timestamp))
+            {
                 Ok(headers) => {
                     for (name, value) in headers {
                         writeln!(out, "{name}: {value}")?;
@@ -157,10 +205,15 @@ fn run(cli: Cli) -> Result<ExitCode, std::io::Error> {
         },
         Command::Presets { json } => {
             if json {
-                let text = serde_json::to_string_pretty(presets()).map_err(std::io::Error::other)?;
+                let text =
+                    serde_json::to_string_pretty(presets()).map_err(std::io::Error::other)?;
                 writeln!(out, "{text}")?;
             } else {
-                writeln!(out, "{:<12} {:<58} {:<22} {:<26} algorithm", "preset", "headers", "signature", "signed content")?;
+                writeln!(
+                    out,
+                    "{:<12} {:<58} {:<22} {:<26} algorithm",
+                    "preset", "headers", "signature", "signed content"
+                )?;
                 for s in presets() {
                     writeln!(out, "{}", describe(s))?;
                 }

@@ -1,5 +1,6 @@
 //! The CLI contract, tested by running the binary: every conformance vector through
 //! `hookwise verify` and `hookwise canonicalize`, plus exit codes, stderr and output framing.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,12 @@ fn hookwise(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hookwise");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
     child.wait_with_output().expect("wait")
 }
 
@@ -25,15 +31,22 @@ fn suite() -> PathBuf {
 }
 
 fn b64(s: &str) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD.decode(s).expect("base64")
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .expect("base64")
 }
 
 fn load(path: &Path) -> Vec<Json> {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors")).expect("parse vectors")
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors"))
+        .expect("parse vectors")
 }
 
 fn first_line(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).lines().next().unwrap_or("").to_owned()
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 #[test]
@@ -54,7 +67,9 @@ fn verify_agrees_with_every_signature_vector() {
             // On the command line, whitespace after `Name:` is syntax, and the CLI has no
             // payload-limit flag: those cases are covered by the library runners.
             if case["max_payload_bytes"].is_u64()
-                || headers.values().any(|v| v.as_str().is_some_and(|s| s.starts_with([' ', '\t'])))
+                || headers
+                    .values()
+                    .any(|v| v.as_str().is_some_and(|s| s.starts_with([' ', '\t'])))
             {
                 continue;
             }
@@ -66,12 +81,21 @@ fn verify_agrees_with_every_signature_vector() {
                     path.display().to_string()
                 }
             };
-            let mut args = vec!["verify".to_owned(), "--scheme".into(), scheme, "--now".into(), case["now"].to_string()];
+            let mut args = vec![
+                "verify".to_owned(),
+                "--scheme".into(),
+                scheme,
+                "--now".into(),
+                case["now"].to_string(),
+            ];
             for secret in case["secrets"].as_array().expect("secrets") {
                 args.push(format!("--secret={}", secret.as_str().expect("secret")));
             }
             for (name, value) in headers {
-                args.push(format!("--header={name}: {}", value.as_str().expect("value")));
+                args.push(format!(
+                    "--header={name}: {}",
+                    value.as_str().expect("value")
+                ));
             }
             if let Some(t) = case["tolerance"].as_u64() {
                 args.push(format!("--tolerance={t}"));
@@ -83,13 +107,24 @@ fn verify_agrees_with_every_signature_vector() {
                 let event: Option<Json> = serde_json::from_slice(&out.stdout).ok();
                 (out.status.code() == Some(0) && event.as_ref() == Some(&expect["event"]))
                     .then_some(())
-                    .ok_or_else(|| format!("exit {:?}, stdout {}", out.status.code(), String::from_utf8_lossy(&out.stdout)))
+                    .ok_or_else(|| {
+                        format!(
+                            "exit {:?}, stdout {}",
+                            out.status.code(),
+                            String::from_utf8_lossy(&out.stdout)
+                        )
+                    })
             } else {
                 let want = format!("{}: ", expect["error"].as_str().expect("error"));
                 let line = first_line(&out.stderr);
                 (out.status.code() == Some(1) && line.starts_with(&want) && out.stdout.is_empty())
                     .then_some(())
-                    .ok_or_else(|| format!("exit {:?}, stderr {line:?}, expected {want:?}", out.status.code()))
+                    .ok_or_else(|| {
+                        format!(
+                            "exit {:?}, stderr {line:?}, expected {want:?}",
+                            out.status.code()
+                        )
+                    })
             };
             if let Err(why) = verdict {
                 problems.push(format!("{id}: {why}"));
@@ -98,7 +133,12 @@ fn verify_agrees_with_every_signature_vector() {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    assert!(problems.is_empty(), "{} CLI disagreements:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} CLI disagreements:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert!(checked > 300, "only {checked} vectors checked");
 }
 
@@ -106,14 +146,24 @@ fn verify_agrees_with_every_signature_vector() {
 fn canonicalize_agrees_with_every_canonical_vector_and_prints_no_newline() {
     let cases = load(&suite().join("vectors/canonical.json"));
     for case in &cases {
-        let out = hookwise(&["canonicalize"], &b64(case["input_b64"].as_str().expect("input")));
+        let out = hookwise(
+            &["canonicalize"],
+            &b64(case["input_b64"].as_str().expect("input")),
+        );
         let id = &case["id"];
         if case["expect"]["ok"] == true {
             assert_eq!(out.status.code(), Some(0), "{id}");
-            assert_eq!(out.stdout, b64(case["expect"]["canonical_b64"].as_str().expect("output")), "{id}");
+            assert_eq!(
+                out.stdout,
+                b64(case["expect"]["canonical_b64"].as_str().expect("output")),
+                "{id}"
+            );
         } else {
             assert_eq!(out.status.code(), Some(1), "{id}");
-            assert!(first_line(&out.stderr).starts_with("invalid_json: "), "{id}");
+            assert!(
+                first_line(&out.stderr).starts_with("invalid_json: "),
+                "{id}"
+            );
             assert!(out.stdout.is_empty(), "{id}");
         }
     }
@@ -122,19 +172,55 @@ fn canonicalize_agrees_with_every_canonical_vector_and_prints_no_newline() {
 #[test]
 fn sign_prints_headers_that_verify_accepts() {
     let body = br#"{"id":"evt_1","type":"job.succeeded","data":{"job":{"id":"j1"}}}"#;
-    for preset in ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"] {
+    for preset in [
+        "argus",
+        "auggie",
+        "asg",
+        "gabinete360",
+        "argyle",
+        "standard",
+        "stripe",
+        "github",
+        "shopify",
+        "slack",
+    ] {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-        let signed = hookwise(&["sign", "--scheme", preset, "--secret", secret, "--id", "msg_1", "--timestamp", "1700000000"], body);
+        let signed = hookwise(
+            &[
+                "sign",
+                "--scheme",
+                preset,
+                "--secret",
+                secret,
+                "--id",
+                "msg_1",
+                "--timestamp",
+                "1700000000",
+            ],
+            body,
+        );
         assert_eq!(signed.status.code(), Some(0), "{preset}");
         let text = String::from_utf8(signed.stdout).expect("utf8");
-        let mut args = vec!["verify".to_owned(), "--scheme".into(), preset.into(), "--secret".into(), secret.into(), "--now=1700000100".into()];
+        let mut args = vec![
+            "verify".to_owned(),
+            "--scheme".into(),
+            preset.into(),
+            "--secret".into(),
+            secret.into(),
+            "--now=1700000100".into(),
+        ];
         for line in text.lines() {
             assert!(line.contains(": "), "{preset}: header line {line:?}");
             args.push(format!("--header={line}"));
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let verified = hookwise(&args, body);
-        assert_eq!(verified.status.code(), Some(0), "{preset}: {}", String::from_utf8_lossy(&verified.stderr));
+        assert_eq!(
+            verified.status.code(),
+            Some(0),
+            "{preset}: {}",
+            String::from_utf8_lossy(&verified.stderr)
+        );
         let event: Json = serde_json::from_slice(&verified.stdout).expect("event JSON");
         assert_eq!(event["scheme"], preset);
         assert_eq!(event["payload"]["type"], "job.succeeded");
@@ -142,7 +228,10 @@ fn sign_prints_headers_that_verify_accepts() {
         let tampered = hookwise(&args, &body[..body.len() - 2]);
         assert_eq!(tampered.status.code(), Some(1), "{preset}");
         let line = first_line(&tampered.stderr);
-        assert!(line.starts_with("signature_mismatch: ") || line.starts_with("invalid_json: "), "{preset}: {line}");
+        assert!(
+            line.starts_with("signature_mismatch: ") || line.starts_with("invalid_json: "),
+            "{preset}: {line}"
+        );
     }
 }
 
@@ -154,12 +243,23 @@ fn errors_never_print_the_secret_or_the_expected_signature() {
     let good = String::from_utf8(good.stdout).expect("utf8");
     let expected_hex = good.trim().rsplit('=').next().expect("hex").to_owned();
     let bad = hookwise(
-        &["verify", "--scheme", "github", "--secret", secret, "--header", &format!("X-Hub-Signature-256: sha256={}", "0".repeat(64))],
+        &[
+            "verify",
+            "--scheme",
+            "github",
+            "--secret",
+            secret,
+            "--header",
+            &format!("X-Hub-Signature-256: sha256={}", "0".repeat(64)),
+        ],
         body,
     );
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.starts_with("signature_mismatch: "), "{stderr}");
-    assert!(!stderr.contains(secret) && !stderr.contains(&expected_hex), "{stderr}");
+    assert!(
+        !stderr.contains(secret) && !stderr.contains(&expected_hex),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -170,9 +270,23 @@ fn unknown_scheme_missing_secret_and_usage_errors() {
     let out = hookwise(&["verify", "--scheme", "github"], b"{}");
     assert_eq!(out.status.code(), Some(1));
     assert!(first_line(&out.stderr).starts_with("invalid_secret: "));
-    let out = hookwise(&["verify", "--scheme", "/nonexistent/scheme.json", "--secret", "s"], b"{}");
+    let out = hookwise(
+        &[
+            "verify",
+            "--scheme",
+            "/nonexistent/scheme.json",
+            "--secret",
+            "s",
+        ],
+        b"{}",
+    );
     assert!(first_line(&out.stderr).starts_with("unknown_scheme: "));
-    let out = hookwise(&["verify", "--scheme", "github", "--secret", "s", "--header", "no-colon"], b"{}");
+    let out = hookwise(
+        &[
+            "verify", "--scheme", "github", "--secret", "s", "--header", "no-colon",
+        ],
+        b"{}",
+    );
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
 }
 
@@ -180,8 +294,22 @@ fn unknown_scheme_missing_secret_and_usage_errors() {
 fn presets_lists_all_ten_and_json_round_trips_as_custom_schemes() {
     let out = hookwise(&["presets"], b"");
     let text = String::from_utf8(out.stdout).expect("utf8");
-    for name in ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"] {
-        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing from:\n{text}");
+    for name in [
+        "argus",
+        "auggie",
+        "asg",
+        "gabinete360",
+        "argyle",
+        "standard",
+        "stripe",
+        "github",
+        "shopify",
+        "slack",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(name)),
+            "{name} missing from:\n{text}"
+        );
     }
     let json = hookwise(&["presets", "--json"], b"");
     let schemes: Vec<Json> = serde_json::from_slice(&json.stdout).expect("presets JSON");
@@ -190,8 +318,30 @@ fn presets_lists_all_ten_and_json_round_trips_as_custom_schemes() {
     let path = std::env::temp_dir().join(format!("hookwise-slack-{}.json", std::process::id()));
     std::fs::write(&path, schemes[9].to_string()).expect("write");
     let body = br#"{"type":"event_callback"}"#;
-    let by_name = hookwise(&["sign", "--scheme", "slack", "--secret", "k", "--timestamp", "1700000000"], body);
-    let by_file = hookwise(&["sign", "--scheme", path.to_str().expect("path"), "--secret", "k", "--timestamp", "1700000000"], body);
+    let by_name = hookwise(
+        &[
+            "sign",
+            "--scheme",
+            "slack",
+            "--secret",
+            "k",
+            "--timestamp",
+            "1700000000",
+        ],
+        body,
+    );
+    let by_file = hookwise(
+        &[
+            "sign",
+            "--scheme",
+            path.to_str().expect("path"),
+            "--secret",
+            "k",
+            "--timestamp",
+            "1700000000",
+        ],
+        body,
+    );
     let _ = std::fs::remove_file(&path);
     assert_eq!(by_name.stdout, by_file.stdout);
     assert!(!by_name.stdout.is_empty());

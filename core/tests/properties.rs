@@ -1,23 +1,27 @@
 //! Property tests: no input panics, canonical JSON is a fixed point that means the same value,
 //! and every preset verifies what it signs and refuses any change.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
 use hookwise::webhook::presets;
 use hookwise::{canonicalize, Webhook};
 use proptest::prelude::*;
 
-/// Arbitrary JSON documents (serde_json's model: finite floats, i64 integers, any strings).
+/// Arbitrary JSON documents (`serde_json`'s model: finite floats, i64 integers, any strings).
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::Bool),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(serde_json::Value::from),
         ".*".prop_map(serde_json::Value::String),
     ];
     leaf.prop_recursive(6, 64, 8, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::Array),
-            prop::collection::btree_map(".*", inner, 0..8).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(".*", inner, 0..8)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
 }

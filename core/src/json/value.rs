@@ -112,7 +112,9 @@ fn write_json_str(s: &str, out: &mut Vec<u8>) {
             '\n' => out.extend_from_slice(b"\\n"),
             '\r' => out.extend_from_slice(b"\\r"),
             '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+            }
             c => {
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
@@ -157,7 +159,11 @@ fn from_node(node: Node<'_>) -> Value {
         Node::Infinity => Value::Number(Number::Float(f64::INFINITY)),
         Node::NegInfinity => Value::Number(Number::Float(f64::NEG_INFINITY)),
         Node::Int(digits) => {
-            let digits = if digits == b"-0" { "0" } else { std::str::from_utf8(digits).unwrap_or("0") };
+            let digits = if digits == b"-0" {
+                "0"
+            } else {
+                std::str::from_utf8(digits).unwrap_or("0")
+            };
             Value::Number(Number::Int(digits.to_owned()))
         }
         Node::Float(x) => Value::Number(Number::Float(x)),
@@ -180,14 +186,13 @@ fn dict(members: Vec<(Cow<'_, [u8]>, Node<'_>)>) -> Vec<(String, Value)> {
         } else {
             out.iter().position(|(k, _)| *k == key)
         };
-        match existing {
-            Some(i) => out[i].1 = value,
-            None => {
-                if use_index {
-                    index.insert(key.clone(), out.len());
-                }
-                out.push((key, value));
+        if let Some(i) = existing {
+            out[i].1 = value;
+        } else {
+            if use_index {
+                index.insert(key.clone(), out.len());
             }
+            out.push((key, value));
         }
     }
     out

@@ -39,7 +39,12 @@ impl Event {
         .to_json()
     }
 
-    pub(crate) fn build<H: Headers + ?Sized>(scheme: &str, envelope: &Envelope, payload: Value, headers: &H) -> Event {
+    pub(crate) fn build<H: Headers + ?Sized>(
+        scheme: &str,
+        envelope: &Envelope,
+        payload: Value,
+        headers: &H,
+    ) -> Event {
         let lookup = |sources: &[Source]| -> Option<Value> {
             sources.iter().find_map(|source| match source {
                 Source::Field(name) => payload.get(name).filter(|v| **v != Value::Null).cloned(),
@@ -69,12 +74,16 @@ fn as_text(v: &Value) -> Option<String> {
 /// Unix seconds (a number or a string of digits) become RFC 3339 in UTC; other strings stay.
 fn rfc3339(v: &Value) -> Option<String> {
     let seconds = match v {
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<i64>().ok(),
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse::<i64>().ok()
+        }
         Value::String(s) => return Some(s.clone()),
         Value::Number(Number::Int(digits)) => digits.parse::<i64>().ok(),
         // Truncation toward zero is the documented rule for fractional unix times.
         #[allow(clippy::cast_possible_truncation)]
-        Value::Number(Number::Float(x)) if x.is_finite() && x.abs() < 1e15 => Some(x.trunc() as i64),
+        Value::Number(Number::Float(x)) if x.is_finite() && x.abs() < 1e15 => {
+            Some(x.trunc() as i64)
+        }
         _ => None,
     }?;
     format_unix(seconds)
@@ -111,9 +120,15 @@ mod tests {
     #[test]
     fn unix_times_format_as_rfc3339() {
         assert_eq!(format_unix(0).as_deref(), Some("1970-01-01T00:00:00Z"));
-        assert_eq!(format_unix(1_700_000_000).as_deref(), Some("2023-11-14T22:13:20Z"));
+        assert_eq!(
+            format_unix(1_700_000_000).as_deref(),
+            Some("2023-11-14T22:13:20Z")
+        );
         assert_eq!(format_unix(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
-        assert_eq!(format_unix(951_782_400).as_deref(), Some("2000-02-29T00:00:00Z"));
+        assert_eq!(
+            format_unix(951_782_400).as_deref(),
+            Some("2000-02-29T00:00:00Z")
+        );
         assert_eq!(format_unix(253_402_300_800), None);
     }
 }

@@ -34,11 +34,31 @@ impl Tag {
     pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
+
+    /// Lower-case hex of the tag, written into `buf`.
+    pub(crate) fn hex<'b>(&self, buf: &'b mut [u8; 128]) -> &'b [u8] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for (i, b) in self.as_bytes().iter().enumerate() {
+            buf[2 * i] = HEX[usize::from(b >> 4)];
+            buf[2 * i + 1] = HEX[usize::from(b & 0xF)];
+        }
+        &buf[..2 * self.len]
+    }
+
+    /// Lower-case hex of the tag.
+    pub(crate) fn to_hex(&self) -> String {
+        let mut buf = [0u8; 128];
+        String::from_utf8_lossy(self.hex(&mut buf)).into_owned()
+    }
 }
 
 impl Keyed {
     /// Turns one secret into a keyed state.
-    pub(crate) fn new(algorithm: Algorithm, encoding: SecretEncoding, secret: &str) -> Result<Keyed, Error> {
+    pub(crate) fn new(
+        algorithm: Algorithm,
+        encoding: SecretEncoding,
+        secret: &str,
+    ) -> Result<Keyed, Error> {
         if secret.trim().is_empty() {
             return Err(Error::new(ErrorKind::InvalidSecret, "the secret is empty"));
         }
@@ -48,16 +68,27 @@ impl Keyed {
             SecretEncoding::WhsecBase64 => {
                 let b64 = secret.strip_prefix("whsec_").unwrap_or(secret);
                 decoded = SECRET_BASE64.decode(b64).map_err(|_| {
-                    Error::new(ErrorKind::InvalidSecret, "the secret is not base64 after its \"whsec_\" prefix")
+                    Error::new(
+                        ErrorKind::InvalidSecret,
+                        "the secret is not base64 after its \"whsec_\" prefix",
+                    )
                 })?;
                 if decoded.is_empty() {
-                    return Err(Error::new(ErrorKind::InvalidSecret, "the secret decodes to no bytes"));
+                    return Err(Error::new(
+                        ErrorKind::InvalidSecret,
+                        "the secret decodes to no bytes",
+                    ));
                 }
                 &decoded
             }
         };
         // HMAC takes keys of any length, so these constructors cannot fail.
-        let invalid = |_| Error::new(ErrorKind::InvalidSecret, "the secret cannot be used as an HMAC key");
+        let invalid = |_| {
+            Error::new(
+                ErrorKind::InvalidSecret,
+                "the secret cannot be used as an HMAC key",
+            )
+        };
         Ok(match algorithm {
             Algorithm::HmacSha256 => Keyed::Sha256(Hmac::new_from_slice(key).map_err(invalid)?),
             Algorithm::HmacSha512 => Keyed::Sha512(Hmac::new_from_slice(key).map_err(invalid)?),
@@ -73,7 +104,10 @@ impl Keyed {
                 mac.update(part);
             }
             let out = mac.finalize().into_bytes();
-            let mut tag = Tag { bytes: [0; 64], len: out.len() };
+            let mut tag = Tag {
+                bytes: [0; 64],
+                len: out.len(),
+            };
             tag.bytes[..out.len()].copy_from_slice(&out);
             tag
         }

@@ -19,13 +19,16 @@ mod presets;
 mod scheme;
 mod signature;
 
+use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorKind};
 pub use event::Event;
 pub use headers::Headers;
 pub use presets::{preset, presets};
-pub use scheme::{Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source};
+pub use scheme::{
+    Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source,
+};
 
 use crate::json::{canonicalize, Value};
 use mac::Keyed;
@@ -58,7 +61,9 @@ impl std::fmt::Debug for Webhook {
 
 /// The current unix time in seconds.
 pub fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 impl Webhook {
@@ -80,7 +85,12 @@ impl Webhook {
         if keys.is_empty() {
             return Err(Error::new(ErrorKind::InvalidSecret, "no secret was given"));
         }
-        Ok(Webhook { tolerance: scheme.tolerance_seconds, scheme, keys, max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES })
+        Ok(Webhook {
+            tolerance: scheme.tolerance_seconds,
+            scheme,
+            keys,
+            max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+        })
     }
 
     /// A verifier for the preset called `name` (`github`, `stripe`, `standard`, …).
@@ -127,11 +137,25 @@ impl Webhook {
     ///
     /// # Errors
     /// As [`Webhook::verify`].
-    pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
+    pub fn verify_at<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+        now: i64,
+    ) -> Result<Event, Error> {
         self.verify_signature_at(payload, headers, now)?;
-        let body = Value::parse(payload)
-            .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
-        Ok(Event::build(&self.scheme.name, &self.scheme.envelope, body, headers))
+        let body = Value::parse(payload).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidJson,
+                format!("the body is not valid JSON: {e}"),
+            )
+        })?;
+        Ok(Event::build(
+            &self.scheme.name,
+            &self.scheme.envelope,
+            body,
+            headers,
+        ))
     }
 
     /// Stripe-style: verifies with only the signature header's value (for schemes whose
@@ -139,26 +163,50 @@ impl Webhook {
     ///
     /// # Errors
     /// As [`Webhook::verify`].
-    pub fn construct_event_at(&self, payload: &[u8], signature_header: &str, now: i64) -> Result<Event, Error> {
-        self.verify_at(payload, &[(self.scheme.signature_header.as_str(), signature_header)], now)
+    pub fn construct_event_at(
+        &self,
+        payload: &[u8],
+        signature_header: &str,
+        now: i64,
+    ) -> Result<Event, Error> {
+        self.verify_at(
+            payload,
+            &[(self.scheme.signature_header.as_str(), signature_header)],
+            now,
+        )
     }
 
     /// Checks the signature only (no body parse): the cheapest verdict.
     ///
     /// # Errors
     /// As [`Webhook::verify`], except `invalid_json` for raw-body schemes.
-    pub fn verify_signature_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<(), Error> {
+    pub fn verify_signature_at<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+        now: i64,
+    ) -> Result<(), Error> {
         let scheme = &self.scheme;
         if payload.len() > self.max_payload_bytes {
             return Err(Error::new(
                 ErrorKind::PayloadTooLarge,
-                format!("the body is {} bytes; the limit is {} bytes", payload.len(), self.max_payload_bytes),
+                format!(
+                    "the body is {} bytes; the limit is {} bytes",
+                    payload.len(),
+                    self.max_payload_bytes
+                ),
             ));
         }
         let present = |name: &str| {
-            headers.header(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-                Error::new(ErrorKind::MissingSignature, format!("header {name} is missing (scheme {})", scheme.name))
-            })
+            headers
+                .header(name)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::MissingSignature,
+                        format!("header {name} is missing (scheme {})", scheme.name),
+                    )
+                })
         };
         let value = present(&scheme.signature_header)?;
         let id = match &scheme.id_header {
@@ -168,7 +216,9 @@ impl Webhook {
         let candidates = signature::parse(scheme, value)?;
         let timestamp = if scheme.has_timestamp() {
             let (text, origin) = match &scheme.timestamp_header {
-                Some(name) if scheme.signature_format != SignatureFormat::Stripe => (headers.header(name), name.as_str()),
+                Some(name) if scheme.signature_format != SignatureFormat::Stripe => {
+                    (headers.header(name), name.as_str())
+                }
                 _ => (candidates.timestamp, "t="),
             };
             Some(self.check_timestamp(text, origin, now)?)
@@ -178,14 +228,23 @@ impl Webhook {
         let canonical;
         let body: &[u8] = if scheme.signed_content == SignedContent::CanonicalJson {
             canonical = canonicalize(payload).map_err(|e| {
-                Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"))
+                Error::new(
+                    ErrorKind::InvalidJson,
+                    format!(
+                        "the body is not valid JSON, so its canonical form cannot be signed: {e}"
+                    ),
+                )
             })?;
             &canonical
         } else {
             payload
         };
         let parts = signed_parts(&scheme.signed_content, id, timestamp, body);
-        if self.keys.iter().any(|key| candidates.matches(&key.tag(&parts))) {
+        if self
+            .keys
+            .iter()
+            .any(|key| candidates.matches(&key.tag(&parts)))
+        {
             Ok(())
         } else {
             let n = self.keys.len();
@@ -201,13 +260,27 @@ impl Webhook {
         }
     }
 
-    fn check_timestamp<'h>(&self, text: Option<&'h str>, origin: &str, now: i64) -> Result<&'h str, Error> {
-        let missing = |what: &str| Error::new(ErrorKind::TimestampMissing, format!("timestamp {origin} {what}"));
-        let text = text.filter(|t| !t.is_empty()).ok_or_else(|| missing("is missing"))?;
+    fn check_timestamp<'h>(
+        &self,
+        text: Option<&'h str>,
+        origin: &str,
+        now: i64,
+    ) -> Result<&'h str, Error> {
+        let missing = |what: &str| {
+            Error::new(
+                ErrorKind::TimestampMissing,
+                format!("timestamp {origin} {what}"),
+            )
+        };
+        let text = text
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| missing("is missing"))?;
         if text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(missing("is not a unix time in seconds (digits only)"));
         }
-        let ts: i64 = text.parse().map_err(|_| missing("is not a unix time in seconds"))?;
+        let ts: i64 = text
+            .parse()
+            .map_err(|_| missing("is not a unix time in seconds"))?;
         let age = now.saturating_sub(ts);
         let tolerance = i64::try_from(self.tolerance).unwrap_or(i64::MAX);
         if age > tolerance {
@@ -219,7 +292,10 @@ impl Webhook {
         if self.scheme.reject_future && -age > tolerance {
             return Err(Error::new(
                 ErrorKind::TimestampOutsideTolerance,
-                format!("timestamp is {} s in the future; the tolerance is {tolerance} s", -age),
+                format!(
+                    "timestamp is {} s in the future; the tolerance is {tolerance} s",
+                    -age
+                ),
             ));
         }
         Ok(text)
@@ -232,22 +308,49 @@ impl Webhook {
     ///
     /// # Errors
     /// `invalid_json` for a canonical-JSON scheme whose payload is not JSON.
-    pub fn sign(&self, payload: &[u8], id: Option<&str>, timestamp: Option<i64>) -> Result<Vec<(String, String)>, Error> {
+    pub fn sign(
+        &self,
+        payload: &[u8],
+        id: Option<&str>,
+        timestamp: Option<i64>,
+    ) -> Result<Vec<(String, String)>, Error> {
         let scheme = &self.scheme;
-        let id = scheme.id_header.as_ref().map(|_| id.map_or_else(random_id, str::to_owned));
-        let timestamp = scheme.has_timestamp().then(|| timestamp.unwrap_or_else(unix_now).to_string());
+        let id = scheme
+            .id_header
+            .as_ref()
+            .map(|_| id.map_or_else(random_id, str::to_owned));
+        let timestamp = scheme
+            .has_timestamp()
+            .then(|| timestamp.unwrap_or_else(unix_now).to_string());
         let canonical;
         let body: &[u8] = if scheme.signed_content == SignedContent::CanonicalJson {
-            canonical = canonicalize(payload)
-                .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
+            canonical = canonicalize(payload).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidJson,
+                    format!("the body is not valid JSON: {e}"),
+                )
+            })?;
             &canonical
         } else {
             payload
         };
-        let parts = signed_parts(&scheme.signed_content, id.as_deref(), timestamp.as_deref(), body);
-        let multi = matches!(scheme.signature_format, SignatureFormat::Stripe | SignatureFormat::Standard);
-        let tags: Vec<_> = self.keys.iter().take(if multi { usize::MAX } else { 1 }).map(|k| k.tag(&parts)).collect();
-        let hex = |t: &mac::Tag| t.as_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let parts = signed_parts(
+            &scheme.signed_content,
+            id.as_deref(),
+            timestamp.as_deref(),
+            body,
+        );
+        let multi = matches!(
+            scheme.signature_format,
+            SignatureFormat::Stripe | SignatureFormat::Standard
+        );
+        let tags: Vec<_> = self
+            .keys
+            .iter()
+            .take(if multi { usize::MAX } else { 1 })
+            .map(|k| k.tag(&parts))
+            .collect();
+        let hex = mac::Tag::to_hex;
         let b64 = |t: &mac::Tag| {
             use base64::Engine as _;
             base64::engine::general_purpose::STANDARD.encode(t.as_bytes())
@@ -255,20 +358,34 @@ impl Webhook {
         let value = match scheme.signature_format {
             SignatureFormat::Hex => hex(&tags[0]),
             SignatureFormat::Base64 => b64(&tags[0]),
-            SignatureFormat::Prefixed => format!("{}{}", scheme.signature_prefix.as_deref().unwrap_or_default(), hex(&tags[0])),
+            SignatureFormat::Prefixed => format!(
+                "{}{}",
+                scheme.signature_prefix.as_deref().unwrap_or_default(),
+                hex(&tags[0])
+            ),
             SignatureFormat::Stripe => {
                 let sigs: Vec<String> = tags.iter().map(|t| format!("v1={}", hex(t))).collect();
-                format!("t={},{}", timestamp.as_deref().unwrap_or_default(), sigs.join(","))
+                format!(
+                    "t={},{}",
+                    timestamp.as_deref().unwrap_or_default(),
+                    sigs.join(",")
+                )
             }
-            SignatureFormat::Standard => tags.iter().map(|t| format!("v1,{}", b64(t))).collect::<Vec<_>>().join(" "),
+            SignatureFormat::Standard => tags
+                .iter()
+                .map(|t| format!("v1,{}", b64(t)))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         let mut headers = Vec::with_capacity(3);
         if let (Some(name), Some(id)) = (&scheme.id_header, id) {
             headers.push((name.clone(), id));
         }
-        if let (Some(name), Some(ts), false) =
-            (&scheme.timestamp_header, timestamp, scheme.signature_format == SignatureFormat::Stripe)
-        {
+        if let (Some(name), Some(ts), false) = (
+            &scheme.timestamp_header,
+            timestamp,
+            scheme.signature_format == SignatureFormat::Stripe,
+        ) {
             headers.push((name.clone(), ts));
         }
         headers.push((scheme.signature_header.clone(), value));
@@ -277,7 +394,12 @@ impl Webhook {
 }
 
 /// The byte slices whose concatenation is signed.
-fn signed_parts<'a>(content: &'a SignedContent, id: Option<&'a str>, ts: Option<&'a str>, body: &'a [u8]) -> Vec<&'a [u8]> {
+fn signed_parts<'a>(
+    content: &'a SignedContent,
+    id: Option<&'a str>,
+    ts: Option<&'a str>,
+    body: &'a [u8],
+) -> Vec<&'a [u8]> {
     match content {
         SignedContent::Raw | SignedContent::CanonicalJson => vec![body],
         SignedContent::Template(parts) => parts
@@ -297,9 +419,14 @@ fn random_id() -> String {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {
         // No OS randomness: fall back to the clock, still unique enough for a message id.
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         bytes = nanos.to_le_bytes();
     }
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("msg_{hex}")
+    let mut id = String::from("msg_");
+    for b in bytes {
+        let _ = write!(id, "{b:02x}");
+    }
+    id
 }

@@ -29,10 +29,19 @@ fn base64_of(s: &str, mac_len: usize) -> Option<Vec<u8>> {
 pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h>, Error> {
     let n = scheme.algorithm.mac_len();
     let header = &scheme.signature_header;
-    let malformed = |what: String| Err(Error::new(ErrorKind::MalformedSignature, format!("header {header} {what}")));
+    let malformed = |what: String| {
+        Err(Error::new(
+            ErrorKind::MalformedSignature,
+            format!("header {header} {what}"),
+        ))
+    };
     let hex_one = |s: &str, what: &str| {
         if is_hex_of(s, n) {
-            Ok(Candidates { timestamp: None, signatures: vec![s.as_bytes().to_vec()], hex: true })
+            Ok(Candidates {
+                timestamp: None,
+                signatures: vec![s.as_bytes().to_vec()],
+                hex: true,
+            })
         } else {
             malformed(format!("is not {what}{} hex digits", 2 * n))
         }
@@ -47,7 +56,11 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
             }
         }
         SignatureFormat::Base64 => match base64_of(value, n) {
-            Some(bytes) => Ok(Candidates { timestamp: None, signatures: vec![bytes], hex: false }),
+            Some(bytes) => Ok(Candidates {
+                timestamp: None,
+                signatures: vec![bytes],
+                hex: false,
+            }),
             None => malformed(format!("is not the base64 of a {n}-byte signature")),
         },
         SignatureFormat::Stripe => {
@@ -63,7 +76,11 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
             if signatures.is_empty() {
                 return malformed(format!("has no v1={} hex digit signature", 2 * n));
             }
-            Ok(Candidates { timestamp, signatures, hex: true })
+            Ok(Candidates {
+                timestamp,
+                signatures,
+                hex: true,
+            })
         }
         SignatureFormat::Standard => {
             let signatures: Vec<Vec<u8>> = value
@@ -73,9 +90,15 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
                 .filter_map(|(_, sig)| base64_of(sig, n))
                 .collect();
             if signatures.is_empty() {
-                return malformed(format!("has no \"v1,<base64>\" entry of a {n}-byte signature"));
+                return malformed(format!(
+                    "has no \"v1,<base64>\" entry of a {n}-byte signature"
+                ));
             }
-            Ok(Candidates { timestamp: None, signatures, hex: false })
+            Ok(Candidates {
+                timestamp: None,
+                signatures,
+                hex: false,
+            })
         }
     }
 }
@@ -83,19 +106,15 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
 impl Candidates<'_> {
     /// Whether any candidate equals `tag`, compared in constant time.
     pub(crate) fn matches(&self, tag: &Tag) -> bool {
-        let expected = tag.as_bytes();
         let mut hex_buf = [0u8; 128];
-        let expected: &[u8] = if self.hex {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            for (i, b) in expected.iter().enumerate() {
-                hex_buf[2 * i] = HEX[usize::from(b >> 4)];
-                hex_buf[2 * i + 1] = HEX[usize::from(b & 0xF)];
-            }
-            &hex_buf[..2 * expected.len()]
+        let expected = if self.hex {
+            tag.hex(&mut hex_buf)
         } else {
-            expected
+            tag.as_bytes()
         };
         // Every candidate is compared, so timing does not reveal which one matched.
-        self.signatures.iter().fold(0u8, |found, sig| found | sig.as_slice().ct_eq(expected).unwrap_u8()) == 1
+        self.signatures.iter().fold(0u8, |found, sig| {
+            found | sig.as_slice().ct_eq(expected).unwrap_u8()
+        }) == 1
     }
 }
