@@ -113,7 +113,7 @@ fn write_json_str(s: &str, out: &mut Vec<u8>) {
             '\r' => out.extend_from_slice(b"\\r"),
             '\t' => out.extend_from_slice(b"\\t"),
             c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
             }
             c => {
                 let mut buf = [0u8; 4];
