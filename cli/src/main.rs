@@ -1,23 +1,19 @@
-//! `hookwise`: verify, sign and canonicalize webhooks from the command line.
+//! `hookwise`: verify, sign and canonicalize webhooks; run the reference server; drive jobs.
 //!
 //! Contract (scripts rely on it): success exits 0; a verification failure exits 1 with
 //! `CODE: message` as the first line of stderr, CODE being one of the nine stable codes; a usage
 //! error exits 2.
 
-use std::fmt::Write as _;
-use std::io::{Read, Write};
+mod jobs;
+mod listen;
+mod webhook;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hookwise::webhook::{presets, ErrorKind, Scheme, SignatureFormat, SignedContent};
-use hookwise::{Error, Webhook};
 
 #[derive(Parser)]
-#[command(
-    name = "hookwise",
-    version,
-    about = "Verify, sign and canonicalize webhooks from every provider."
-)]
+#[command(name = "hookwise", version, about = "Verify, sign and canonicalize webhooks from every provider.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,206 +22,32 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Verify a webhook read from stdin; print the normalized event as JSON.
-    Verify {
-        /// A preset name, or a scheme description in a JSON file.
-        #[arg(long)]
-        scheme: String,
-        /// A secret (repeat for rotation: any one may verify).
-        #[arg(long = "secret")]
-        secrets: Vec<String>,
-        /// A request header, `Name: value` (repeatable).
-        #[arg(long = "header", value_parser = parse_header)]
-        headers: Vec<(String, String)>,
-        /// The current time in unix seconds (default: the clock).
-        #[arg(long)]
-        now: Option<i64>,
-        /// The replay window in seconds (default: the scheme's).
-        #[arg(long)]
-        tolerance: Option<u64>,
-    },
+    Verify(webhook::VerifyArgs),
     /// Sign a body read from stdin; print the headers, one `Name: value` a line.
-    Sign {
-        /// A preset name, or a scheme description in a JSON file.
-        #[arg(long)]
-        scheme: String,
-        /// The secret (repeat to sign with several, where the format carries several).
-        #[arg(long = "secret", required = true)]
-        secrets: Vec<String>,
-        /// The message id (default: a random `msg_…`), for schemes that sign one.
-        #[arg(long)]
-        id: Option<String>,
-        /// The timestamp in unix seconds (default: now), for schemes that sign one.
-        #[arg(long)]
-        timestamp: Option<i64>,
-    },
+    Sign(webhook::SignArgs),
     /// Print the canonical form of the JSON on stdin (CPython's sorted, compact `json.dumps`).
     Canonicalize,
     /// List the presets and what each expects.
-    Presets {
-        /// Print the presets as scheme JSON (the format of a custom scheme file).
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-fn parse_header(s: &str) -> Result<(String, String), String> {
-    let (name, value) = s
-        .split_once(':')
-        .ok_or_else(|| format!("expected 'Name: value', got {s:?}"))?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(format!("empty header name in {s:?}"));
-    }
-    Ok((
-        name.to_owned(),
-        value.trim_start_matches([' ', '\t']).to_owned(),
-    ))
-}
-
-fn load_scheme(arg: &str) -> Result<Scheme, Error> {
-    let path = std::path::Path::new(arg);
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || path.is_file()
-    {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                ErrorKind::UnknownScheme,
-                format!("cannot read scheme file {arg}: {e}"),
-            )
-        })?;
-        Scheme::from_json(&text)
-    } else {
-        hookwise::webhook::preset(arg).cloned()
-    }
-}
-
-fn stdin_bytes() -> std::io::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    std::io::stdin().read_to_end(&mut body)?;
-    Ok(body)
-}
-
-fn fail(err: &Error) -> ExitCode {
-    eprintln!("{}: {}", err.code(), err.message());
-    ExitCode::from(1)
-}
-
-fn describe(s: &Scheme) -> String {
-    let format = match s.signature_format {
-        SignatureFormat::Hex => "hex".to_owned(),
-        SignatureFormat::Base64 => "base64".to_owned(),
-        SignatureFormat::Prefixed => {
-            format!("{}<hex>", s.signature_prefix.as_deref().unwrap_or_default())
-        }
-        SignatureFormat::Stripe => "t=<unix>,v1=<hex>".to_owned(),
-        SignatureFormat::Standard => "v1,<base64> …".to_owned(),
-    };
-    let content = match &s.signed_content {
-        SignedContent::Raw => "raw body".to_owned(),
-        SignedContent::CanonicalJson => "canonical JSON".to_owned(),
-        template @ SignedContent::Template(_) => String::from(template.clone()),
-    };
-    let mut headers = vec![s.signature_header.clone()];
-    headers.extend(s.id_header.clone());
-    headers.extend(s.timestamp_header.clone());
-    let algorithm = serde_json::to_value(s.algorithm)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let mut line = format!(
-        "{:<12} {:<58} {:<22} {:<26} {algorithm}",
-        s.name,
-        headers.join(", "),
-        format,
-        content
-    );
-    if s.has_timestamp() {
-        let direction = if s.reject_future { "±" } else { "past " };
-        let _ = write!(line, ", tolerance {direction}{} s", s.tolerance_seconds);
-    }
-    line
-}
-
-fn run(cli: Cli) -> Result<ExitCode, std::io::Error> {
-    let mut out = std::io::stdout().lock();
-    match cli.command {
-        Command::Verify {
-            scheme,
-            secrets,
-            headers,
-            now,
-            tolerance,
-        } => {
-            let body = stdin_bytes()?;
-            let result = load_scheme(&scheme)
-                .and_then(|s| Webhook::new(s, &secrets))
-                .and_then(|hook| {
-                    let hook = match tolerance {
-                        Some(t) => hook.with_tolerance(t),
-                        None => hook,
-                    };
-                    hook.verify_at(
-                        &body,
-                        &headers,
-                        now.unwrap_or_else(hookwise::webhook::unix_now),
-                    )
-                });
-            match result {
-                Ok(event) => writeln!(out, "{}", event.to_json())?,
-                Err(e) => return Ok(fail(&e)),
-            }
-        }
-        Command::Sign {
-            scheme,
-            secrets,
-            id,
-            timestamp,
-        } => {
-            let body = stdin_bytes()?;
-            match load_scheme(&scheme)
-                .and_then(|s| Webhook::new(s, &secrets))
-                .and_then(|h| h.sign(&body, id.as_deref(), timestamp))
-            {
-                Ok(headers) => {
-                    for (name, value) in headers {
-                        writeln!(out, "{name}: {value}")?;
-                    }
-                }
-                Err(e) => return Ok(fail(&e)),
-            }
-        }
-        Command::Canonicalize => match hookwise::canonicalize(&stdin_bytes()?) {
-            Ok(bytes) => out.write_all(&bytes)?,
-            Err(e) => {
-                eprintln!("invalid_json: the input is not valid JSON: {e}");
-                return Ok(ExitCode::from(1));
-            }
-        },
-        Command::Presets { json } => {
-            if json {
-                let text =
-                    serde_json::to_string_pretty(presets()).map_err(std::io::Error::other)?;
-                writeln!(out, "{text}")?;
-            } else {
-                writeln!(
-                    out,
-                    "{:<12} {:<58} {:<22} {:<26} algorithm",
-                    "preset", "headers", "signature", "signed content"
-                )?;
-                for s in presets() {
-                    writeln!(out, "{}", describe(s))?;
-                }
-            }
-        }
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Presets(webhook::PresetsArgs),
+    /// A local receiver that verifies and pretty-prints each delivery.
+    Listen(listen::ListenArgs),
+    /// Send a signed test event to a URL.
+    Trigger(listen::TriggerArgs),
+    /// Create, inspect, list and wait for jobs on a hookwise API.
+    Jobs(jobs::JobsArgs),
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let result = match Cli::parse().command {
+        Command::Verify(args) => webhook::verify(&args),
+        Command::Sign(args) => webhook::sign(&args),
+        Command::Canonicalize => webhook::canonicalize(),
+        Command::Presets(args) => webhook::list_presets(&args),
+        Command::Listen(args) => listen::listen(args),
+        Command::Trigger(args) => listen::trigger(args),
+        Command::Jobs(args) => jobs::run(args),
+    };
+    match result {
         Ok(code) => code,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

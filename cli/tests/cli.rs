@@ -17,12 +17,7 @@ fn hookwise(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hookwise");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
     child.wait_with_output().expect("wait")
 }
 
@@ -31,22 +26,15 @@ fn suite() -> PathBuf {
 }
 
 fn b64(s: &str) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD
-        .decode(s)
-        .expect("base64")
+    base64::engine::general_purpose::STANDARD.decode(s).expect("base64")
 }
 
 fn load(path: &Path) -> Vec<Json> {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors"))
-        .expect("parse vectors")
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors")).expect("parse vectors")
 }
 
 fn first_line(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_owned()
+    String::from_utf8_lossy(bytes).lines().next().unwrap_or("").to_owned()
 }
 
 #[test]
@@ -67,9 +55,7 @@ fn verify_agrees_with_every_signature_vector() {
             // On the command line, whitespace after `Name:` is syntax, and the CLI has no
             // payload-limit flag: those cases are covered by the library runners.
             if case["max_payload_bytes"].is_u64()
-                || headers
-                    .values()
-                    .any(|v| v.as_str().is_some_and(|s| s.starts_with([' ', '\t'])))
+                || headers.values().any(|v| v.as_str().is_some_and(|s| s.starts_with([' ', '\t'])))
             {
                 continue;
             }
@@ -81,21 +67,13 @@ fn verify_agrees_with_every_signature_vector() {
                     path.display().to_string()
                 }
             };
-            let mut args = vec![
-                "verify".to_owned(),
-                "--scheme".into(),
-                scheme,
-                "--now".into(),
-                case["now"].to_string(),
-            ];
+            let mut args =
+                vec!["verify".to_owned(), "--scheme".into(), scheme, "--now".into(), case["now"].to_string()];
             for secret in case["secrets"].as_array().expect("secrets") {
                 args.push(format!("--secret={}", secret.as_str().expect("secret")));
             }
             for (name, value) in headers {
-                args.push(format!(
-                    "--header={name}: {}",
-                    value.as_str().expect("value")
-                ));
+                args.push(format!("--header={name}: {}", value.as_str().expect("value")));
             }
             if let Some(t) = case["tolerance"].as_u64() {
                 args.push(format!("--tolerance={t}"));
@@ -105,26 +83,15 @@ fn verify_agrees_with_every_signature_vector() {
             let expect = &case["expect"];
             let verdict = if expect["ok"] == true {
                 let event: Option<Json> = serde_json::from_slice(&out.stdout).ok();
-                (out.status.code() == Some(0) && event.as_ref() == Some(&expect["event"]))
-                    .then_some(())
-                    .ok_or_else(|| {
-                        format!(
-                            "exit {:?}, stdout {}",
-                            out.status.code(),
-                            String::from_utf8_lossy(&out.stdout)
-                        )
-                    })
+                (out.status.code() == Some(0) && event.as_ref() == Some(&expect["event"])).then_some(()).ok_or_else(
+                    || format!("exit {:?}, stdout {}", out.status.code(), String::from_utf8_lossy(&out.stdout)),
+                )
             } else {
                 let want = format!("{}: ", expect["error"].as_str().expect("error"));
                 let line = first_line(&out.stderr);
                 (out.status.code() == Some(1) && line.starts_with(&want) && out.stdout.is_empty())
                     .then_some(())
-                    .ok_or_else(|| {
-                        format!(
-                            "exit {:?}, stderr {line:?}, expected {want:?}",
-                            out.status.code()
-                        )
-                    })
+                    .ok_or_else(|| format!("exit {:?}, stderr {line:?}, expected {want:?}", out.status.code()))
             };
             if let Err(why) = verdict {
                 problems.push(format!("{id}: {why}"));
@@ -133,12 +100,7 @@ fn verify_agrees_with_every_signature_vector() {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    assert!(
-        problems.is_empty(),
-        "{} CLI disagreements:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{} CLI disagreements:\n{}", problems.len(), problems.join("\n"));
     assert!(checked > 300, "only {checked} vectors checked");
 }
 
@@ -146,24 +108,14 @@ fn verify_agrees_with_every_signature_vector() {
 fn canonicalize_agrees_with_every_canonical_vector_and_prints_no_newline() {
     let cases = load(&suite().join("vectors/canonical.json"));
     for case in &cases {
-        let out = hookwise(
-            &["canonicalize"],
-            &b64(case["input_b64"].as_str().expect("input")),
-        );
+        let out = hookwise(&["canonicalize"], &b64(case["input_b64"].as_str().expect("input")));
         let id = &case["id"];
         if case["expect"]["ok"] == true {
             assert_eq!(out.status.code(), Some(0), "{id}");
-            assert_eq!(
-                out.stdout,
-                b64(case["expect"]["canonical_b64"].as_str().expect("output")),
-                "{id}"
-            );
+            assert_eq!(out.stdout, b64(case["expect"]["canonical_b64"].as_str().expect("output")), "{id}");
         } else {
             assert_eq!(out.status.code(), Some(1), "{id}");
-            assert!(
-                first_line(&out.stderr).starts_with("invalid_json: "),
-                "{id}"
-            );
+            assert!(first_line(&out.stderr).starts_with("invalid_json: "), "{id}");
             assert!(out.stdout.is_empty(), "{id}");
         }
     }
@@ -172,31 +124,12 @@ fn canonicalize_agrees_with_every_canonical_vector_and_prints_no_newline() {
 #[test]
 fn sign_prints_headers_that_verify_accepts() {
     let body = br#"{"id":"evt_1","type":"job.succeeded","data":{"job":{"id":"j1"}}}"#;
-    for preset in [
-        "argus",
-        "auggie",
-        "asg",
-        "gabinete360",
-        "argyle",
-        "standard",
-        "stripe",
-        "github",
-        "shopify",
-        "slack",
-    ] {
+    for preset in
+        ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"]
+    {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         let signed = hookwise(
-            &[
-                "sign",
-                "--scheme",
-                preset,
-                "--secret",
-                secret,
-                "--id",
-                "msg_1",
-                "--timestamp",
-                "1700000000",
-            ],
+            &["sign", "--scheme", preset, "--secret", secret, "--id", "msg_1", "--timestamp", "1700000000"],
             body,
         );
         assert_eq!(signed.status.code(), Some(0), "{preset}");
@@ -215,12 +148,7 @@ fn sign_prints_headers_that_verify_accepts() {
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let verified = hookwise(&args, body);
-        assert_eq!(
-            verified.status.code(),
-            Some(0),
-            "{preset}: {}",
-            String::from_utf8_lossy(&verified.stderr)
-        );
+        assert_eq!(verified.status.code(), Some(0), "{preset}: {}", String::from_utf8_lossy(&verified.stderr));
         let event: Json = serde_json::from_slice(&verified.stdout).expect("event JSON");
         assert_eq!(event["scheme"], preset);
         assert_eq!(event["payload"]["type"], "job.succeeded");
@@ -228,10 +156,7 @@ fn sign_prints_headers_that_verify_accepts() {
         let tampered = hookwise(&args, &body[..body.len() - 2]);
         assert_eq!(tampered.status.code(), Some(1), "{preset}");
         let line = first_line(&tampered.stderr);
-        assert!(
-            line.starts_with("signature_mismatch: ") || line.starts_with("invalid_json: "),
-            "{preset}: {line}"
-        );
+        assert!(line.starts_with("signature_mismatch: ") || line.starts_with("invalid_json: "), "{preset}: {line}");
     }
 }
 
@@ -256,10 +181,7 @@ fn errors_never_print_the_secret_or_the_expected_signature() {
     );
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.starts_with("signature_mismatch: "), "{stderr}");
-    assert!(
-        !stderr.contains(secret) && !stderr.contains(&expected_hex),
-        "{stderr}"
-    );
+    assert!(!stderr.contains(secret) && !stderr.contains(&expected_hex), "{stderr}");
 }
 
 #[test]
@@ -270,23 +192,9 @@ fn unknown_scheme_missing_secret_and_usage_errors() {
     let out = hookwise(&["verify", "--scheme", "github"], b"{}");
     assert_eq!(out.status.code(), Some(1));
     assert!(first_line(&out.stderr).starts_with("invalid_secret: "));
-    let out = hookwise(
-        &[
-            "verify",
-            "--scheme",
-            "/nonexistent/scheme.json",
-            "--secret",
-            "s",
-        ],
-        b"{}",
-    );
+    let out = hookwise(&["verify", "--scheme", "/nonexistent/scheme.json", "--secret", "s"], b"{}");
     assert!(first_line(&out.stderr).starts_with("unknown_scheme: "));
-    let out = hookwise(
-        &[
-            "verify", "--scheme", "github", "--secret", "s", "--header", "no-colon",
-        ],
-        b"{}",
-    );
+    let out = hookwise(&["verify", "--scheme", "github", "--secret", "s", "--header", "no-colon"], b"{}");
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
 }
 
@@ -294,22 +202,9 @@ fn unknown_scheme_missing_secret_and_usage_errors() {
 fn presets_lists_all_ten_and_json_round_trips_as_custom_schemes() {
     let out = hookwise(&["presets"], b"");
     let text = String::from_utf8(out.stdout).expect("utf8");
-    for name in [
-        "argus",
-        "auggie",
-        "asg",
-        "gabinete360",
-        "argyle",
-        "standard",
-        "stripe",
-        "github",
-        "shopify",
-        "slack",
-    ] {
-        assert!(
-            text.lines().any(|l| l.starts_with(name)),
-            "{name} missing from:\n{text}"
-        );
+    for name in ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"]
+    {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing from:\n{text}");
     }
     let json = hookwise(&["presets", "--json"], b"");
     let schemes: Vec<Json> = serde_json::from_slice(&json.stdout).expect("presets JSON");
@@ -318,28 +213,9 @@ fn presets_lists_all_ten_and_json_round_trips_as_custom_schemes() {
     let path = std::env::temp_dir().join(format!("hookwise-slack-{}.json", std::process::id()));
     std::fs::write(&path, schemes[9].to_string()).expect("write");
     let body = br#"{"type":"event_callback"}"#;
-    let by_name = hookwise(
-        &[
-            "sign",
-            "--scheme",
-            "slack",
-            "--secret",
-            "k",
-            "--timestamp",
-            "1700000000",
-        ],
-        body,
-    );
+    let by_name = hookwise(&["sign", "--scheme", "slack", "--secret", "k", "--timestamp", "1700000000"], body);
     let by_file = hookwise(
-        &[
-            "sign",
-            "--scheme",
-            path.to_str().expect("path"),
-            "--secret",
-            "k",
-            "--timestamp",
-            "1700000000",
-        ],
+        &["sign", "--scheme", path.to_str().expect("path"), "--secret", "k", "--timestamp", "1700000000"],
         body,
     );
     let _ = std::fs::remove_file(&path);

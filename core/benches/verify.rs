@@ -12,10 +12,7 @@ fn body(size: usize) -> Vec<u8> {
     let mut text = String::new();
     let mut i = 0;
     while text.len() < size {
-        items.push(format!(
-            r#"{{"sku":"item-{i}","qty":{i},"price":{}.5,"note":"caf\u00e9 {i}"}}"#,
-            i * 3
-        ));
+        items.push(format!(r#"{{"sku":"item-{i}","qty":{i},"price":{}.5,"note":"caf\u00e9 {i}"}}"#, i * 3));
         text = format!(
             r#"{{"id":"evt_1","type":"order.created","created_at":"2026-11-22T00:00:00Z","data":{{"items":[{}]}}}}"#,
             items.join(",")
@@ -32,22 +29,14 @@ fn verify(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("verify/{size}B"));
         group.throughput(Throughput::Bytes(payload.len() as u64));
         for scheme in presets() {
-            let hook =
-                Webhook::from_preset(&scheme.name, ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
-                    .expect("preset");
-            let headers = hook
-                .sign(&payload, Some("msg_bench"), Some(now))
-                .expect("sign");
+            let hook = Webhook::from_preset(&scheme.name, ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]).expect("preset");
+            let headers = hook.sign(&payload, Some("msg_bench"), Some(now)).expect("sign");
             group.bench_with_input(BenchmarkId::new("event", &scheme.name), &payload, |b, p| {
                 b.iter(|| hook.verify_at(p, &headers, now).expect("valid"));
             });
-            group.bench_with_input(
-                BenchmarkId::new("signature_only", &scheme.name),
-                &payload,
-                |b, p| {
-                    b.iter(|| hook.verify_signature_at(p, &headers, now).expect("valid"));
-                },
-            );
+            group.bench_with_input(BenchmarkId::new("signature_only", &scheme.name), &payload, |b, p| {
+                b.iter(|| hook.verify_signature_at(p, &headers, now).expect("valid"));
+            });
         }
         group.finish();
     }

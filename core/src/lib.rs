@@ -7,6 +7,8 @@
 //! [`canonicalize`] reproduces CPython's
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))` byte for byte.
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod json;
 pub mod webhook;
 

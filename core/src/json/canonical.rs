@@ -116,10 +116,7 @@ pub(crate) fn write_float(x: f64, out: &mut Vec<u8>) {
         out.extend_from_slice(&digits[point..]);
     } else {
         out.extend_from_slice(&digits);
-        out.extend(std::iter::repeat_n(
-            b'0',
-            (decpt - n).unsigned_abs() as usize,
-        ));
+        out.extend(std::iter::repeat_n(b'0', (decpt - n).unsigned_abs() as usize));
         out.extend_from_slice(b".0");
     }
 }

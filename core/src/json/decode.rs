@@ -74,17 +74,10 @@ fn decode_text(b: &[u8]) -> Result<Cow<'_, [u8]>, SyntaxError> {
     match encoding {
         // UTF-8 is validated lazily: outside strings only ASCII is valid JSON anyway.
         Encoding::Utf8 => Ok(Cow::Borrowed(body)),
-        Encoding::Utf16Le | Encoding::Utf16Be => {
-            transcode_utf16(body, matches!(encoding, Encoding::Utf16Be))
-        }
-        Encoding::Utf32Le | Encoding::Utf32Be => {
-            transcode_utf32(body, matches!(encoding, Encoding::Utf32Be))
-        }
+        Encoding::Utf16Le | Encoding::Utf16Be => transcode_utf16(body, matches!(encoding, Encoding::Utf16Be)),
+        Encoding::Utf32Le | Encoding::Utf32Be => transcode_utf32(body, matches!(encoding, Encoding::Utf32Be)),
     }
-    .map_err(|()| SyntaxError {
-        message: "input is not valid in its detected encoding",
-        offset: 0,
-    })
+    .map_err(|()| SyntaxError { message: "input is not valid in its detected encoding", offset: 0 })
 }
 
 /// `json.detect_encoding`: the encoding and how many BOM bytes to skip.
@@ -106,24 +99,10 @@ fn detect_encoding(b: &[u8]) -> (Encoding, usize) {
     }
     if b.len() >= 4 {
         if b[0] == 0 {
-            return (
-                if b[1] == 0 {
-                    Encoding::Utf32Be
-                } else {
-                    Encoding::Utf16Be
-                },
-                0,
-            );
+            return (if b[1] == 0 { Encoding::Utf32Be } else { Encoding::Utf16Be }, 0);
         }
         if b[1] == 0 {
-            return (
-                if b[2] != 0 || b[3] != 0 {
-                    Encoding::Utf16Le
-                } else {
-                    Encoding::Utf32Le
-                },
-                0,
-            );
+            return (if b[2] != 0 || b[3] != 0 { Encoding::Utf16Le } else { Encoding::Utf32Le }, 0);
         }
     } else if b.len() == 2 {
         if b[0] == 0 {
@@ -143,25 +122,15 @@ fn transcode_utf16(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()>
     let units: Vec<u32> = b
         .chunks_exact(2)
         .map(|c| {
-            u32::from(if big_endian {
-                u16::from_be_bytes([c[0], c[1]])
-            } else {
-                u16::from_le_bytes([c[0], c[1]])
-            })
+            u32::from(if big_endian { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
         })
         .collect();
     let mut out = Vec::with_capacity(units.len());
     let mut i = 0;
     while i < units.len() {
         let u = units[i];
-        if (0xD800..0xDC00).contains(&u)
-            && i + 1 < units.len()
-            && (0xDC00..0xE000).contains(&units[i + 1])
-        {
-            push_code_point(
-                &mut out,
-                0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00),
-            );
+        if (0xD800..0xDC00).contains(&u) && i + 1 < units.len() && (0xDC00..0xE000).contains(&units[i + 1]) {
+            push_code_point(&mut out, 0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00));
             i += 2;
         } else {
             // surrogatepass: a lone surrogate is kept as it is.
@@ -179,11 +148,7 @@ fn transcode_utf32(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()>
     let mut out = Vec::with_capacity(b.len() / 4);
     for c in b.chunks_exact(4) {
         let arr = [c[0], c[1], c[2], c[3]];
-        let cp = if big_endian {
-            u32::from_be_bytes(arr)
-        } else {
-            u32::from_le_bytes(arr)
-        };
+        let cp = if big_endian { u32::from_be_bytes(arr) } else { u32::from_le_bytes(arr) };
         if cp > 0x10_FFFF {
             return Err(());
         }
@@ -199,11 +164,13 @@ pub(crate) fn push_code_point(out: &mut Vec<u8>, cp: u32) {
     match cp {
         0..=0x7F => out.push(cp as u8),
         0x80..=0x7FF => out.extend_from_slice(&[0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8]),
-        0x800..=0xFFFF => out.extend_from_slice(&[
-            0xE0 | (cp >> 12) as u8,
-            0x80 | ((cp >> 6) & 0x3F) as u8,
-            0x80 | (cp & 0x3F) as u8,
-        ]),
+        0x800..=0xFFFF => {
+            out.extend_from_slice(&[
+                0xE0 | (cp >> 12) as u8,
+                0x80 | ((cp >> 6) & 0x3F) as u8,
+                0x80 | (cp & 0x3F) as u8,
+            ]);
+        }
         _ => out.extend_from_slice(&[
             0xF0 | (cp >> 18) as u8,
             0x80 | ((cp >> 12) & 0x3F) as u8,
@@ -257,10 +224,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn err<T>(&self, message: &'static str) -> Result<T, SyntaxError> {
-        Err(SyntaxError {
-            message,
-            offset: self.pos,
-        })
+        Err(SyntaxError { message, offset: self.pos })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -447,9 +411,7 @@ impl<'a> Parser<'a> {
         let text = &self.src[start..self.pos];
         if is_float {
             // ASCII by construction, and Rust's parse is correctly rounded like CPython's.
-            let parsed = std::str::from_utf8(text)
-                .ok()
-                .and_then(|s| s.parse::<f64>().ok());
+            let parsed = std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok());
             match parsed {
                 Some(x) => Ok(Node::Float(x)),
                 None => self.err("Expecting value"),
@@ -520,9 +482,7 @@ impl<'a> Parser<'a> {
 
     fn hex4(&self, at: usize) -> Option<u32> {
         let digits = self.src.get(at..at + 4)?;
-        digits
-            .iter()
-            .try_fold(0u32, |acc, &d| Some(acc * 16 + char::from(d).to_digit(16)?))
+        digits.iter().try_fold(0u32, |acc, &d| Some(acc * 16 + char::from(d).to_digit(16)?))
     }
 
     fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), SyntaxError> {

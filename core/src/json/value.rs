@@ -159,11 +159,7 @@ fn from_node(node: Node<'_>) -> Value {
         Node::Infinity => Value::Number(Number::Float(f64::INFINITY)),
         Node::NegInfinity => Value::Number(Number::Float(f64::NEG_INFINITY)),
         Node::Int(digits) => {
-            let digits = if digits == b"-0" {
-                "0"
-            } else {
-                std::str::from_utf8(digits).unwrap_or("0")
-            };
+            let digits = if digits == b"-0" { "0" } else { std::str::from_utf8(digits).unwrap_or("0") };
             Value::Number(Number::Int(digits.to_owned()))
         }
         Node::Float(x) => Value::Number(Number::Float(x)),
@@ -181,11 +177,7 @@ fn dict(members: Vec<(Cow<'_, [u8]>, Node<'_>)>) -> Vec<(String, Value)> {
     for (key, node) in members {
         let key = to_string(key);
         let value = from_node(node);
-        let existing = if use_index {
-            index.get(&key).copied()
-        } else {
-            out.iter().position(|(k, _)| *k == key)
-        };
+        let existing = if use_index { index.get(&key).copied() } else { out.iter().position(|(k, _)| *k == key) };
         if let Some(i) = existing {
             out[i].1 = value;
         } else {
@@ -207,9 +199,8 @@ impl Serialize for Number {
                     serializer.serialize_i64(i)
                 } else if let Ok(u) = digits.parse::<u64>() {
                     serializer.serialize_u64(u)
-                } else if let Ok(i) = digits.parse::<i128>() {
-                    serializer.serialize_i128(i)
                 } else {
+                    // Beyond 64 bits, serde's data model has no exact integer: the nearest float.
                     serializer.serialize_f64(digits.parse::<f64>().unwrap_or(f64::NAN))
                 }
             }

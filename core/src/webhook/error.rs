@@ -64,10 +64,7 @@ pub struct Error {
 impl Error {
     /// An error of `kind` saying `message` (which must not contain a secret).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            message: message.into(),
-        }
+        Error { kind, message: message.into() }
     }
 
     /// The kind of error.

@@ -39,12 +39,7 @@ impl Event {
         .to_json()
     }
 
-    pub(crate) fn build<H: Headers + ?Sized>(
-        scheme: &str,
-        envelope: &Envelope,
-        payload: Value,
-        headers: &H,
-    ) -> Event {
+    pub(crate) fn build<H: Headers + ?Sized>(scheme: &str, envelope: &Envelope, payload: Value, headers: &H) -> Event {
         let lookup = |sources: &[Source]| -> Option<Value> {
             sources.iter().find_map(|source| match source {
                 Source::Field(name) => payload.get(name).filter(|v| **v != Value::Null).cloned(),
@@ -74,23 +69,19 @@ fn as_text(v: &Value) -> Option<String> {
 /// Unix seconds (a number or a string of digits) become RFC 3339 in UTC; other strings stay.
 fn rfc3339(v: &Value) -> Option<String> {
     let seconds = match v {
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<i64>().ok()
-        }
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<i64>().ok(),
         Value::String(s) => return Some(s.clone()),
         Value::Number(Number::Int(digits)) => digits.parse::<i64>().ok(),
         // Truncation toward zero is the documented rule for fractional unix times.
         #[allow(clippy::cast_possible_truncation)]
-        Value::Number(Number::Float(x)) if x.is_finite() && x.abs() < 1e15 => {
-            Some(x.trunc() as i64)
-        }
+        Value::Number(Number::Float(x)) if x.is_finite() && x.abs() < 1e15 => Some(x.trunc() as i64),
         _ => None,
     }?;
-    format_unix(seconds)
+    format_rfc3339(seconds)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for years 1..=9999 (Howard Hinnant's civil-from-days).
-pub(crate) fn format_unix(seconds: i64) -> Option<String> {
+pub fn format_rfc3339(seconds: i64) -> Option<String> {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
     let z = days + 719_468;
@@ -105,30 +96,19 @@ pub(crate) fn format_unix(seconds: i64) -> Option<String> {
     if !(1..=9999).contains(&year) {
         return None;
     }
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    ))
+    Some(format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::format_unix;
+    use super::format_rfc3339;
 
     #[test]
     fn unix_times_format_as_rfc3339() {
-        assert_eq!(format_unix(0).as_deref(), Some("1970-01-01T00:00:00Z"));
-        assert_eq!(
-            format_unix(1_700_000_000).as_deref(),
-            Some("2023-11-14T22:13:20Z")
-        );
-        assert_eq!(format_unix(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
-        assert_eq!(
-            format_unix(951_782_400).as_deref(),
-            Some("2000-02-29T00:00:00Z")
-        );
-        assert_eq!(format_unix(253_402_300_800), None);
+        assert_eq!(format_rfc3339(0).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(format_rfc3339(1_700_000_000).as_deref(), Some("2023-11-14T22:13:20Z"));
+        assert_eq!(format_rfc3339(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
+        assert_eq!(format_rfc3339(951_782_400).as_deref(), Some("2000-02-29T00:00:00Z"));
+        assert_eq!(format_rfc3339(253_402_300_800), None);
     }
 }

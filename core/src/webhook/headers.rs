@@ -14,10 +14,7 @@ fn find<'a, K: AsRef<str> + 'a, V: AsRef<str> + 'a>(
     pairs: impl IntoIterator<Item = (&'a K, &'a V)>,
     name: &str,
 ) -> Option<&'a str> {
-    pairs
-        .into_iter()
-        .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_ref())
+    pairs.into_iter().find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
 }
 
 impl<K: AsRef<str>, V: AsRef<str>> Headers for [(K, V)] {

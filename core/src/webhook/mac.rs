@@ -54,11 +54,7 @@ impl Tag {
 
 impl Keyed {
     /// Turns one secret into a keyed state.
-    pub(crate) fn new(
-        algorithm: Algorithm,
-        encoding: SecretEncoding,
-        secret: &str,
-    ) -> Result<Keyed, Error> {
+    pub(crate) fn new(algorithm: Algorithm, encoding: SecretEncoding, secret: &str) -> Result<Keyed, Error> {
         if secret.trim().is_empty() {
             return Err(Error::new(ErrorKind::InvalidSecret, "the secret is empty"));
         }
@@ -68,27 +64,16 @@ impl Keyed {
             SecretEncoding::WhsecBase64 => {
                 let b64 = secret.strip_prefix("whsec_").unwrap_or(secret);
                 decoded = SECRET_BASE64.decode(b64).map_err(|_| {
-                    Error::new(
-                        ErrorKind::InvalidSecret,
-                        "the secret is not base64 after its \"whsec_\" prefix",
-                    )
+                    Error::new(ErrorKind::InvalidSecret, "the secret is not base64 after its \"whsec_\" prefix")
                 })?;
                 if decoded.is_empty() {
-                    return Err(Error::new(
-                        ErrorKind::InvalidSecret,
-                        "the secret decodes to no bytes",
-                    ));
+                    return Err(Error::new(ErrorKind::InvalidSecret, "the secret decodes to no bytes"));
                 }
                 &decoded
             }
         };
         // HMAC takes keys of any length, so these constructors cannot fail.
-        let invalid = |_| {
-            Error::new(
-                ErrorKind::InvalidSecret,
-                "the secret cannot be used as an HMAC key",
-            )
-        };
+        let invalid = |_| Error::new(ErrorKind::InvalidSecret, "the secret cannot be used as an HMAC key");
         Ok(match algorithm {
             Algorithm::HmacSha256 => Keyed::Sha256(Hmac::new_from_slice(key).map_err(invalid)?),
             Algorithm::HmacSha512 => Keyed::Sha512(Hmac::new_from_slice(key).map_err(invalid)?),
@@ -104,10 +89,7 @@ impl Keyed {
                 mac.update(part);
             }
             let out = mac.finalize().into_bytes();
-            let mut tag = Tag {
-                bytes: [0; 64],
-                len: out.len(),
-            };
+            let mut tag = Tag { bytes: [0; 64], len: out.len() };
             tag.bytes[..out.len()].copy_from_slice(&out);
             tag
         }

@@ -23,12 +23,10 @@ use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorKind};
-pub use event::Event;
+pub use event::{format_rfc3339, Event};
 pub use headers::Headers;
 pub use presets::{preset, presets};
-pub use scheme::{
-    Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source,
-};
+pub use scheme::{Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source};
 
 use crate::json::{canonicalize, Value};
 use mac::Keyed;
@@ -61,9 +59,7 @@ impl std::fmt::Debug for Webhook {
 
 /// The current unix time in seconds.
 pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 impl Webhook {
@@ -85,12 +81,7 @@ impl Webhook {
         if keys.is_empty() {
             return Err(Error::new(ErrorKind::InvalidSecret, "no secret was given"));
         }
-        Ok(Webhook {
-            tolerance: scheme.tolerance_seconds,
-            scheme,
-            keys,
-            max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
-        })
+        Ok(Webhook { tolerance: scheme.tolerance_seconds, scheme, keys, max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES })
     }
 
     /// A verifier for the preset called `name` (`github`, `stripe`, `standard`, …).
@@ -137,25 +128,11 @@ impl Webhook {
     ///
     /// # Errors
     /// As [`Webhook::verify`].
-    pub fn verify_at<H: Headers + ?Sized>(
-        &self,
-        payload: &[u8],
-        headers: &H,
-        now: i64,
-    ) -> Result<Event, Error> {
+    pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
         self.verify_signature_at(payload, headers, now)?;
-        let body = Value::parse(payload).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidJson,
-                format!("the body is not valid JSON: {e}"),
-            )
-        })?;
-        Ok(Event::build(
-            &self.scheme.name,
-            &self.scheme.envelope,
-            body,
-            headers,
-        ))
+        let body = Value::parse(payload)
+            .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
+        Ok(Event::build(&self.scheme.name, &self.scheme.envelope, body, headers))
     }
 
     /// Stripe-style: verifies with only the signature header's value (for schemes whose
@@ -163,50 +140,26 @@ impl Webhook {
     ///
     /// # Errors
     /// As [`Webhook::verify`].
-    pub fn construct_event_at(
-        &self,
-        payload: &[u8],
-        signature_header: &str,
-        now: i64,
-    ) -> Result<Event, Error> {
-        self.verify_at(
-            payload,
-            &[(self.scheme.signature_header.as_str(), signature_header)],
-            now,
-        )
+    pub fn construct_event_at(&self, payload: &[u8], signature_header: &str, now: i64) -> Result<Event, Error> {
+        self.verify_at(payload, &[(self.scheme.signature_header.as_str(), signature_header)], now)
     }
 
     /// Checks the signature only (no body parse): the cheapest verdict.
     ///
     /// # Errors
     /// As [`Webhook::verify`], except `invalid_json` for raw-body schemes.
-    pub fn verify_signature_at<H: Headers + ?Sized>(
-        &self,
-        payload: &[u8],
-        headers: &H,
-        now: i64,
-    ) -> Result<(), Error> {
+    pub fn verify_signature_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<(), Error> {
         let scheme = &self.scheme;
         if payload.len() > self.max_payload_bytes {
             return Err(Error::new(
                 ErrorKind::PayloadTooLarge,
-                format!(
-                    "the body is {} bytes; the limit is {} bytes",
-                    payload.len(),
-                    self.max_payload_bytes
-                ),
+                format!("the body is {} bytes; the limit is {} bytes", payload.len(), self.max_payload_bytes),
             ));
         }
         let present = |name: &str| {
-            headers
-                .header(name)
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::MissingSignature,
-                        format!("header {name} is missing (scheme {})", scheme.name),
-                    )
-                })
+            headers.header(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                Error::new(ErrorKind::MissingSignature, format!("header {name} is missing (scheme {})", scheme.name))
+            })
         };
         let value = present(&scheme.signature_header)?;
         let id = match &scheme.id_header {
@@ -230,9 +183,7 @@ impl Webhook {
             canonical = canonicalize(payload).map_err(|e| {
                 Error::new(
                     ErrorKind::InvalidJson,
-                    format!(
-                        "the body is not valid JSON, so its canonical form cannot be signed: {e}"
-                    ),
+                    format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"),
                 )
             })?;
             &canonical
@@ -240,11 +191,7 @@ impl Webhook {
             payload
         };
         let parts = signed_parts(&scheme.signed_content, id, timestamp, body);
-        if self
-            .keys
-            .iter()
-            .any(|key| candidates.matches(&key.tag(&parts)))
-        {
+        if self.keys.iter().any(|key| candidates.matches(&key.tag(&parts))) {
             Ok(())
         } else {
             let n = self.keys.len();
@@ -260,27 +207,13 @@ impl Webhook {
         }
     }
 
-    fn check_timestamp<'h>(
-        &self,
-        text: Option<&'h str>,
-        origin: &str,
-        now: i64,
-    ) -> Result<&'h str, Error> {
-        let missing = |what: &str| {
-            Error::new(
-                ErrorKind::TimestampMissing,
-                format!("timestamp {origin} {what}"),
-            )
-        };
-        let text = text
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| missing("is missing"))?;
+    fn check_timestamp<'h>(&self, text: Option<&'h str>, origin: &str, now: i64) -> Result<&'h str, Error> {
+        let missing = |what: &str| Error::new(ErrorKind::TimestampMissing, format!("timestamp {origin} {what}"));
+        let text = text.filter(|t| !t.is_empty()).ok_or_else(|| missing("is missing"))?;
         if text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(missing("is not a unix time in seconds (digits only)"));
         }
-        let ts: i64 = text
-            .parse()
-            .map_err(|_| missing("is not a unix time in seconds"))?;
+        let ts: i64 = text.parse().map_err(|_| missing("is not a unix time in seconds"))?;
         let age = now.saturating_sub(ts);
         let tolerance = i64::try_from(self.tolerance).unwrap_or(i64::MAX);
         if age > tolerance {
@@ -292,10 +225,7 @@ impl Webhook {
         if self.scheme.reject_future && -age > tolerance {
             return Err(Error::new(
                 ErrorKind::TimestampOutsideTolerance,
-                format!(
-                    "timestamp is {} s in the future; the tolerance is {tolerance} s",
-                    -age
-                ),
+                format!("timestamp is {} s in the future; the tolerance is {tolerance} s", -age),
             ));
         }
         Ok(text)
@@ -315,41 +245,19 @@ impl Webhook {
         timestamp: Option<i64>,
     ) -> Result<Vec<(String, String)>, Error> {
         let scheme = &self.scheme;
-        let id = scheme
-            .id_header
-            .as_ref()
-            .map(|_| id.map_or_else(random_id, str::to_owned));
-        let timestamp = scheme
-            .has_timestamp()
-            .then(|| timestamp.unwrap_or_else(unix_now).to_string());
+        let id = scheme.id_header.as_ref().map(|_| id.map_or_else(random_id, str::to_owned));
+        let timestamp = scheme.has_timestamp().then(|| timestamp.unwrap_or_else(unix_now).to_string());
         let canonical;
         let body: &[u8] = if scheme.signed_content == SignedContent::CanonicalJson {
-            canonical = canonicalize(payload).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidJson,
-                    format!("the body is not valid JSON: {e}"),
-                )
-            })?;
+            canonical = canonicalize(payload)
+                .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
             &canonical
         } else {
             payload
         };
-        let parts = signed_parts(
-            &scheme.signed_content,
-            id.as_deref(),
-            timestamp.as_deref(),
-            body,
-        );
-        let multi = matches!(
-            scheme.signature_format,
-            SignatureFormat::Stripe | SignatureFormat::Standard
-        );
-        let tags: Vec<_> = self
-            .keys
-            .iter()
-            .take(if multi { usize::MAX } else { 1 })
-            .map(|k| k.tag(&parts))
-            .collect();
+        let parts = signed_parts(&scheme.signed_content, id.as_deref(), timestamp.as_deref(), body);
+        let multi = matches!(scheme.signature_format, SignatureFormat::Stripe | SignatureFormat::Standard);
+        let tags: Vec<_> = self.keys.iter().take(if multi { usize::MAX } else { 1 }).map(|k| k.tag(&parts)).collect();
         let hex = mac::Tag::to_hex;
         let b64 = |t: &mac::Tag| {
             use base64::Engine as _;
@@ -358,34 +266,22 @@ impl Webhook {
         let value = match scheme.signature_format {
             SignatureFormat::Hex => hex(&tags[0]),
             SignatureFormat::Base64 => b64(&tags[0]),
-            SignatureFormat::Prefixed => format!(
-                "{}{}",
-                scheme.signature_prefix.as_deref().unwrap_or_default(),
-                hex(&tags[0])
-            ),
+            SignatureFormat::Prefixed => {
+                format!("{}{}", scheme.signature_prefix.as_deref().unwrap_or_default(), hex(&tags[0]))
+            }
             SignatureFormat::Stripe => {
                 let sigs: Vec<String> = tags.iter().map(|t| format!("v1={}", hex(t))).collect();
-                format!(
-                    "t={},{}",
-                    timestamp.as_deref().unwrap_or_default(),
-                    sigs.join(",")
-                )
+                format!("t={},{}", timestamp.as_deref().unwrap_or_default(), sigs.join(","))
             }
-            SignatureFormat::Standard => tags
-                .iter()
-                .map(|t| format!("v1,{}", b64(t)))
-                .collect::<Vec<_>>()
-                .join(" "),
+            SignatureFormat::Standard => tags.iter().map(|t| format!("v1,{}", b64(t))).collect::<Vec<_>>().join(" "),
         };
         let mut headers = Vec::with_capacity(3);
         if let (Some(name), Some(id)) = (&scheme.id_header, id) {
             headers.push((name.clone(), id));
         }
-        if let (Some(name), Some(ts), false) = (
-            &scheme.timestamp_header,
-            timestamp,
-            scheme.signature_format == SignatureFormat::Stripe,
-        ) {
+        if let (Some(name), Some(ts), false) =
+            (&scheme.timestamp_header, timestamp, scheme.signature_format == SignatureFormat::Stripe)
+        {
             headers.push((name.clone(), ts));
         }
         headers.push((scheme.signature_header.clone(), value));
@@ -419,9 +315,7 @@ fn random_id() -> String {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {
         // No OS randomness: fall back to the clock, still unique enough for a message id.
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         bytes = nanos.to_le_bytes();
     }
     let mut id = String::from("msg_");

@@ -21,16 +21,10 @@ pub fn presets() -> &'static [Scheme] {
 /// # Errors
 /// `unknown_scheme`, listing the presets that exist.
 pub fn preset(name: &str) -> Result<&'static Scheme, Error> {
-    presets()
-        .iter()
-        .find(|s| s.name.eq_ignore_ascii_case(name))
-        .ok_or_else(|| {
-            let names: Vec<&str> = presets().iter().map(|s| s.name.as_str()).collect();
-            Error::new(
-                ErrorKind::UnknownScheme,
-                format!("unknown scheme {name:?}; presets are: {}", names.join(", ")),
-            )
-        })
+    presets().iter().find(|s| s.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let names: Vec<&str> = presets().iter().map(|s| s.name.as_str()).collect();
+        Error::new(ErrorKind::UnknownScheme, format!("unknown scheme {name:?}; presets are: {}", names.join(", ")))
+    })
 }
 
 #[cfg(test)]
@@ -42,18 +36,7 @@ mod tests {
         let names: Vec<&str> = presets().iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "argus",
-                "auggie",
-                "asg",
-                "gabinete360",
-                "argyle",
-                "standard",
-                "stripe",
-                "github",
-                "shopify",
-                "slack"
-            ]
+            ["argus", "auggie", "asg", "gabinete360", "argyle", "standard", "stripe", "github", "shopify", "slack"]
         );
         for scheme in presets() {
             assert_eq!(scheme.validate(), Ok(()), "{}", scheme.name);

@@ -109,14 +109,16 @@ impl TryFrom<String> for SignedContent {
             if open > 0 {
                 parts.push(Part::Literal(rest[..open].to_owned()));
             }
-            let close = rest[open..]
-                .find('}')
-                .ok_or_else(|| format!("unclosed '{{' in signed_content {s:?}"))?;
+            let close = rest[open..].find('}').ok_or_else(|| format!("unclosed '{{' in signed_content {s:?}"))?;
             parts.push(match &rest[open + 1..open + close] {
                 "id" => Part::Id,
                 "timestamp" => Part::Timestamp,
                 "body" => Part::Body,
-                other => return Err(format!("unknown placeholder {{{other}}} in signed_content (use {{id}}, {{timestamp}}, {{body}})")),
+                other => {
+                    return Err(format!(
+                        "unknown placeholder {{{other}}} in signed_content (use {{id}}, {{timestamp}}, {{body}})"
+                    ))
+                }
             });
             rest = &rest[open + close + 1..];
         }
@@ -177,12 +179,7 @@ pub struct Envelope {
 impl Default for Envelope {
     fn default() -> Self {
         let field = |name: &str| vec![Source::Field(name.to_owned())];
-        Envelope {
-            id: field("id"),
-            event_type: field("type"),
-            created_at: field("created_at"),
-            data: field("data"),
-        }
+        Envelope { id: field("id"), event_type: field("type"), created_at: field("created_at"), data: field("data") }
     }
 }
 
@@ -241,20 +238,15 @@ impl Scheme {
     /// # Errors
     /// `unknown_scheme` when the JSON is not a valid scheme.
     pub fn from_json(text: &str) -> Result<Scheme, Error> {
-        let scheme: Scheme = serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::UnknownScheme,
-                format!("invalid scheme description: {e}"),
-            )
-        })?;
+        let scheme: Scheme = serde_json::from_str(text)
+            .map_err(|e| Error::new(ErrorKind::UnknownScheme, format!("invalid scheme description: {e}")))?;
         scheme.validate()?;
         Ok(scheme)
     }
 
     /// Whether the scheme carries a timestamp (and so has a replay window).
     pub fn has_timestamp(&self) -> bool {
-        self.signature_format == SignatureFormat::Stripe
-            || self.signed_content.uses(&Part::Timestamp)
+        self.signature_format == SignatureFormat::Stripe || self.signed_content.uses(&Part::Timestamp)
     }
 
     /// Checks that the parts fit together.
@@ -262,12 +254,7 @@ impl Scheme {
     /// # Errors
     /// `unknown_scheme`, saying which part does not fit.
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |msg: String| {
-            Err(Error::new(
-                ErrorKind::UnknownScheme,
-                format!("scheme {:?}: {msg}", self.name),
-            ))
-        };
+        let bad = |msg: String| Err(Error::new(ErrorKind::UnknownScheme, format!("scheme {:?}: {msg}", self.name)));
         if self.signature_header.trim().is_empty() {
             return bad("signature_header is empty".into());
         }
@@ -276,11 +263,7 @@ impl Scheme {
                 return bad("signature_format \"prefixed\" needs signature_prefix".into())
             }
             (SignatureFormat::Prefixed, Some(_)) | (_, None) => {}
-            (_, Some(_)) => {
-                return bad(
-                    "signature_prefix is only used with signature_format \"prefixed\"".into(),
-                )
-            }
+            (_, Some(_)) => return bad("signature_prefix is only used with signature_format \"prefixed\"".into()),
         }
         if self.signed_content.uses(&Part::Id) && self.id_header.is_none() {
             return bad("signed_content uses {id} but id_header is not set".into());

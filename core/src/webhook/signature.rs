@@ -1,6 +1,6 @@
 //! Reading a signature header in each format, and comparing in constant time.
 
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::Engine as _;
 use subtle::ConstantTimeEq as _;
 
@@ -8,13 +8,28 @@ use super::error::{Error, ErrorKind};
 use super::mac::Tag;
 use super::scheme::{Scheme, SignatureFormat};
 
+/// Padded standard base64 that tolerates non-zero trailing bits (as Python's `b64decode` does),
+/// so a well-formed but wrong value is a mismatch, not malformed.
+const LENIENT_BASE64: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true));
+
+/// How candidates are compared, as each provider's reference code compares them.
+#[derive(Clone, Copy)]
+enum Compare {
+    /// As lower-case hex text (`hmac.compare_digest` on hex strings).
+    HexText,
+    /// As padded base64 text (Shopify compares the base64 strings).
+    Base64Text,
+    /// As decoded bytes (Standard Webhooks compares the decoded signatures).
+    Bytes,
+}
+
 /// The signatures found in a header, in the form they are compared in.
 pub(crate) struct Candidates<'h> {
     /// Stripe's `t=` value, when the format carries one.
     pub(crate) timestamp: Option<&'h str>,
-    /// Hex text (compared against lower-case hex) or decoded base64 bytes.
     signatures: Vec<Vec<u8>>,
-    hex: bool,
+    compare: Compare,
 }
 
 fn is_hex_of(s: &str, mac_len: usize) -> bool {
@@ -22,26 +37,17 @@ fn is_hex_of(s: &str, mac_len: usize) -> bool {
 }
 
 fn base64_of(s: &str, mac_len: usize) -> Option<Vec<u8>> {
-    STANDARD.decode(s).ok().filter(|b| b.len() == mac_len)
+    LENIENT_BASE64.decode(s).ok().filter(|b| b.len() == mac_len)
 }
 
 /// Splits a header value into candidates, or says why it is malformed.
 pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h>, Error> {
     let n = scheme.algorithm.mac_len();
     let header = &scheme.signature_header;
-    let malformed = |what: String| {
-        Err(Error::new(
-            ErrorKind::MalformedSignature,
-            format!("header {header} {what}"),
-        ))
-    };
+    let malformed = |what: String| Err(Error::new(ErrorKind::MalformedSignature, format!("header {header} {what}")));
     let hex_one = |s: &str, what: &str| {
         if is_hex_of(s, n) {
-            Ok(Candidates {
-                timestamp: None,
-                signatures: vec![s.as_bytes().to_vec()],
-                hex: true,
-            })
+            Ok(Candidates { timestamp: None, signatures: vec![s.as_bytes().to_vec()], compare: Compare::HexText })
         } else {
             malformed(format!("is not {what}{} hex digits", 2 * n))
         }
@@ -56,10 +62,10 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
             }
         }
         SignatureFormat::Base64 => match base64_of(value, n) {
-            Some(bytes) => Ok(Candidates {
+            Some(_) => Ok(Candidates {
                 timestamp: None,
-                signatures: vec![bytes],
-                hex: false,
+                signatures: vec![value.as_bytes().to_vec()],
+                compare: Compare::Base64Text,
             }),
             None => malformed(format!("is not the base64 of a {n}-byte signature")),
         },
@@ -69,18 +75,15 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
             for (key, val) in value.split(',').filter_map(|item| item.split_once('=')) {
                 match key {
                     "t" if timestamp.is_none() => timestamp = Some(val),
-                    "v1" if is_hex_of(val, n) => signatures.push(val.as_bytes().to_vec()),
+                    // Stripe compares the strings: a v1 that is not hex simply does not match.
+                    "v1" => signatures.push(val.as_bytes().to_vec()),
                     _ => {}
                 }
             }
             if signatures.is_empty() {
-                return malformed(format!("has no v1={} hex digit signature", 2 * n));
+                return malformed("has no v1= signature".to_owned());
             }
-            Ok(Candidates {
-                timestamp,
-                signatures,
-                hex: true,
-            })
+            Ok(Candidates { timestamp, signatures, compare: Compare::HexText })
         }
         SignatureFormat::Standard => {
             let signatures: Vec<Vec<u8>> = value
@@ -90,15 +93,9 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
                 .filter_map(|(_, sig)| base64_of(sig, n))
                 .collect();
             if signatures.is_empty() {
-                return malformed(format!(
-                    "has no \"v1,<base64>\" entry of a {n}-byte signature"
-                ));
+                return malformed(format!("has no \"v1,<base64>\" entry of a {n}-byte signature"));
             }
-            Ok(Candidates {
-                timestamp: None,
-                signatures,
-                hex: false,
-            })
+            Ok(Candidates { timestamp: None, signatures, compare: Compare::Bytes })
         }
     }
 }
@@ -107,14 +104,16 @@ impl Candidates<'_> {
     /// Whether any candidate equals `tag`, compared in constant time.
     pub(crate) fn matches(&self, tag: &Tag) -> bool {
         let mut hex_buf = [0u8; 128];
-        let expected = if self.hex {
-            tag.hex(&mut hex_buf)
-        } else {
-            tag.as_bytes()
+        let mut b64_buf = [0u8; 88];
+        let expected = match self.compare {
+            Compare::HexText => tag.hex(&mut hex_buf),
+            Compare::Base64Text => {
+                let n = STANDARD.encode_slice(tag.as_bytes(), &mut b64_buf).unwrap_or(0);
+                &b64_buf[..n]
+            }
+            Compare::Bytes => tag.as_bytes(),
         };
         // Every candidate is compared, so timing does not reveal which one matched.
-        self.signatures.iter().fold(0u8, |found, sig| {
-            found | sig.as_slice().ct_eq(expected).unwrap_u8()
-        }) == 1
+        self.signatures.iter().fold(0u8, |found, sig| found | sig.as_slice().ct_eq(expected).unwrap_u8()) == 1
     }
 }

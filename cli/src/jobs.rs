@@ -1,0 +1,204 @@
+//! `hookwise jobs create|get|list|wait`: drive the jobs API from a terminal or a script.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use futures_util::TryStreamExt as _;
+use hookwise::client::{Client, CreateJob, Job, JobStatus, ListJobs};
+
+/// `hookwise jobs`
+#[derive(Args)]
+pub struct JobsArgs {
+    /// The API key.
+    #[arg(long, env = "HOOKWISE_API_KEY", default_value = "hw_test_key", hide_default_value = true)]
+    api_key: String,
+    /// The API's base URL.
+    #[arg(long, env = "HOOKWISE_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    base_url: String,
+    /// Print JSON (one object; for scripts) instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: JobsCommand,
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Enqueue a job.
+    Create {
+        /// What kind of work.
+        kind: String,
+        /// The payload as JSON.
+        #[arg(long)]
+        payload: Option<String>,
+        /// Where to deliver the finishing event too.
+        #[arg(long)]
+        callback_url: Option<String>,
+        /// `public`, `internal`, `confidential` or `restricted`.
+        #[arg(long)]
+        secrecy_level: Option<String>,
+        /// The idempotency key (default: generated).
+        #[arg(long)]
+        idempotency_key: Option<String>,
+        /// Wait for the job to finish, showing progress.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Show a job.
+    Get {
+        /// The job id.
+        id: String,
+    },
+    /// List jobs (every page with --all).
+    List {
+        /// Only this kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this status.
+        #[arg(long, value_parser = parse_status)]
+        status: Option<JobStatus>,
+        /// Page size.
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Continue from a cursor.
+        #[arg(long)]
+        cursor: Option<String>,
+        /// Follow every page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Wait for a job to finish, with a progress bar.
+    Wait {
+        /// The job id.
+        id: String,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 300.0)]
+        timeout: f64,
+    },
+}
+
+fn parse_status(s: &str) -> Result<JobStatus, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|_| format!("unknown status {s:?} (queued, running, succeeded, failed, canceled)"))
+}
+
+fn line(job: &Job) -> String {
+    format!("{}  {:<10} {:>3}%  {}  {}", job.id, job.status.as_str(), job.progress_pct, job.kind, job.created_at)
+}
+
+/// A one-line progress bar on stderr, redrawn in place.
+fn draw(job: &Job) {
+    let filled = usize::from(job.progress_pct.min(100)) / 5;
+    eprint!(
+        "\r{} [{}{}] {:>3}% {:<10}",
+        job.id,
+        "#".repeat(filled),
+        "-".repeat(20 - filled),
+        job.progress_pct,
+        job.status.as_str()
+    );
+    let _ = std::io::stderr().flush();
+}
+
+async fn wait(client: &Client, id: &str, timeout: Duration, quiet: bool) -> Result<Job, hookwise::client::Error> {
+    let mut show = |job: &Job| {
+        if !quiet {
+            draw(job);
+        }
+    };
+    let job = client.jobs.wait(id, timeout, Some(&mut show)).await;
+    if !quiet {
+        eprintln!();
+    }
+    job
+}
+
+fn print<T: serde::Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> std::io::Result<()> {
+    let out = if json { serde_json::to_string(value).map_err(std::io::Error::other)? } else { text() };
+    writeln!(std::io::stdout().lock(), "{out}")
+}
+
+/// `hookwise jobs …`: exit 0 on success, 1 with `CODE: message` on stderr otherwise (and 1 when
+/// a waited job did not succeed).
+pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let client = match Client::new(&args.api_key, &args.base_url) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}: {}", e.code(), e.message());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let json = args.json;
+    let result: Result<Result<ExitCode, hookwise::client::Error>, std::io::Error> = runtime.block_on(async {
+        Ok(match args.command {
+            JobsCommand::Create { kind, payload, callback_url, secrecy_level, idempotency_key, wait: then_wait } => {
+                let payload = match payload.map(|p| serde_json::from_str(&p)).transpose() {
+                    Ok(p) => p,
+                    Err(e) => {
+                        eprintln!("invalid_request: --payload is not JSON: {e}");
+                        return Ok(Ok(ExitCode::from(1)));
+                    }
+                };
+                let params = CreateJob { kind, payload, callback_url, secrecy_level, idempotency_key };
+                match client.jobs.create(params).await {
+                    Ok(job) if then_wait => match wait(&client, &job.id, Duration::from_secs(3600), json).await {
+                        Ok(done) => {
+                            print(json, &done, || line(&done))?;
+                            Ok(if done.status == JobStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) })
+                        }
+                        Err(e) => Err(e),
+                    },
+                    Ok(job) => print(json, &job, || line(&job)).map(|()| Ok(ExitCode::SUCCESS))?,
+                    Err(e) => Err(e),
+                }
+            }
+            JobsCommand::Get { id } => match client.jobs.get(&id).await {
+                Ok(job) => print(json, &job, || serde_json::to_string_pretty(&job).unwrap_or_default())
+                    .map(|()| Ok(ExitCode::SUCCESS))?,
+                Err(e) => Err(e),
+            },
+            JobsCommand::List { kind, status, limit, cursor, all } => {
+                let params = ListJobs { kind, status, limit, cursor };
+                if all {
+                    match client.jobs.list_all(params).try_collect::<Vec<Job>>().await {
+                        Ok(jobs) => print(json, &jobs, || jobs.iter().map(line).collect::<Vec<_>>().join("\n"))
+                            .map(|()| Ok(ExitCode::SUCCESS))?,
+                        Err(e) => Err(e),
+                    }
+                } else {
+                    match client.jobs.list(&params).await {
+                        Ok(page) => print(json, &page, || {
+                            let mut text: Vec<String> = page.jobs.iter().map(line).collect();
+                            text.push(format!("{} of {} jobs", page.jobs.len(), page.total_count));
+                            if let Some(next) = &page.next_cursor {
+                                text.push(format!("next page: --cursor {next}"));
+                            }
+                            text.join("\n")
+                        })
+                        .map(|()| Ok(ExitCode::SUCCESS))?,
+                        Err(e) => Err(e),
+                    }
+                }
+            }
+            JobsCommand::Wait { id, timeout } => {
+                match wait(&client, &id, Duration::from_secs_f64(timeout.max(0.0)), json).await {
+                    Ok(done) => {
+                        print(json, &done, || line(&done))?;
+                        Ok(if done.status == JobStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        })
+    });
+    match result? {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!("{}: {e}", e.code());
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The hookwise reference API server (work in progress).
