@@ -26,7 +26,8 @@ fn write_node(node: Node<'_>, out: &mut Vec<u8>) {
         Node::Infinity => out.extend_from_slice(b"Infinity"),
         Node::NegInfinity => out.extend_from_slice(b"-Infinity"),
         Node::Int(digits) => write_int(digits, out),
-        Node::Float(x) => write_float(x, out),
+        Node::Float(_, text) if is_python_repr(text) => out.extend_from_slice(text),
+        Node::Float(x, _) => write_float(x, out),
         Node::Str(s) => write_str(&s, out),
         Node::Array(items) => {
             out.push(b'[');
@@ -40,7 +41,9 @@ fn write_node(node: Node<'_>, out: &mut Vec<u8>) {
         }
         Node::Object(mut members) => {
             // Stable sort, then keep the last of equal keys: a dict's last-wins.
-            members.sort_by(|a, b| a.0.cmp(&b.0));
+            if !members.is_sorted_by(|a, b| a.0 <= b.0) {
+                members.sort_by(|a, b| a.0.cmp(&b.0));
+            }
             out.push(b'{');
             let mut first = true;
             let mut iter = members.into_iter().peekable();
@@ -68,6 +71,32 @@ pub(crate) fn write_int(digits: &[u8], out: &mut Vec<u8>) {
     } else {
         out.extend_from_slice(digits);
     }
+}
+
+/// Whether a float literal is already what `repr(float(text))` prints, so printing can copy it:
+/// `-?I.F` without exponent, `F` without trailing zeros (unless it is `0`), at most 15 significant
+/// digits (so no other decimal of that length or shorter names the same double), and not below
+/// `1e-4` (where `repr` switches to exponent form).
+fn is_python_repr(text: &[u8]) -> bool {
+    let unsigned = text.strip_prefix(b"-").unwrap_or(text);
+    let Some(dot) = unsigned.iter().position(|&b| b == b'.') else { return false };
+    let (int, frac) = (&unsigned[..dot], &unsigned[dot + 1..]);
+    if frac.is_empty() || !frac.iter().all(u8::is_ascii_digit) || (frac.len() > 1 && frac.ends_with(b"0")) {
+        return false;
+    }
+    let significant = if int == b"0" {
+        let zeros = frac.iter().take_while(|&&d| d == b'0').count();
+        if zeros == frac.len() {
+            return true; // 0.0
+        }
+        if zeros > 3 {
+            return false;
+        }
+        frac.len() - zeros
+    } else {
+        int.len() + frac.len()
+    };
+    significant <= 15
 }
 
 /// Python's `float.__repr__` (and `json`'s spelling of the non-finite values).

@@ -42,7 +42,9 @@ pub(crate) enum Node<'a> {
     NegInfinity,
     /// Decimal digits with an optional leading `-`, as written.
     Int(&'a [u8]),
-    Float(f64),
+    /// The value and its text as written (the printer reuses the text when it is already
+    /// Python's `repr`).
+    Float(f64, &'a [u8]),
     Str(Cow<'a, [u8]>),
     Array(Vec<Node<'a>>),
     /// Members in document order; duplicates are kept here and resolved by the consumer.
@@ -413,7 +415,7 @@ impl<'a> Parser<'a> {
             // ASCII by construction, and Rust's parse is correctly rounded like CPython's.
             let parsed = std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok());
             match parsed {
-                Some(x) => Ok(Node::Float(x)),
+                Some(x) => Ok(Node::Float(x, text)),
                 None => self.err("Expecting value"),
             }
         } else if int_digits > MAX_INT_DIGITS {
@@ -424,10 +426,27 @@ impl<'a> Parser<'a> {
     }
 
     /// The rest of a string after its opening quote.
+    /// Skips printable ASCII other than `"` and `\\`: the bulk of most strings.
+    fn skip_plain(&mut self) {
+        const fn plain_table() -> [bool; 256] {
+            let mut table = [false; 256];
+            let mut b = 0x20;
+            while b < 0x80 {
+                table[b] = b != b'"' as usize && b != b'\\' as usize;
+                b += 1;
+            }
+            table
+        }
+        const PLAIN: [bool; 256] = plain_table();
+        let rest = &self.src[self.pos..];
+        self.pos += rest.iter().position(|&b| !PLAIN[usize::from(b)]).unwrap_or(rest.len());
+    }
+
     fn string(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
         let start = self.pos;
         // Fast path: no escapes, borrow the bytes as they are.
         loop {
+            self.skip_plain();
             match self.peek() {
                 None => return self.err("Unterminated string starting"),
                 Some(b'"') => {
@@ -453,12 +472,7 @@ impl<'a> Parser<'a> {
                 Some(0..=0x1F) => return self.err("Invalid control character"),
                 Some(0x20..=0x7F) => {
                     let run = self.pos;
-                    while let Some(0x20..=0x7F) = self.peek() {
-                        if matches!(self.peek(), Some(b'"' | b'\\')) {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.skip_plain();
                     out.extend_from_slice(&self.src[run..self.pos]);
                 }
                 Some(_) => {

@@ -162,7 +162,7 @@ fn from_node(node: Node<'_>) -> Value {
             let digits = if digits == b"-0" { "0" } else { std::str::from_utf8(digits).unwrap_or("0") };
             Value::Number(Number::Int(digits.to_owned()))
         }
-        Node::Float(x) => Value::Number(Number::Float(x)),
+        Node::Float(x, _) => Value::Number(Number::Float(x)),
         Node::Str(s) => Value::String(to_string(s)),
         Node::Array(items) => Value::Array(items.into_iter().map(from_node).collect()),
         Node::Object(members) => Value::Object(dict(members)),

@@ -1,30 +1,51 @@
 //! The normalized [`Event`] every verification returns.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use super::headers::Headers;
 use super::scheme::{Envelope, Source};
 use crate::json::{Number, Value};
 
+/// Where an event's data is: no copy is made of the payload.
+#[derive(Debug, Clone, PartialEq)]
+enum Data {
+    /// The whole payload.
+    Payload,
+    /// A top-level field of the payload.
+    Field(String),
+    /// A value from elsewhere (a header).
+    Owned(Value),
+}
+
 /// A verified webhook, normalized across providers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// The event (or delivery) id, from the body or a header per the scheme's envelope.
     pub id: Option<String>,
     /// The event type (`job.succeeded`, `push`, `orders/create`, …).
-    #[serde(rename = "type")]
     pub event_type: Option<String>,
     /// When the event was created, as RFC 3339 (unix times become `YYYY-MM-DDTHH:MM:SSZ`).
     pub created_at: Option<String>,
-    /// The event's data: the envelope's data field, or the whole payload.
-    pub data: Value,
     /// The whole parsed body.
     pub payload: Value,
     /// The name of the scheme that verified it.
     pub scheme: String,
+    data: Data,
 }
 
 impl Event {
+    /// The event's data: the envelope's data field, or the whole payload.
+    pub fn data(&self) -> &Value {
+        match &self.data {
+            Data::Payload => &self.payload,
+            Data::Field(name) => self.payload.get(name).unwrap_or(&self.payload),
+            Data::Owned(value) => value,
+        }
+    }
+
     /// The event as compact JSON (`{"id":…,"type":…,"created_at":…,"data":…,"payload":…,"scheme":…}`).
     pub fn to_json(&self) -> String {
         let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
@@ -32,7 +53,7 @@ impl Event {
             ("id".into(), text(&self.id)),
             ("type".into(), text(&self.event_type)),
             ("created_at".into(), text(&self.created_at)),
-            ("data".into(), self.data.clone()),
+            ("data".into(), self.data().clone()),
             ("payload".into(), self.payload.clone()),
             ("scheme".into(), Value::String(self.scheme.clone())),
         ])
@@ -40,21 +61,45 @@ impl Event {
     }
 
     pub(crate) fn build<H: Headers + ?Sized>(scheme: &str, envelope: &Envelope, payload: Value, headers: &H) -> Event {
-        let lookup = |sources: &[Source]| -> Option<Value> {
-            sources.iter().find_map(|source| match source {
-                Source::Field(name) => payload.get(name).filter(|v| **v != Value::Null).cloned(),
-                Source::Header(name) => headers.header(name).map(|v| Value::String(v.to_owned())),
-            })
+        let text = |sources| lookup(&payload, headers, sources).and_then(|(v, _)| as_text(&v));
+        let data = match lookup(&payload, headers, &envelope.data) {
+            None => Data::Payload,
+            Some((_, Source::Field(name))) => Data::Field(name.clone()),
+            Some((value, Source::Header(_))) => Data::Owned(value.into_owned()),
         };
-        let text = |sources: &[Source]| lookup(sources).and_then(|v| as_text(&v));
         Event {
             id: text(&envelope.id),
             event_type: text(&envelope.event_type),
-            created_at: lookup(&envelope.created_at).and_then(|v| rfc3339(&v)),
-            data: lookup(&envelope.data).unwrap_or_else(|| payload.clone()),
+            created_at: lookup(&payload, headers, &envelope.created_at).and_then(|(v, _)| rfc3339(&v)),
             scheme: scheme.to_owned(),
+            data,
             payload,
         }
+    }
+}
+
+/// The first source present: a non-null top-level field, or a header.
+fn lookup<'a, H: Headers + ?Sized>(
+    payload: &'a Value,
+    headers: &H,
+    sources: &'a [Source],
+) -> Option<(Cow<'a, Value>, &'a Source)> {
+    sources.iter().find_map(|source| match source {
+        Source::Field(name) => payload.get(name).filter(|v| **v != Value::Null).map(|v| (Cow::Borrowed(v), source)),
+        Source::Header(name) => headers.header(name).map(|v| (Cow::Owned(Value::String(v.to_owned())), source)),
+    })
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Event", 6)?;
+        s.serialize_field("id", &self.id)?;
+        s.serialize_field("type", &self.event_type)?;
+        s.serialize_field("created_at", &self.created_at)?;
+        s.serialize_field("data", self.data())?;
+        s.serialize_field("payload", &self.payload)?;
+        s.serialize_field("scheme", &self.scheme)?;
+        s.end()
     }
 }
 

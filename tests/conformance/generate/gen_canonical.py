@@ -82,6 +82,20 @@ def random_doubles():
         yield "random-repr", f"random double {x!r} (repr)", utf8(repr(x))
         spelled = ["%.17g" % x, "%e" % x, "%.25e" % x, "%.17E" % x]
         yield "random-spelled", f"random double {x!r} as %.17g, %e, %.25e, %.17E", utf8("[" + ",".join(spelled) + "]")
+    # Plain decimals of every length around 15-17 significant digits, with and without leading and
+    # trailing zeros: where a printer may copy the text as written, and where it must not.
+    for batch in range(4):
+        decimals = []
+        for _ in range(400):
+            int_len = rng.choice([0, 1, 2, 3, 5, 8, 12, 14, 15, 16, 17])
+            whole = "0" if int_len == 0 else str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(int_len - 1))
+            frac = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 18)))
+            if rng.random() < 0.3:
+                frac = "0" * rng.randint(0, 6) + frac[:3]
+            if rng.random() < 0.2:
+                frac += "0" * rng.randint(1, 3)
+            decimals.append(("-" if rng.random() < 0.2 else "") + whole + "." + frac)
+        yield "decimals", f"400 plain decimals, batch {batch}", utf8("[" + ",".join(decimals) + "]")
 
 
 def integers():

@@ -54,7 +54,8 @@ ENVELOPES = {
     "argyle": {"id": [F("id")], "type": [F("event"), F("type")], "created_at": [F("created_at")], "data": [F("data")]},
     "standard": {"id": [H("webhook-id"), F("id")], "type": [F("type")],
                  "created_at": [F("timestamp"), F("created_at")], "data": [F("data")]},
-    "stripe": {"id": [F("id")], "type": [F("type")], "created_at": [F("created"), F("created_at")], "data": [F("data")]},
+    "stripe": {"id": [F("id")], "type": [F("type")], "created_at": [F("created"), F("created_at")],
+               "data": [F("data")]},
     "github": {"id": [H("X-GitHub-Delivery")], "type": [H("X-GitHub-Event")], "created_at": [], "data": []},
     "shopify": {"id": [H("X-Shopify-Webhook-Id"), H("X-Shopify-Event-Id")], "type": [H("X-Shopify-Topic")],
                 "created_at": [H("X-Shopify-Triggered-At")], "data": []},
@@ -616,7 +617,8 @@ class Stripe(Preset):
     name, sig_header = "stripe", "Stripe-Signature"
     secret = "whsec_test_5f2b9c0e7d1a4b3c8e6f"
     rotation = ("whsec_test_old_01a2b3", "whsec_test_new_c4d5e6")
-    context = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)"}
+    context = {"Content-Type": "application/json; charset=utf-8",
+               "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)"}
     timestamped = True
     reject_future = False
     sent_at = NOW - 3
@@ -824,8 +826,8 @@ def timestamp_cases(p: Preset, cs: CaseSet):
     body = p.main_body
     future_ok = not p.reject_future
 
-    def at(ts, slug, name, error=None, tolerance=None, **kw):
-        cs.add(slug, name, body, p.headers(body, ts=ts, **kw), error=error, tolerance=tolerance)
+    def at(ts, slug, name, error=None, tolerance=None):
+        cs.add(slug, name, body, p.headers(body, ts=ts), error=error, tolerance=tolerance)
 
     too_new = None if future_ok else "timestamp_outside_tolerance"
     at(NOW, "timestamp", "timestamp equal to now")
@@ -1213,7 +1215,8 @@ def stripe_cases(p, cs):
            with_header(h, p.sig_header, f"v1={v1_other}"), error="timestamp_missing")
     raw_envelope_cases(p, cs, [
         ("created_at when there is no created field", {"id": "evt_x", "type": "t", "created_at": 1699999990}),
-        ("thin event without data", {"id": "evt_thin", "object": "v2.core.event", "type": "v1.billing.meter.no_meter_found",
+        ("thin event without data", {"id": "evt_thin", "object": "v2.core.event",
+                                     "type": "v1.billing.meter.no_meter_found",
                                      "created": "2023-11-14T22:13:17.000Z"}),
     ])
 
@@ -1378,7 +1381,8 @@ def main():
     asked = check_with_reference(cases, ref.verify_custom)
     everything += cases
     write_json(out / "custom.json", [c.to_json() for c in sorted(cases, key=lambda c: c.id)])
-    print(f"signatures/custom.json: {len(cases)} cases ({sum(c.ok for c in cases)} ok), {asked} judged by the reference")
+    print(f"signatures/custom.json: {len(cases)} cases ({sum(c.ok for c in cases)} ok), "
+          f"{asked} judged by the reference")
     assert_unique_ids([c.to_json() for c in everything])
 
 

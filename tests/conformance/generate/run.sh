@@ -11,6 +11,14 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
 python=${PYTHON:-python3}
+vectors="$here/../vectors"
+
+# --check: regenerate, compare with the committed vectors, restore them, fail on any difference.
+check=false
+if [ "${1:-}" = "--check" ]; then
+  check=true
+  cp -R "$vectors" "$scratch/committed"
+fi
 
 echo "installing pinned Python peers into a scratch directory"
 PIP_ROOT_USER_ACTION=ignore "$python" -m pip install --quiet --disable-pip-version-check --no-input \
@@ -25,3 +33,13 @@ export PYTHONHASHSEED=0
 
 "$python" "$here/gen_signatures.py"
 "$python" "$here/gen_canonical.py"
+
+if $check; then
+  if ! diff -r "$scratch/committed" "$vectors" >"$scratch/diff.txt"; then
+    echo "tests/conformance/vectors differ from what the generator makes; rerun generate/run.sh and commit:" >&2
+    head -n 20 "$scratch/diff.txt" | cut -c1-200 >&2
+    rm -rf "$vectors" && cp -R "$scratch/committed" "$vectors"
+    exit 1
+  fi
+  echo "vectors are up to date with the generator"
+fi
