@@ -8,9 +8,9 @@ use clap::{Args, Subcommand};
 use futures_util::TryStreamExt as _;
 use hookwise::client::{Client, CreateJob, Job, JobStatus, ListJobs};
 
-/// `hookwise jobs`
+/// Where the API is and how to print: shared by `jobs` and `webhooks`.
 #[derive(Args)]
-pub struct JobsArgs {
+pub struct ApiArgs {
     /// The API key.
     #[arg(long, env = "HOOKWISE_API_KEY", default_value = "hw_test_key", hide_default_value = true)]
     api_key: String,
@@ -20,6 +20,40 @@ pub struct JobsArgs {
     /// Print JSON (one object; for scripts) instead of text.
     #[arg(long, global = true)]
     json: bool,
+}
+
+impl ApiArgs {
+    /// Runs `call` with a client on a fresh runtime; API errors become `CODE: message` and exit 1.
+    pub fn run<F, Fut>(&self, call: F) -> std::io::Result<ExitCode>
+    where
+        F: FnOnce(Client, bool) -> Fut,
+        Fut: std::future::Future<Output = std::io::Result<Result<ExitCode, hookwise::client::Error>>>,
+    {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let outcome =
+            Client::new(&self.api_key, &self.base_url).map(|client| runtime.block_on(call(client, self.json)));
+        match outcome {
+            Ok(Ok(Ok(code))) => Ok(code),
+            Ok(Err(io)) => Err(io),
+            Ok(Ok(Err(e))) | Err(e) => {
+                eprintln!("{}: {e}", e.code());
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
+/// Prints `value` as JSON, or `text()` for a human.
+pub fn print<T: serde::Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> std::io::Result<()> {
+    let out = if json { serde_json::to_string(value).map_err(std::io::Error::other)? } else { text() };
+    writeln!(std::io::stdout().lock(), "{out}")
+}
+
+/// `hookwise jobs`
+#[derive(Args)]
+pub struct JobsArgs {
+    #[command(flatten)]
+    api: ApiArgs,
     #[command(subcommand)]
     command: JobsCommand,
 }
@@ -115,24 +149,11 @@ async fn wait(client: &Client, id: &str, timeout: Duration, quiet: bool) -> Resu
     job
 }
 
-fn print<T: serde::Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> std::io::Result<()> {
-    let out = if json { serde_json::to_string(value).map_err(std::io::Error::other)? } else { text() };
-    writeln!(std::io::stdout().lock(), "{out}")
-}
-
 /// `hookwise jobs …`: exit 0 on success, 1 with `CODE: message` on stderr otherwise (and 1 when
 /// a waited job did not succeed).
 pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let client = match Client::new(&args.api_key, &args.base_url) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{}: {}", e.code(), e.message());
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let json = args.json;
-    let result: Result<Result<ExitCode, hookwise::client::Error>, std::io::Error> = runtime.block_on(async {
+    let finished = |done: &Job| if done.status == JobStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    args.api.run(|client, json| async move {
         Ok(match args.command {
             JobsCommand::Create { kind, payload, callback_url, secrecy_level, idempotency_key, wait: then_wait } => {
                 let payload = match payload.map(|p| serde_json::from_str(&p)).transpose() {
@@ -145,10 +166,7 @@ pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
                 let params = CreateJob { kind, payload, callback_url, secrecy_level, idempotency_key };
                 match client.jobs.create(params).await {
                     Ok(job) if then_wait => match wait(&client, &job.id, Duration::from_secs(3600), json).await {
-                        Ok(done) => {
-                            print(json, &done, || line(&done))?;
-                            Ok(if done.status == JobStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) })
-                        }
+                        Ok(done) => print(json, &done, || line(&done)).map(|()| Ok(finished(&done)))?,
                         Err(e) => Err(e),
                     },
                     Ok(job) => print(json, &job, || line(&job)).map(|()| Ok(ExitCode::SUCCESS))?,
@@ -185,20 +203,10 @@ pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
             }
             JobsCommand::Wait { id, timeout } => {
                 match wait(&client, &id, Duration::from_secs_f64(timeout.max(0.0)), json).await {
-                    Ok(done) => {
-                        print(json, &done, || line(&done))?;
-                        Ok(if done.status == JobStatus::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) })
-                    }
+                    Ok(done) => print(json, &done, || line(&done)).map(|()| Ok(finished(&done)))?,
                     Err(e) => Err(e),
                 }
             }
         })
-    });
-    match result? {
-        Ok(code) => Ok(code),
-        Err(e) => {
-            eprintln!("{}: {e}", e.code());
-            Ok(ExitCode::from(1))
-        }
-    }
+    })
 }

@@ -7,6 +7,7 @@
 mod jobs;
 mod listen;
 mod webhook;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,8 @@ enum Command {
     Trigger(listen::TriggerArgs),
     /// Create, inspect, list and wait for jobs on a hookwise API.
     Jobs(jobs::JobsArgs),
+    /// Register, list, inspect and delete webhook endpoints on a hookwise API.
+    Webhooks(webhooks::WebhooksArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::listen(args),
         Command::Trigger(args) => listen::trigger(args),
         Command::Jobs(args) => jobs::run(args),
+        Command::Webhooks(args) => webhooks::run(args),
     };
     match result {
         Ok(code) => code,
