@@ -109,10 +109,11 @@ pub fn trigger(args: TriggerArgs) -> std::io::Result<ExitCode> {
     let created = format_rfc3339(now).unwrap_or_default();
     let event_type = serde_json::to_string(&args.event_type).map_err(std::io::Error::other)?;
     let body = format!(r#"{{"id":"{id}","type":{event_type},"created_at":"{created}","data":{data}}}"#);
-    let headers = match hook.sign(body.as_bytes(), Some(&id), Some(now)) {
+    let mut headers = match hook.sign(body.as_bytes(), Some(&id), Some(now)) {
         Ok(h) => h,
         Err(e) => return Ok(fail(&e)),
     };
+    headers.extend(hook.envelope_headers(Some(&id), Some(&args.event_type), Some(&created)));
     let _ = rustls::crypto::ring::default_provider().install_default();
     runtime()?.block_on(async move {
         let client = reqwest::Client::new();

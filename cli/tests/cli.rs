@@ -222,3 +222,32 @@ fn presets_lists_all_ten_and_json_round_trips_as_custom_schemes() {
     assert_eq!(by_name.stdout, by_file.stdout);
     assert!(!by_name.stdout.is_empty());
 }
+
+#[test]
+fn trigger_sends_a_signed_event_that_listen_verifies_and_a_wrong_secret_is_refused() {
+    use std::io::{BufRead, BufReader};
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    for scheme in ["standard", "stripe", "github"] {
+        let mut listener = Command::new(env!("CARGO_BIN_EXE_hookwise"))
+            .args(["listen", "--port", "0", "--scheme", scheme, "--secret", secret])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn listen");
+        let mut lines = BufReader::new(listener.stdout.take().expect("stdout")).lines();
+        let first = lines.next().expect("listen line").expect("read");
+        let url = first.split(" on ").nth(1).and_then(|s| s.split_whitespace().next()).expect("url").to_owned();
+        let good = hookwise(&["trigger", "job.succeeded", "--to", &url, "--scheme", scheme, "--secret", secret], b"");
+        let bad =
+            hookwise(&["trigger", "job.failed", "--to", &url, "--scheme", scheme, "--secret", "whsec_d3Jvbmc="], b"");
+        let mut seen = Vec::new();
+        while seen.iter().filter(|l: &&String| l.starts_with('✔') || l.starts_with('✘')).count() < 2 {
+            seen.push(lines.next().expect("listen output").expect("read"));
+        }
+        let _ = listener.kill();
+        let _ = listener.wait();
+        assert_eq!(good.status.code(), Some(0), "{scheme}: {}", String::from_utf8_lossy(&good.stderr));
+        assert_eq!(bad.status.code(), Some(1), "{scheme}: the receiver must refuse a wrong secret");
+        assert!(seen.iter().any(|l| l == "✔ verified job.succeeded"), "{scheme}: {seen:?}");
+        assert!(seen.iter().any(|l| l.starts_with("✘ refused: signature_mismatch")), "{scheme}: {seen:?}");
+    }
+}

@@ -231,6 +231,29 @@ impl Webhook {
         Ok(text)
     }
 
+    /// The headers through which the scheme's envelope reads an event's id, type and creation
+    /// time, for a sender whose provider carries them in headers (GitHub's `X-GitHub-Event`,
+    /// Shopify's `X-Shopify-Topic`, …). Fields the envelope reads from the body add nothing.
+    pub fn envelope_headers(
+        &self,
+        id: Option<&str>,
+        event_type: Option<&str>,
+        created_at: Option<&str>,
+    ) -> Vec<(String, String)> {
+        let envelope = &self.scheme.envelope;
+        [(&envelope.id, id), (&envelope.event_type, event_type), (&envelope.created_at, created_at)]
+            .into_iter()
+            .filter_map(|(sources, value)| {
+                let header = sources.iter().find_map(|s| match s {
+                    Source::Header(name) => Some(name),
+                    Source::Field(_) => None,
+                })?;
+                Some((header.clone(), value?.to_owned()))
+            })
+            .filter(|(name, _)| !self.scheme.id_header.as_ref().is_some_and(|id| id.eq_ignore_ascii_case(name)))
+            .collect()
+    }
+
     /// The headers a sender attaches to `payload`: the signature, and the id and timestamp
     /// headers where the scheme has them. `id` defaults to a random `msg_…`, `timestamp` to now.
     /// Multi-signature formats (stripe, standard) carry one signature per secret; the others are
@@ -323,4 +346,42 @@ fn random_id() -> String {
         let _ = write!(id, "{b:02x}");
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Webhook;
+
+    #[test]
+    fn envelope_headers_carry_what_the_receiver_reads_from_headers() {
+        let github = Webhook::from_preset("github", ["s"]).unwrap();
+        let headers = github.envelope_headers(Some("evt_1"), Some("job.succeeded"), Some("2026-11-22T00:00:00Z"));
+        assert_eq!(
+            headers,
+            [
+                ("X-GitHub-Delivery".to_owned(), "evt_1".to_owned()),
+                ("X-GitHub-Event".to_owned(), "job.succeeded".to_owned())
+            ]
+        );
+        let body = br#"{"a":1}"#;
+        let mut all = github.sign(body, None, None).unwrap();
+        all.extend(headers);
+        let event = github.verify(body, &all).unwrap();
+        assert_eq!((event.id.as_deref(), event.event_type.as_deref()), (Some("evt_1"), Some("job.succeeded")));
+        // Body-envelope schemes and the id header the signature already carries add nothing.
+        let standard = Webhook::from_preset("standard", ["whsec_c2VjcmV0"]).unwrap();
+        assert!(standard.envelope_headers(Some("evt_1"), Some("t"), None).is_empty());
+        assert!(Webhook::from_preset("stripe", ["k"])
+            .unwrap()
+            .envelope_headers(Some("a"), Some("b"), Some("c"))
+            .is_empty());
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let hook = Webhook::from_preset("stripe", ["whsec_top_secret"]).unwrap();
+        let shown = format!("{hook:?}");
+        assert!(!shown.contains("top_secret"), "{shown}");
+        assert!(shown.contains("stripe"));
+    }
 }
