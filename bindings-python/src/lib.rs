@@ -1,0 +1,23 @@
+//! `hookwise._native`: the Python binding of the hookwise core. It converts types and errors and
+//! holds no logic of its own; the pure-Python package `hookwise` re-exports it.
+
+mod call;
+mod client;
+mod convert;
+mod errors;
+mod webhook;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    m.add_class::<webhook::Webhook>()?;
+    m.add_class::<webhook::Event>()?;
+    m.add_function(wrap_pyfunction!(webhook::canonicalize, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::presets, m)?)?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<client::JobIterator>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

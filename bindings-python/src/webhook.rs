@@ -1,0 +1,251 @@
+//! `Webhook`, `Event` and `canonicalize`: verification, signing and canonical JSON.
+
+use hookwise::webhook::{preset, Scheme, Webhook as CoreWebhook};
+use hookwise::Event as CoreEvent;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyMapping, PyString};
+
+use crate::call::guard;
+use crate::convert::{py_to_json, value_to_py};
+use crate::errors::webhook_error;
+
+/// A webhook body as bytes: `bytes`/`bytearray`/`memoryview` as is, `str` as UTF-8. A parsed
+/// object is refused: signatures cover the exact bytes received.
+fn payload_bytes(payload: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(text) = payload.cast::<PyString>() {
+        return Ok(text.to_str()?.as_bytes().to_vec());
+    }
+    if let Ok(bytes) = payload.extract::<Vec<u8>>() {
+        if !payload.is_instance_of::<pyo3::types::PyList>() {
+            return Ok(bytes);
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "payload must be the raw request body as bytes (or str), not {}: the signature covers the exact bytes \
+         received, so pass request.get_data() in Flask or request.body in Django, before any JSON parsing",
+        payload.get_type().name()?
+    )))
+}
+
+/// Headers from any mapping (`dict`, Flask's `request.headers`, …) or list of pairs.
+fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let items = if let Ok(mapping) = headers.cast::<PyMapping>() {
+        mapping.items()?.into_any()
+    } else if headers.hasattr("items")? {
+        headers.call_method0("items")?
+    } else {
+        headers.clone()
+    };
+    items.try_iter()?.map(|item| item?.extract::<(String, String)>()).collect()
+}
+
+fn secrets(secret: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if let Ok(one) = secret.extract::<String>() {
+        return Ok(vec![one]);
+    }
+    secret.extract::<Vec<String>>().map_err(|_| PyTypeError::new_err("secret must be a str or a list of str"))
+}
+
+fn scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<Scheme> {
+    if let Ok(name) = scheme.extract::<String>() {
+        return preset(&name).cloned().map_err(|e| webhook_error(py, &e));
+    }
+    if scheme.is_instance_of::<PyDict>() {
+        let json = py_to_json(scheme)?;
+        return Scheme::from_json(&json.to_string()).map_err(|e| webhook_error(py, &e));
+    }
+    Err(PyTypeError::new_err("scheme must be a preset name (str) or a scheme description (dict)"))
+}
+
+/// Verifies (and signs) webhooks for one scheme and one or more secrets.
+///
+/// `Webhook(secret, scheme="standard", tolerance=None, max_payload_bytes=None)`: `secret` is a
+/// str or a list of str (rotation: any one verifies); `scheme` a preset name or a dict describing
+/// a custom scheme.
+#[pyclass(module = "hookwise", name = "Webhook", frozen)]
+pub struct Webhook {
+    inner: CoreWebhook,
+}
+
+#[pymethods]
+impl Webhook {
+    #[new]
+    #[pyo3(signature = (secret, scheme = None, tolerance = None, max_payload_bytes = None))]
+    fn new(
+        py: Python<'_>,
+        secret: &Bound<'_, PyAny>,
+        scheme: Option<&Bound<'_, PyAny>>,
+        tolerance: Option<u64>,
+        max_payload_bytes: Option<usize>,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let chosen = match scheme {
+                Some(s) => self::scheme(py, s)?,
+                None => preset("standard").cloned().map_err(|e| webhook_error(py, &e))?,
+            };
+            let mut inner = CoreWebhook::new(chosen, secrets(secret)?).map_err(|e| webhook_error(py, &e))?;
+            if let Some(t) = tolerance {
+                inner = inner.with_tolerance(t);
+            }
+            if let Some(m) = max_payload_bytes {
+                inner = inner.with_max_payload_bytes(m);
+            }
+            Ok(Webhook { inner })
+        })
+    }
+
+    /// Verifies `payload` (the raw body) against `headers`; returns the `Event` or raises
+    /// `WebhookSignatureError` with `.code`. `now` pins the clock (unix seconds).
+    #[pyo3(signature = (payload, headers, *, now = None))]
+    fn verify(&self, py: Python<'_>, payload: &Bound<'_, PyAny>, headers: &Bound<'_, PyAny>, now: Option<i64>) -> PyResult<Event> {
+        guard(|| {
+            let body = payload_bytes(payload)?;
+            let pairs = header_pairs(headers)?;
+            let now = now.unwrap_or_else(hookwise::webhook::unix_now);
+            self.inner.verify_at(&body, &pairs, now).map(|inner| Event { inner }).map_err(|e| webhook_error(py, &e))
+        })
+    }
+
+    /// The headers a sender attaches to `payload` (`dict[str, str]`).
+    #[pyo3(signature = (payload, *, id = None, timestamp = None))]
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        payload: &Bound<'py, PyAny>,
+        id: Option<&str>,
+        timestamp: Option<i64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(|| {
+            let headers = self.inner.sign(&payload_bytes(payload)?, id, timestamp).map_err(|e| webhook_error(py, &e))?;
+            let dict = PyDict::new(py);
+            for (k, v) in headers {
+                dict.set_item(k, v)?;
+            }
+            Ok(dict)
+        })
+    }
+
+    /// Stripe-style: verifies with the signature header's value alone.
+    #[staticmethod]
+    #[pyo3(signature = (payload, signature_header, secret, *, scheme = None, tolerance = None, now = None))]
+    fn construct_event(
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        signature_header: &str,
+        secret: &Bound<'_, PyAny>,
+        scheme: Option<&Bound<'_, PyAny>>,
+        tolerance: Option<u64>,
+        now: Option<i64>,
+    ) -> PyResult<Event> {
+        let hook = Webhook::new(py, secret, scheme, tolerance, None)?;
+        guard(|| {
+            let body = payload_bytes(payload)?;
+            let now = now.unwrap_or_else(hookwise::webhook::unix_now);
+            hook.inner
+                .construct_event_at(&body, signature_header, now)
+                .map(|inner| Event { inner })
+                .map_err(|e| webhook_error(py, &e))
+        })
+    }
+
+    /// The scheme's name.
+    #[getter]
+    fn scheme(&self) -> &str {
+        &self.inner.scheme().name
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Webhook(scheme={:?})", self.inner.scheme().name)
+    }
+}
+
+/// A verified webhook, normalized across providers.
+#[pyclass(module = "hookwise", name = "Event", frozen)]
+pub struct Event {
+    inner: CoreEvent,
+}
+
+#[pymethods]
+impl Event {
+    /// The event (or delivery) id.
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.inner.id.as_deref()
+    }
+
+    /// The event type.
+    #[getter]
+    fn r#type(&self) -> Option<&str> {
+        self.inner.event_type.as_deref()
+    }
+
+    /// When the event was created (RFC 3339).
+    #[getter]
+    fn created_at(&self) -> Option<&str> {
+        self.inner.created_at.as_deref()
+    }
+
+    /// The event's data (parsed JSON).
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        value_to_py(py, self.inner.data())
+    }
+
+    /// The whole parsed body.
+    #[getter]
+    fn payload<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        value_to_py(py, &self.inner.payload)
+    }
+
+    /// The scheme that verified it.
+    #[getter]
+    fn scheme(&self) -> &str {
+        &self.inner.scheme
+    }
+
+    /// The event as a dict (`id`, `type`, `created_at`, `data`, `payload`, `scheme`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        dict.set_item("id", self.id())?;
+        dict.set_item("type", self.r#type())?;
+        dict.set_item("created_at", self.created_at())?;
+        dict.set_item("data", self.data(py)?)?;
+        dict.set_item("payload", self.payload(py)?)?;
+        dict.set_item("scheme", self.scheme())?;
+        Ok(dict)
+    }
+
+    fn __repr__(&self) -> String {
+        let show = |v: &Option<String>| v.as_ref().map_or_else(|| "None".to_owned(), |s| format!("{s:?}"));
+        format!(
+            "Event(id={}, type={}, created_at={}, scheme={:?})",
+            show(&self.inner.id),
+            show(&self.inner.event_type),
+            show(&self.inner.created_at),
+            self.inner.scheme
+        )
+    }
+}
+
+/// The canonical JSON of `data`: exactly CPython's
+/// `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":")).encode()`.
+#[pyfunction]
+pub fn canonicalize<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    guard(|| {
+        let body = payload_bytes(data)?;
+        match hookwise::canonicalize(&body) {
+            Ok(out) => Ok(PyBytes::new(py, &out)),
+            Err(e) => Err(webhook_error(
+                py,
+                &hookwise::Error::new(hookwise::ErrorKind::InvalidJson, format!("the input is not valid JSON: {e}")),
+            )),
+        }
+    })
+}
+
+/// The names of the shipped presets.
+#[pyfunction]
+pub fn presets() -> Vec<String> {
+    hookwise::webhook::presets().iter().map(|s| s.name.clone()).collect()
+}

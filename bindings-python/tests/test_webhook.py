@@ -1,0 +1,120 @@
+"""What only Python has: argument types, exceptions, reprs, the stripe-style entry point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import hookwise
+
+BODY = b'{"id":"evt_1","type":"job.succeeded","created_at":"2026-11-22T10:00:00Z","data":{"job":{"id":"job_1"}}}'
+STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+def test_verify_returns_an_event_with_python_values() -> None:
+    hook = hookwise.Webhook(STANDARD_SECRET)  # scheme defaults to "standard"
+    headers = hook.sign(BODY, id="msg_1", timestamp=1_700_000_000)
+    assert set(headers) == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    event = hook.verify(BODY, headers, now=1_700_000_000)
+    assert (event.id, event.type, event.created_at, event.scheme) == ("msg_1", "job.succeeded", "2026-11-22T10:00:00Z", "standard")
+    assert event.data == {"job": {"id": "job_1"}}
+    assert event.payload == json.loads(BODY)
+    assert repr(event) == 'Event(id="msg_1", type="job.succeeded", created_at="2026-11-22T10:00:00Z", scheme="standard")'
+    assert event.to_dict()["data"] == event.data
+
+
+def test_payload_may_be_str_bytearray_or_memoryview_and_headers_any_mapping_or_pairs() -> None:
+    hook = hookwise.Webhook("k", scheme="github")
+    headers = hook.sign(BODY)
+    for payload in (BODY, BODY.decode(), bytearray(BODY), memoryview(BODY)):
+        assert hook.verify(payload, headers).payload["id"] == "evt_1"
+    assert hook.verify(BODY, list(headers.items())).payload["id"] == "evt_1"
+    assert hook.verify(BODY, {k.upper(): v for k, v in headers.items()}).payload["id"] == "evt_1"
+
+
+def test_a_parsed_body_is_refused_with_a_type_error_that_explains_why() -> None:
+    hook = hookwise.Webhook("k", scheme="github")
+    with pytest.raises(TypeError, match="raw request body"):
+        hook.verify(json.loads(BODY), {})
+    with pytest.raises(TypeError, match="raw request body"):
+        hookwise.canonicalize([1, 2])  # type: ignore[arg-type]
+
+
+def test_errors_carry_stable_codes_and_never_the_secret() -> None:
+    hook = hookwise.Webhook("super-secret-value", scheme="github")
+    with pytest.raises(hookwise.WebhookSignatureError) as info:
+        hook.verify(BODY, {"X-Hub-Signature-256": "sha256=" + "0" * 64})
+    assert info.value.code == "signature_mismatch"
+    assert "super-secret-value" not in str(info.value)
+    assert isinstance(info.value, hookwise.HookwiseError) and isinstance(info.value, Exception)
+    with pytest.raises(hookwise.WebhookSignatureError) as missing:
+        hook.verify(BODY, {})
+    assert missing.value.code == "missing_signature"
+    assert "X-Hub-Signature-256" in missing.value.message
+
+
+def test_configuration_errors() -> None:
+    with pytest.raises(hookwise.WebhookSignatureError) as unknown:
+        hookwise.Webhook("k", scheme="nosuch")
+    assert unknown.value.code == "unknown_scheme"
+    with pytest.raises(hookwise.WebhookSignatureError) as empty:
+        hookwise.Webhook([], scheme="github")
+    assert empty.value.code == "invalid_secret"
+    with pytest.raises(TypeError):
+        hookwise.Webhook(42, scheme="github")  # type: ignore[arg-type]
+
+
+def test_rotation_accepts_any_of_several_secrets() -> None:
+    old = hookwise.Webhook("old", scheme="shopify")
+    both = hookwise.Webhook(["new", "old"], scheme="shopify")
+    assert both.verify(BODY, old.sign(BODY)).payload["type"] == "job.succeeded"
+
+
+def test_stripe_style_construct_event_and_tolerance() -> None:
+    secret = "whsec_test"
+    header = hookwise.Webhook(secret, scheme="stripe").sign(BODY, timestamp=1_700_000_000)["Stripe-Signature"]
+    event = hookwise.Webhook.construct_event(BODY, header, secret, scheme="stripe", now=1_700_000_100)
+    assert event.type == "job.succeeded"
+    with pytest.raises(hookwise.WebhookSignatureError) as old:
+        hookwise.Webhook.construct_event(BODY, header, secret, scheme="stripe", tolerance=10, now=1_700_000_100)
+    assert old.value.code == "timestamp_outside_tolerance"
+
+
+def test_a_custom_scheme_is_a_dict() -> None:
+    scheme = {
+        "name": "acme",
+        "algorithm": "hmac-sha512",
+        "signature_header": "X-Acme-Signature",
+        "signature_format": "prefixed",
+        "signature_prefix": "sha512=",
+        "signed_content": "{timestamp}.{body}",
+        "timestamp_header": "X-Acme-Timestamp",
+    }
+    hook = hookwise.Webhook("k", scheme)
+    headers = hook.sign(BODY, timestamp=1_700_000_000)
+    assert headers["X-Acme-Signature"].startswith("sha512=")
+    assert hook.verify(BODY, headers, now=1_700_000_000).scheme == "acme"
+    with pytest.raises(hookwise.WebhookSignatureError) as bad:
+        hookwise.Webhook("k", {**scheme, "signed_content": "{nope}.{body}"})
+    assert bad.value.code == "unknown_scheme"
+
+
+def test_canonicalize_matches_python_json() -> None:
+    data = '{"é":1, "a":[1.0, 1e16, -0.0, 1e-5, "\\ud83d\\ude00"], "b":{"z":null,"y":true}}'.encode()
+    expected = json.dumps(json.loads(data), sort_keys=True, separators=(",", ":")).encode()
+    assert hookwise.canonicalize(data) == expected
+    with pytest.raises(hookwise.WebhookSignatureError) as bad:
+        hookwise.canonicalize(b"{nope}")
+    assert bad.value.code == "invalid_json"
+
+
+def test_exception_hierarchy() -> None:
+    assert issubclass(hookwise.WebhookSignatureError, hookwise.HookwiseError)
+    for cls in (hookwise.AuthenticationError, hookwise.NotFoundError, hookwise.ConflictError,
+                hookwise.RateLimitError, hookwise.ServerError):
+        assert issubclass(cls, hookwise.ApiError) and issubclass(cls, hookwise.HookwiseError)
+    assert issubclass(hookwise.ConnectionError, ConnectionError)
+    assert issubclass(hookwise.TimeoutError, TimeoutError)
+    assert issubclass(hookwise.ConnectionError, hookwise.HookwiseError)
+    assert hookwise.presets()[:2] == ["argus", "auggie"]
