@@ -78,8 +78,8 @@ impl NativeClient {
     ) -> PyResult<Self> {
         let mut options = ClientOptions::default();
         if let Some(t) = timeout {
-            options.timeout =
-                Duration::try_from_secs_f64(t).map_err(|_| PyValueError::new_err("timeout must be a positive number"))?;
+            options.timeout = Duration::try_from_secs_f64(t)
+                .map_err(|_| PyValueError::new_err("timeout must be a positive number"))?;
         }
         if let Some(r) = max_retries {
             options.max_retries = r;
@@ -159,8 +159,8 @@ impl NativeClient {
         timeout: f64,
         on_progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let timeout =
-            Duration::try_from_secs_f64(timeout).map_err(|_| PyValueError::new_err("timeout must be a positive number"))?;
+        let timeout = Duration::try_from_secs_f64(timeout)
+            .map_err(|_| PyValueError::new_err("timeout must be a positive number"))?;
         // The first exception raised by the callback is re-raised once the wait is over.
         let failure: Mutex<Option<PyErr>> = Mutex::new(None);
         let job = {

@@ -24,7 +24,12 @@ pyo3::create_exception!(
     HookwiseError,
     "A webhook failed verification; `.code` says why (`signature_mismatch`, …)."
 );
-pyo3::create_exception!(hookwise, ApiError, HookwiseError, "The API answered with an error: `.status`, `.code`, `.message`, `.trace_id`.");
+pyo3::create_exception!(
+    hookwise,
+    ApiError,
+    HookwiseError,
+    "The API answered with an error: `.status`, `.code`, `.message`, `.trace_id`."
+);
 pyo3::create_exception!(hookwise, AuthenticationError, ApiError, "401: the API key is missing or wrong.");
 pyo3::create_exception!(hookwise, NotFoundError, ApiError, "404: no such object.");
 pyo3::create_exception!(hookwise, ConflictError, ApiError, "409: idempotency key reused, job not finished, …");

@@ -98,7 +98,13 @@ impl Webhook {
     /// Verifies `payload` (the raw body) against `headers`; returns the `Event` or raises
     /// `WebhookSignatureError` with `.code`. `now` pins the clock (unix seconds).
     #[pyo3(signature = (payload, headers, *, now = None))]
-    fn verify(&self, py: Python<'_>, payload: &Bound<'_, PyAny>, headers: &Bound<'_, PyAny>, now: Option<i64>) -> PyResult<Event> {
+    fn verify(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        now: Option<i64>,
+    ) -> PyResult<Event> {
         guard(|| {
             let body = payload_bytes(payload)?;
             let pairs = header_pairs(headers)?;
@@ -117,7 +123,8 @@ impl Webhook {
         timestamp: Option<i64>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(|| {
-            let headers = self.inner.sign(&payload_bytes(payload)?, id, timestamp).map_err(|e| webhook_error(py, &e))?;
+            let headers =
+                self.inner.sign(&payload_bytes(payload)?, id, timestamp).map_err(|e| webhook_error(py, &e))?;
             let dict = PyDict::new(py);
             for (k, v) in headers {
                 dict.set_item(k, v)?;

@@ -6,6 +6,7 @@
 
 mod jobs;
 mod listen;
+mod serve;
 mod webhook;
 mod webhooks;
 
@@ -30,6 +31,8 @@ enum Command {
     Canonicalize,
     /// List the presets and what each expects.
     Presets(webhook::PresetsArgs),
+    /// Run the reference API server (jobs, webhook endpoints, signed deliveries).
+    Serve(serve::ServeArgs),
     /// A local receiver that verifies and pretty-prints each delivery.
     Listen(listen::ListenArgs),
     /// Send a signed test event to a URL.
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => webhook::sign(&args),
         Command::Canonicalize => webhook::canonicalize(),
         Command::Presets(args) => webhook::list_presets(&args),
+        Command::Serve(args) => serve::run(args),
         Command::Listen(args) => listen::listen(args),
         Command::Trigger(args) => listen::trigger(args),
         Command::Jobs(args) => jobs::run(args),

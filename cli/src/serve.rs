@@ -1,0 +1,120 @@
+//! `hookwise serve`: the reference API server.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use hookwise_server::Config;
+
+/// `hookwise serve`
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Where the SQLite database and results live (default: a per-user data dir).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// The address to bind (loopback by default).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// The port (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// An accepted API key (repeatable; default `hw_test_key`).
+    #[arg(long = "api-key")]
+    api_keys: Vec<String>,
+    /// The preset deliveries are signed with.
+    #[arg(long, default_value = "standard")]
+    scheme: String,
+    /// Seconds before each delivery retry, comma-separated.
+    #[arg(long, default_value = "1,4,16", value_parser = parse_schedule)]
+    retry_schedule: Schedule,
+    /// Consecutive failed deliveries that disable an endpoint.
+    #[arg(long, default_value_t = 5)]
+    disable_after: u32,
+    /// Probability (0 to 1) of an injected fault per API request.
+    #[arg(long, default_value_t = 0.0)]
+    chaos: f64,
+    /// Lifetime of signed result URLs, in seconds.
+    #[arg(long, default_value_t = 900)]
+    signed_url_ttl: u64,
+    /// The secret deliveries to a job's `callback_url` are signed with (default: generated once).
+    #[arg(long)]
+    callback_secret: Option<String>,
+}
+
+#[derive(Clone)]
+struct Schedule(Vec<Duration>);
+
+fn parse_schedule(s: &str) -> Result<Schedule, String> {
+    s.split(',')
+        .map(|part| {
+            part.trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                .ok_or_else(|| format!("{part:?} is not a number of seconds"))
+        })
+        .collect::<Result<_, _>>()
+        .map(Schedule)
+}
+
+fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share")));
+    base.unwrap_or_else(|| PathBuf::from(".")).join("hookwise")
+}
+
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Runs the server until SIGINT or SIGTERM; prints `hookwise serve listening on <url>` first.
+pub fn run(args: ServeArgs) -> std::io::Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.chaos) {
+        eprintln!("usage: --chaos takes a probability from 0 to 1");
+        return Ok(ExitCode::from(2));
+    }
+    let config = Config {
+        data_dir: args.data_dir.unwrap_or_else(default_data_dir),
+        bind: SocketAddr::new(args.bind, args.port),
+        api_keys: if args.api_keys.is_empty() { vec!["hw_test_key".to_owned()] } else { args.api_keys },
+        scheme: args.scheme,
+        retry_schedule: args.retry_schedule.0,
+        disable_after: args.disable_after,
+        chaos: args.chaos,
+        signed_url_ttl: Duration::from_secs(args.signed_url_ttl),
+        callback_secret: args.callback_secret,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let data_dir = config.data_dir.clone();
+        let server = match hookwise_server::serve(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("serve_error: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "hookwise serve listening on {}", server.base_url())?;
+        writeln!(out, "data in {}", data_dir.display())?;
+        out.flush()?;
+        drop(out);
+        stopped().await;
+        server.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

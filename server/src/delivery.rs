@@ -1,0 +1,223 @@
+//! Events and their deliveries: one event per finished job, one delivery per subscribed active
+//! endpoint (and the job's `callback_url`), POSTed signed with the configured scheme, retried on
+//! the schedule, every attempt recorded. Pending deliveries survive restarts (at-least-once).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hookwise::client::Job;
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::{new_id, now_rfc3339, now_secs, AppState};
+
+/// How long an attempt holds its delivery before another worker may pick it up again.
+const LEASE: f64 = 30.0;
+
+/// Creates the event of a finished job and its deliveries (same connection, so same lock).
+pub(crate) fn emit(state: &AppState, conn: &Connection, job: &Job) -> ApiResult<()> {
+    let event_type = format!("job.{}", job.status.as_str());
+    let event = json!({"id": new_id("evt"), "type": event_type, "created_at": now_rfc3339(), "data": {"job": job}});
+    let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+    conn.execute(
+        "INSERT INTO events (id, type, body) VALUES (?1, ?2, ?3)",
+        params![event_id, event_type, event.to_string()],
+    )?;
+    let mut targets: Vec<(Option<String>, String, String)> = Vec::new();
+    {
+        let mut stmt = conn.prepare("SELECT id, secret, body FROM endpoints WHERE deleted = 0 ORDER BY seq")?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, secret, body) = row?;
+            let endpoint: Value = serde_json::from_str(&body).map_err(ApiError::internal)?;
+            let subscribed = endpoint["events"]
+                .as_array()
+                .is_some_and(|events| events.iter().any(|e| e == "*" || *e == event_type.as_str()));
+            if endpoint["status"] == "active" && subscribed {
+                targets.push((Some(id), endpoint["url"].as_str().unwrap_or_default().to_owned(), secret));
+            }
+        }
+    }
+    if let Some(url) = &job.callback_url {
+        targets.push((None, url.clone(), state.callback_secret.clone()));
+    }
+    for (endpoint_id, url, secret) in targets {
+        conn.execute(
+            "INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, secret, status, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
+            params![new_id("dlv"), event_id, event_type, endpoint_id, url, secret, now_secs()],
+        )?;
+    }
+    state.deliveries.notify_one();
+    Ok(())
+}
+
+/// The deliveries of one endpoint, newest last.
+pub(crate) fn list(conn: &Connection, endpoint_id: &str) -> ApiResult<Vec<Value>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, event_id, event_type, endpoint_id, url, status, attempts, next_attempt_at
+         FROM deliveries WHERE endpoint_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([endpoint_id], |r| {
+        let attempts: String = r.get(6)?;
+        let status: String = r.get(5)?;
+        let next: Option<f64> = r.get(7)?;
+        // Whole seconds are what the RFC 3339 form here carries.
+        #[allow(clippy::cast_possible_truncation)]
+        let next = next.filter(|_| status == "pending").and_then(|t| hookwise::webhook::format_rfc3339(t as i64));
+        Ok(json!({
+            "id": r.get::<_, String>(0)?,
+            "event_id": r.get::<_, String>(1)?,
+            "event_type": r.get::<_, String>(2)?,
+            "endpoint_id": r.get::<_, Option<String>>(3)?,
+            "url": r.get::<_, String>(4)?,
+            "attempts": serde_json::from_str::<Value>(&attempts).unwrap_or_else(|_| json!([])),
+            "next_attempt_at": next,
+            "status": status,
+        }))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+struct Due {
+    id: String,
+    event_id: String,
+    event_type: String,
+    endpoint_id: Option<String>,
+    url: String,
+    secret: String,
+    attempts: Vec<Value>,
+}
+
+/// Claims the deliveries that are due (leasing them), so each attempt runs once.
+fn claim(state: &AppState) -> rusqlite::Result<Vec<Due>> {
+    let now = now_secs();
+    let conn = state.db.lock();
+    let mut stmt = conn.prepare(
+        "SELECT id, event_id, event_type, endpoint_id, url, secret, attempts FROM deliveries
+         WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 32",
+    )?;
+    let due: Vec<Due> = stmt
+        .query_map([now], |r| {
+            Ok(Due {
+                id: r.get(0)?,
+                event_id: r.get(1)?,
+                event_type: r.get(2)?,
+                endpoint_id: r.get(3)?,
+                url: r.get(4)?,
+                secret: r.get(5)?,
+                attempts: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    for d in &due {
+        conn.execute("UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1", params![d.id, now + LEASE])?;
+    }
+    Ok(due)
+}
+
+/// The delivery worker: runs until `stop` turns true.
+pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    // Deliveries leased by a process that died are due again now.
+    let _ =
+        state.db.lock().execute("UPDATE deliveries SET next_attempt_at = ?1 WHERE status = 'pending'", [now_secs()]);
+    loop {
+        match claim(&state) {
+            Ok(due) => {
+                for d in due {
+                    tokio::spawn(attempt(state.clone(), d));
+                }
+            }
+            Err(e) => eprintln!("hookwise serve: delivery queue: {e}"),
+        }
+        tokio::select! {
+            () = state.deliveries.notified() => {}
+            () = tokio::time::sleep(Duration::from_millis(50)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn attempt(state: Arc<AppState>, mut d: Due) {
+    let outcome = send(&state, &d).await;
+    let number = d.attempts.len() + 1;
+    let (status_code, error, duration_ms) = match &outcome {
+        Ok((code, ms)) => (Some(*code), (!(200..300).contains(code)).then(|| format!("HTTP {code}")), *ms),
+        Err((e, ms)) => (None, Some(e.clone()), *ms),
+    };
+    let delivered = error.is_none();
+    d.attempts.push(json!({
+        "attempt": number, "at": now_rfc3339(), "status_code": status_code, "error": error, "duration_ms": duration_ms,
+    }));
+    let schedule = &state.config.retry_schedule;
+    let (status, next) = if delivered {
+        ("delivered", None)
+    } else if let Some(delay) = schedule.get(number - 1) {
+        ("pending", Some(now_secs() + delay.as_secs_f64()))
+    } else {
+        ("failed", None)
+    };
+    let conn = state.db.lock();
+    let saved = conn.execute(
+        "UPDATE deliveries SET status = ?2, attempts = ?3, next_attempt_at = ?4 WHERE id = ?1",
+        params![d.id, status, Value::Array(d.attempts).to_string(), next],
+    );
+    if let Err(e) = saved {
+        eprintln!("hookwise serve: delivery {}: {e}", d.id);
+        return;
+    }
+    if let Some(endpoint) = &d.endpoint_id {
+        let _ = match status {
+            "delivered" => conn.execute("UPDATE endpoints SET failures = 0 WHERE id = ?1", [endpoint]),
+            "failed" => disable_if_failing(&state, &conn, endpoint),
+            _ => Ok(0),
+        };
+    }
+}
+
+fn disable_if_failing(state: &AppState, conn: &Connection, endpoint: &str) -> rusqlite::Result<usize> {
+    conn.execute("UPDATE endpoints SET failures = failures + 1 WHERE id = ?1", [endpoint])?;
+    let failures: u32 = conn.query_row("SELECT failures FROM endpoints WHERE id = ?1", [endpoint], |r| r.get(0))?;
+    if failures < state.config.disable_after {
+        return Ok(0);
+    }
+    let body: String = conn.query_row("SELECT body FROM endpoints WHERE id = ?1", [endpoint], |r| r.get(0))?;
+    let mut value: Value = serde_json::from_str(&body).unwrap_or_default();
+    value["status"] = json!("disabled");
+    value["updated_at"] = json!(now_rfc3339());
+    conn.execute("UPDATE endpoints SET body = ?2 WHERE id = ?1", params![endpoint, value.to_string()])
+}
+
+/// One POST: `Ok((status, ms))` when the receiver answered, `Err((why, ms))` otherwise.
+async fn send(state: &AppState, d: &Due) -> Result<(u16, u64), (String, u64)> {
+    let started = Instant::now();
+    let ms = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let body: String = {
+        let conn = state.db.lock();
+        conn.query_row("SELECT body FROM events WHERE id = ?1", [&d.event_id], |r| r.get(0))
+            .map_err(|e| (e.to_string(), 0))?
+    };
+    let scheme = hookwise::webhook::preset(&state.config.scheme).map_err(|e| (e.message().to_owned(), 0))?;
+    let hook = hookwise::Webhook::new(scheme.clone(), [&d.secret]).map_err(|e| (e.message().to_owned(), 0))?;
+    let now = hookwise::webhook::unix_now();
+    let mut headers =
+        hook.sign(body.as_bytes(), Some(&d.event_id), Some(now)).map_err(|e| (e.message().to_owned(), 0))?;
+    let created = serde_json::from_str::<Value>(&body).ok().and_then(|v| v["created_at"].as_str().map(str::to_owned));
+    headers.extend(hook.envelope_headers(Some(&d.event_id), Some(&d.event_type), created.as_deref()));
+    let mut request = state
+        .http
+        .post(&d.url)
+        .header("content-type", "application/json")
+        .header("x-hookwise-event-type", &d.event_type)
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    match request.send().await {
+        Ok(response) => Ok((response.status().as_u16(), ms())),
+        Err(e) if e.is_timeout() => Err(("timed out after 10 s".to_owned(), ms())),
+        Err(e) => Err((format!("connection failed: {e}"), ms())),
+    }
+}

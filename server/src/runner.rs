@@ -1,0 +1,102 @@
+//! Jobs run inside the server: `queued → running` (progress rising in five steps over
+//! `payload.duration_ms`, default 1000) `→ succeeded | failed | canceled`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookwise::client::{Job, JobError, JobStatus};
+use rusqlite::Connection;
+
+use crate::api::{load_job, save_job};
+use crate::error::{ApiError, ApiResult};
+use crate::{delivery, now_rfc3339, AppState};
+
+const STEPS: u8 = 5;
+
+/// Runs job `id` in the background.
+pub(crate) fn start(state: &Arc<AppState>, id: String) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run(&state, &id).await {
+            eprintln!("hookwise serve: job {id}: {}", e.into_message());
+        }
+    });
+}
+
+/// Restarts every job that was queued or running when the server stopped.
+pub(crate) fn resume(state: &Arc<AppState>) -> rusqlite::Result<()> {
+    let ids: Vec<String> = {
+        let conn = state.db.lock();
+        let mut stmt = conn.prepare("SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY seq")?;
+        let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        ids
+    };
+    for id in ids {
+        start(state, id);
+    }
+    Ok(())
+}
+
+/// Ends `job` with `status` and queues its event's deliveries, in one go.
+pub(crate) fn finish(
+    state: &AppState,
+    conn: &Connection,
+    job: &mut Job,
+    status: JobStatus,
+    error: Option<JobError>,
+) -> ApiResult<()> {
+    let now = now_rfc3339();
+    job.status = status;
+    job.error = error;
+    job.finished_at = Some(now.clone());
+    job.updated_at = Some(now);
+    if status == JobStatus::Succeeded {
+        job.progress_pct = 100;
+    }
+    save_job(conn, job)?;
+    delivery::emit(state, conn, job)
+}
+
+async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
+    let Some(mut job) = load_job(&state.db.lock(), id)? else { return Ok(()) };
+    if job.status.is_terminal() {
+        return Ok(());
+    }
+    let duration = job.payload.get("duration_ms").and_then(serde_json::Value::as_u64).unwrap_or(1000);
+    let step = Duration::from_millis(duration / u64::from(STEPS));
+    if job.status == JobStatus::Queued {
+        job.status = JobStatus::Running;
+        job.started_at = Some(now_rfc3339());
+        job.updated_at = job.started_at.clone();
+        save_job(&state.db.lock(), &job)?;
+    }
+    for i in (job.progress_pct / (100 / STEPS) + 1)..=STEPS {
+        tokio::time::sleep(step).await;
+        let conn = state.db.lock();
+        let Some(mut current) = load_job(&conn, id)? else { return Ok(()) };
+        if current.status.is_terminal() {
+            return Ok(()); // canceled meanwhile
+        }
+        if i < STEPS {
+            current.progress_pct = i * (100 / STEPS);
+            current.updated_at = Some(now_rfc3339());
+            save_job(&conn, &current)?;
+            continue;
+        }
+        if current.payload.get("simulate").and_then(serde_json::Value::as_str) == Some("fail") {
+            let error =
+                JobError { code: "simulated_failure".into(), message: "the job failed as its payload asked".into() };
+            return finish(state, &conn, &mut current, JobStatus::Failed, Some(error));
+        }
+        let result_ref = format!("results/{id}.json");
+        let result = serde_json::json!({
+            "job_id": id,
+            "kind": current.kind,
+            "output": {"echo": current.payload, "completed_at": now_rfc3339()},
+        });
+        std::fs::write(state.config.data_dir.join(&result_ref), result.to_string()).map_err(ApiError::internal)?;
+        current.result_ref = Some(result_ref);
+        return finish(state, &conn, &mut current, JobStatus::Succeeded, None);
+    }
+    Ok(())
+}
