@@ -94,7 +94,7 @@ fn validate_job(body: &CreateJob) -> ApiResult<()> {
         Some(_) => return Err(ApiError::invalid("payload must be a JSON object")),
     }
     if let Some(d) = body.payload.as_ref().and_then(|p| p.get("duration_ms")) {
-        if !d.as_u64().is_some_and(|ms| ms <= 600_000) {
+        if d.as_u64().is_none_or(|ms| ms > 600_000) {
             return Err(ApiError::invalid("payload.duration_ms must be an integer from 0 to 600000"));
         }
     }
@@ -265,7 +265,7 @@ pub async fn download_result(State(state): St, Path(id): Path<String>, RawQuery(
     let expires: u64 = q.get("expires").and_then(|e| e.parse().ok()).ok_or_else(forbidden)?;
     let given = q.get("signature").ok_or_else(forbidden)?;
     let expected = url_signature(&state, &id, expires);
-    if !bool::from(subtle_eq(given.as_bytes(), expected.as_bytes())) {
+    if !subtle_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(forbidden());
     }
     if expires < u64::try_from(hookwise::webhook::unix_now()).unwrap_or(u64::MAX) {

@@ -131,7 +131,7 @@ pub(crate) fn now_rfc3339() -> String {
 pub(crate) fn new_secret() -> String {
     let mut bytes = [0u8; 24];
     if getrandom::fill(&mut bytes).is_err() {
-        bytes.iter_mut().for_each(|b| *b = fastrand::u8(..));
+        fastrand::fill(&mut bytes);
     }
     format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes))
 }

@@ -1,0 +1,366 @@
+//! The reference server as a real process on loopback: exactly-once creation under chaos,
+//! at-least-once delivery across a SIGKILL, retries and disabling, signed URLs, bad input, state
+//! across restarts, and pagination while jobs arrive.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
+
+mod support;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt as _;
+use hookwise::client::{Client, ClientOptions, CreateJob, JobStatus, ListJobs, RegisterWebhook};
+use hookwise::Webhook;
+use serde_json::{json, Value};
+use support::{temp_dir, ServerProcess, API_KEY};
+
+type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
+
+/// A receiver whose answer is decided per request by `answer(n)` (n = 0, 1, …); it records
+/// every request it answers 2xx to.
+async fn receiver(answer: impl Fn(usize) -> (u16, Duration) + Send + Sync + 'static) -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let count = Arc::new(AtomicUsize::new(0));
+    let (store, answer) = (seen.clone(), Arc::new(answer));
+    let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let (store, answer, count) = (store.clone(), answer.clone(), count.clone());
+        async move {
+            let (status, delay) = answer(count.fetch_add(1, Ordering::SeqCst));
+            tokio::time::sleep(delay).await;
+            if (200..300).contains(&status) {
+                let headers = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .collect();
+                store.lock().unwrap().push((headers, body.to_vec()));
+            }
+            axum::http::StatusCode::from_u16(status).unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+async fn eventually<T>(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn patient(base_url: &str) -> Client {
+    let options =
+        ClientOptions { max_retries: 30, initial_retry_delay: Duration::from_millis(5), ..ClientOptions::default() };
+    Client::with_options(API_KEY, base_url, options).unwrap()
+}
+
+fn flags(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_create_under_chaos_makes_exactly_one_job() {
+    let dir = temp_dir("chaos");
+    let server = ServerProcess::start(&dir, &flags(&["--chaos", "0.3"]));
+    let client = patient(&server.base_url);
+    let created: Vec<String> = futures_util::stream::iter(0..500)
+        .map(|i| {
+            let client = client.clone();
+            async move {
+                let job = CreateJob::new("chaos").payload(json!({"n": i, "duration_ms": 0}));
+                client.jobs.create(job).await.map(|j| j.id)
+            }
+        })
+        .buffer_unordered(16)
+        .try_collect()
+        .await
+        .expect("every create succeeds at the client");
+    let unique: HashSet<&String> = created.iter().collect();
+    assert_eq!(unique.len(), 500, "500 creates returned {} distinct jobs", unique.len());
+    let listed: Vec<String> = client
+        .jobs
+        .list_all(ListJobs { kind: Some("chaos".into()), limit: Some(100), ..ListJobs::default() })
+        .map_ok(|j| j.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 500, "the server holds {} jobs, expected exactly 500", listed.len());
+    assert_eq!(listed.iter().collect::<HashSet<_>>(), unique);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+use futures_util::StreamExt as _;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_delivery_delivers_every_pending_event_after_restart() {
+    let dir = temp_dir("sigkill");
+    // First the receiver hangs (the server is killed while attempts are in flight), then it answers 200.
+    let healthy = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = healthy.clone();
+    let (url, seen) =
+        receiver(
+            move |_| {
+                if flag.load(Ordering::SeqCst) {
+                    (200, Duration::ZERO)
+                } else {
+                    (503, Duration::from_secs(3))
+                }
+            },
+        )
+        .await;
+    let schedule = flags(&["--retry-schedule", "0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1"]);
+    let mut server = ServerProcess::start(&dir, &schedule);
+    let client = patient(&server.base_url);
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..RegisterWebhook::default() }).await.unwrap();
+    let mut jobs = HashSet::new();
+    for i in 0..5 {
+        jobs.insert(
+            client.jobs.create(CreateJob::new("kill").payload(json!({"n": i, "duration_ms": 0}))).await.unwrap().id,
+        );
+    }
+    let pending = hook.id.clone();
+    eventually("deliveries in flight", Duration::from_secs(10), async || {
+        let d = client.webhooks.deliveries(&pending).await.ok()?;
+        (d.len() == 5).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // attempts are hanging in the receiver now
+    server.kill();
+    assert!(seen.lock().unwrap().is_empty());
+    healthy.store(true, Ordering::SeqCst);
+    let server = ServerProcess::start(&dir, &schedule);
+    let verifier = Webhook::from_preset("standard", [hook.secret.as_deref().unwrap()]).unwrap();
+    let delivered = eventually("every event delivered after restart", Duration::from_secs(20), async || {
+        let got: HashSet<String> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(headers, body)| {
+                let event = verifier.verify(body, headers).expect("a delivery that verifies");
+                event.data().get("job").and_then(|j| j.get("id")).and_then(|v| v.as_str()).unwrap().to_owned()
+            })
+            .collect();
+        (got == jobs).then_some(got)
+    })
+    .await;
+    assert_eq!(delivered.len(), 5);
+    let after = patient(&server.base_url);
+    let records = eventually("deliveries recorded as delivered", Duration::from_secs(10), async || {
+        let d = after.webhooks.deliveries(&hook.id).await.ok()?;
+        d.iter().all(|d| d.status == "delivered").then_some(d)
+    })
+    .await;
+    assert_eq!(records.len(), 5, "one delivery per event, none lost or duplicated in the record");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_attempts_are_retried_and_recorded_and_a_failing_endpoint_is_disabled() {
+    let dir = temp_dir("retries");
+    let server = ServerProcess::start(&dir, &flags(&["--retry-schedule", "0.05,0.05", "--disable-after", "2"]));
+    let client = patient(&server.base_url);
+    let (flaky, _) = receiver(|n| if n < 2 { (500, Duration::ZERO) } else { (200, Duration::ZERO) }).await;
+    let (broken, _) = receiver(|_| (500, Duration::ZERO)).await;
+    let flaky = client.webhooks.register(&RegisterWebhook { url: flaky, ..Default::default() }).await.unwrap();
+    let broken = client.webhooks.register(&RegisterWebhook { url: broken, ..Default::default() }).await.unwrap();
+    for i in 0..2 {
+        client.jobs.create(CreateJob::new("r").payload(json!({"n": i, "duration_ms": 0}))).await.unwrap();
+    }
+    let flaky_deliveries = eventually("flaky endpoint delivered", Duration::from_secs(10), async || {
+        let d = client.webhooks.deliveries(&flaky.id).await.ok()?;
+        (d.len() == 2 && d.iter().all(|d| d.status == "delivered")).then_some(d)
+    })
+    .await;
+    let attempts: Vec<Option<u16>> =
+        flaky_deliveries.iter().flat_map(|d| d.attempts.iter().map(|a| a.status_code)).collect();
+    assert_eq!(attempts.iter().filter(|s| **s == Some(500)).count(), 2, "{attempts:?}");
+    assert_eq!(attempts.iter().filter(|s| **s == Some(200)).count(), 2, "{attempts:?}");
+    let disabled = eventually("broken endpoint disabled", Duration::from_secs(10), async || {
+        let e = client.webhooks.get(&broken.id).await.ok()?;
+        (e.status == "disabled").then_some(e)
+    })
+    .await;
+    assert_eq!(disabled.status, "disabled");
+    let d = client.webhooks.deliveries(&broken.id).await.unwrap();
+    assert!(d.iter().all(|d| d.status == "failed" && d.attempts.len() == 3), "{d:?}");
+    // Disabled endpoints get nothing new; re-enabling resumes deliveries.
+    client.jobs.create(CreateJob::new("r").payload(json!({"duration_ms": 0}))).await.unwrap();
+    eventually("flaky got the third", Duration::from_secs(10), async || {
+        (client.webhooks.deliveries(&flaky.id).await.ok()?.len() == 3).then_some(())
+    })
+    .await;
+    assert_eq!(client.webhooks.deliveries(&broken.id).await.unwrap().len(), 2);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_urls_work_then_expire_and_refuse_tampering() {
+    let dir = temp_dir("signed");
+    let server = ServerProcess::start(&dir, &flags(&["--signed-url-ttl", "2"]));
+    let client = patient(&server.base_url);
+    let job = client.jobs.create(CreateJob::new("s").payload(json!({"duration_ms": 0}))).await.unwrap();
+    client.jobs.wait(&job.id, Duration::from_secs(10), None).await.unwrap();
+    let result = client.jobs.result(&job.id).await.unwrap();
+    let body: Value = serde_json::from_slice(&client.jobs.download(&result.signed_url).await.unwrap()).unwrap();
+    assert_eq!(body["job_id"], job.id.as_str());
+    for tampered in [
+        result.signed_url.replace("signature=", "signature=0"),
+        result.signed_url.replace("expires=", "expires=9"),
+        result.signed_url.replace(&job.id, "job_01JZZZZZZZZZZZZZZZZZZZZZZZ"),
+    ] {
+        let err = client.jobs.download(&tampered).await.unwrap_err();
+        assert_eq!((err.status(), err.code()), (Some(403), "invalid_signature"), "{tampered}");
+    }
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let err = client.jobs.download(&result.signed_url).await.unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(410), "signed_url_expired"));
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_4xx_never_a_500() {
+    let dir = temp_dir("badinput");
+    let server = ServerProcess::start(&dir, &[]);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let base = &server.base_url;
+    let huge = format!(r#"{{"kind":"x","payload":{{"blob":"{}"}}}}"#, "a".repeat(2 * 1024 * 1024));
+    let cases: Vec<(&str, String, Option<String>, u16, &str)> = vec![
+        ("POST", "/v1/jobs".into(), Some("{not json".into()), 400, "invalid_request"),
+        ("POST", "/v1/jobs".into(), Some(r#"{"kind": 5}"#.into()), 400, "invalid_request"),
+        ("POST", "/v1/jobs".into(), Some(r#"{"kind": "x", "surprise": 1}"#.into()), 400, "invalid_request"),
+        ("POST", "/v1/jobs".into(), Some(r#"{"payload": {}}"#.into()), 400, "invalid_request"),
+        ("POST", "/v1/jobs".into(), Some(r#"{"kind": "x", "payload": [1]}"#.into()), 400, "invalid_request"),
+        ("POST", "/v1/jobs".into(), Some(r#"{"kind": "x", "callback_url": "ftp://x"}"#.into()), 400, "invalid_request"),
+        (
+            "POST",
+            "/v1/jobs".into(),
+            Some(r#"{"kind": "x", "payload": {"duration_ms": -1}}"#.into()),
+            400,
+            "invalid_request",
+        ),
+        ("POST", "/v1/jobs".into(), Some(huge), 413, "payload_too_large"),
+        ("POST", "/v1/jobs".into(), Some("[]".into()), 400, "invalid_request"),
+        ("GET", "/v1/jobs?limit=abc".into(), None, 400, "invalid_request"),
+        ("GET", "/v1/jobs?limit=1000".into(), None, 400, "invalid_request"),
+        ("GET", "/v1/jobs?status=done".into(), None, 400, "invalid_request"),
+        ("GET", "/v1/jobs?cursor=%00%ff".into(), None, 400, "invalid_cursor"),
+        ("GET", "/v1/jobs?cursor=c_x".into(), None, 400, "invalid_cursor"),
+        ("GET", "/v1/jobs?nosuch=1".into(), None, 400, "invalid_request"),
+        ("GET", "/v1/jobs/job_nope".into(), None, 404, "not_found"),
+        ("GET", "/v1/jobs/job_nope/result".into(), None, 404, "not_found"),
+        ("POST", "/v1/jobs/job_nope/cancel".into(), None, 404, "not_found"),
+        ("DELETE", "/v1/jobs".into(), None, 405, "method_not_allowed"),
+        ("GET", "/v2/anything".into(), None, 404, "not_found"),
+        ("POST", "/v1/webhooks".into(), Some(r#"{"url": "not a url"}"#.into()), 400, "invalid_request"),
+        (
+            "POST",
+            "/v1/webhooks".into(),
+            Some(r#"{"url": "https://x.test", "events": ["job.exploded"]}"#.into()),
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            "/v1/webhooks".into(),
+            Some(r#"{"url": "https://x.test", "events": []}"#.into()),
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            "/v1/webhooks".into(),
+            Some(r#"{"url": "https://x.test", "secret": "whsec_!!!"}"#.into()),
+            400,
+            "invalid_request",
+        ),
+        ("PATCH", "/v1/webhooks/we_nope".into(), Some("{}".into()), 404, "not_found"),
+        ("DELETE", "/v1/webhooks/we_nope".into(), None, 404, "not_found"),
+        ("GET", "/v1/results/job_nope?expires=1&signature=00".into(), None, 403, "invalid_signature"),
+    ];
+    for (method, path, body, status, code) in cases {
+        let mut request = http.request(method.parse().unwrap(), format!("{base}{path}")).bearer_auth(API_KEY);
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body);
+        }
+        let response = request.send().await.unwrap();
+        let got = response.status().as_u16();
+        let trace = response.headers().get("x-trace-id").map(|v| v.to_str().unwrap().to_owned());
+        let json: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!((got, json["error"]["code"].as_str()), (status, Some(code)), "{method} {path}: {json}");
+        assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{method} {path}");
+        assert_eq!(json["error"]["trace_id"].as_str(), trace.as_deref(), "{method} {path}");
+    }
+    let unauthorized = http.get(format!("{base}/v1/jobs")).send().await.unwrap();
+    assert_eq!(unauthorized.status().as_u16(), 401);
+    let openapi: Value = http.get(format!("{base}/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(openapi["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_survives_a_restart_and_unfinished_jobs_resume() {
+    let dir = temp_dir("restart");
+    let mut server = ServerProcess::start(&dir, &[]);
+    let client = patient(&server.base_url);
+    let hook = client
+        .webhooks
+        .register(&RegisterWebhook { url: "https://example.test/h".into(), ..Default::default() })
+        .await
+        .unwrap();
+    let job = client.jobs.create(CreateJob::new("long").payload(json!({"duration_ms": 1500}))).await.unwrap();
+    server.kill();
+    let server = ServerProcess::start(&dir, &[]);
+    let client = patient(&server.base_url);
+    assert_eq!(client.webhooks.get(&hook.id).await.unwrap().url, "https://example.test/h");
+    let done = client.jobs.wait(&job.id, Duration::from_secs(15), None).await.unwrap();
+    assert_eq!(done.status, JobStatus::Succeeded, "the interrupted job ran to completion after the restart");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_over_all_pages_sees_every_job_once_while_jobs_arrive() {
+    let dir = temp_dir("walk");
+    let server = ServerProcess::start(&dir, &[]);
+    let client = patient(&server.base_url);
+    let mut before = HashSet::new();
+    for i in 0..30 {
+        before.insert(
+            client.jobs.create(CreateJob::new("walk").payload(json!({"i": i, "duration_ms": 0}))).await.unwrap().id,
+        );
+    }
+    let writer = client.clone();
+    let arriving = tokio::spawn(async move {
+        for i in 0..15 {
+            writer.jobs.create(CreateJob::new("walk").payload(json!({"late": i, "duration_ms": 0}))).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    let seen: Vec<String> = client
+        .jobs
+        .list_all(ListJobs { kind: Some("walk".into()), limit: Some(4), ..ListJobs::default() })
+        .map_ok(|j| j.id)
+        .try_collect()
+        .await
+        .unwrap();
+    arriving.await.unwrap();
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "a job was seen twice");
+    assert!(before.iter().all(|id| unique.contains(id)), "a job that existed before the walk was missed");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
