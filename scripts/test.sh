@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine that has Rust, Python 3 and Node (README: "Run every test").
-# It installs what it needs by itself; one shared target/ dir builds each artifact once.
+# It installs what it needs by itself (rustfmt/clippy, maturin, pytest, flask, mypy, the pinned
+# peers of the vector generator); one shared target/ dir builds each artifact once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+root=$PWD
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -13,16 +15,33 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (all targets, warnings are errors)"
-cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy (all targets and features, warnings are errors)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "cargo test (conformance vectors, properties, CLI contract)"
+step "cargo test: conformance vectors and scenarios, properties, client, server, CLI contract"
 cargo test --workspace
 
 step "conformance vectors are exactly what the committed generator makes from the reference code"
 bash tests/conformance/generate/run.sh --check
 
-step "demo: sign with every preset and verify back through the CLI"
+step "release builds: the CLI and the Python wheel (abi3)"
+cargo build --release -p hookwise-cli
+venv="$root/target/py-venv"
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest flask mypy
+rm -rf target/wheels
+"$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
+
+step "Python: conformance vectors and scenarios, API, GIL and fork, asyncio, the Flask receiver"
+HOOKWISE_BIN="$root/target/release/hookwise" "$venv/bin/python" -m pytest -q bindings-python/tests
+
+step "Python: mypy --strict on the examples and a typed usage file; stubs checked by stubtest"
+(cd "$root" && "$venv/bin/python" -m mypy --strict bindings-python/tests/typed_usage.py examples/flask-receiver/app.py)
+"$venv/bin/python" -m mypy.stubtest hookwise._native
+
+step "demo: every preset round trip, then server + receiver + webhook + job"
 bash scripts/demo.sh >/dev/null
 
 echo

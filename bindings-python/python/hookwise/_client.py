@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any, AsyncIterator, Callable, Iterator, Mapping, Optional, Sequence, TypeVar
+import builtins
+from typing import Any, AsyncIterator, Callable, Iterator, Mapping, Optional, Sequence
 
 from hookwise._native import JobIterator, NativeClient
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
-
-R = TypeVar("R", bound="_Record")
-
 
 class _Record:
     """An API object: its fields as attributes, ``to_dict()`` for the raw data."""
@@ -32,7 +30,7 @@ class _Record:
             raise AttributeError(f"{type(self).__name__} has no field {name!r}") from None
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._data == other._data  # type: ignore[attr-defined]
+        return isinstance(other, _Record) and type(self) is type(other) and self._data == other._data
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -73,10 +71,6 @@ class JobList(_Record):
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._data, "jobs": [j.to_dict() for j in self._data["jobs"]]}
-
-
-def _wrap(cls: type[R], data: Mapping[str, Any]) -> R:
-    return cls(data)
 
 
 class Jobs:
@@ -148,7 +142,7 @@ class Webhooks:
         """Register an endpoint; the answer carries its ``secret`` (only here and on rotation)."""
         return WebhookEndpoint(self._native.webhooks_register(url, None if events is None else list(events), secret, name))
 
-    def list(self) -> list[WebhookEndpoint]:
+    def list(self) -> builtins.list[WebhookEndpoint]:
         return [WebhookEndpoint(e) for e in self._native.webhooks_list()]
 
     def get(self, id: str) -> WebhookEndpoint:
@@ -171,7 +165,7 @@ class Webhooks:
     def rotate_secret(self, id: str) -> WebhookEndpoint:
         return WebhookEndpoint(self._native.webhooks_rotate_secret(id))
 
-    def deliveries(self, id: str) -> list[Delivery]:
+    def deliveries(self, id: str) -> builtins.list[Delivery]:
         return [Delivery(d) for d in self._native.webhooks_deliveries(id)]
 
 
@@ -200,9 +194,6 @@ class Client:
         return f"Client(base_url={self.base_url!r})"
 
 
-T = TypeVar("T")
-
-
 class _AsyncNamespace:
     """Every method of the wrapped namespace, run on a worker thread (the native call releases
     the GIL, so the event loop keeps running)."""
@@ -226,10 +217,9 @@ class _AsyncJobs(_AsyncNamespace):
         pages = self._sync.list_all(**filters)
 
         async def iterate() -> AsyncIterator[Job]:
-            done = object()
             while True:
-                job = await asyncio.to_thread(next, pages, done)
-                if job is done:
+                job: Optional[Job] = await asyncio.to_thread(next, pages, None)
+                if job is None:
                     return
                 yield job
 

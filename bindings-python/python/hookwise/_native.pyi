@@ -1,6 +1,9 @@
 """The native module (Rust, pyo3). Hand-written stubs, checked by mypy.stubtest."""
 
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+import builtins
+from typing import Any, Callable, Mapping, Optional, Sequence, Union, final
+
+__all__ = ["ApiError", "AuthenticationError", "ConflictError", "ConnectionError", "Event", "HookwiseError", "JobIterator", "NativeClient", "NotFoundError", "RateLimitError", "ServerError", "TimeoutError", "Webhook", "WebhookSignatureError", "__version__", "canonicalize", "presets"]
 
 __version__: str
 
@@ -22,21 +25,22 @@ class ConflictError(ApiError): ...
 class RateLimitError(ApiError): ...
 class ServerError(ApiError): ...
 
-class ConnectionError(HookwiseError, ConnectionError):  # noqa: A001
+class ConnectionError(HookwiseError, builtins.ConnectionError):  # noqa: A001
     status: Optional[int]
     code: str
     message: str
     trace_id: Optional[str]
 
-class TimeoutError(HookwiseError, TimeoutError):  # noqa: A001
+class TimeoutError(HookwiseError, builtins.TimeoutError):  # noqa: A001
     status: Optional[int]
     code: str
     message: str
     trace_id: Optional[str]
 
-Headers = Union[Mapping[str, str], Sequence[tuple[str, str]]]
-Payload = Union[bytes, bytearray, memoryview, str]
+_Headers = Union[Mapping[str, str], Sequence[tuple[str, str]]]
+_Payload = Union[bytes, bytearray, memoryview, str]
 
+@final
 class Event:
     """A verified webhook, normalized across providers."""
 
@@ -54,6 +58,7 @@ class Event:
     def scheme(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
 class Webhook:
     """Verifies (and signs) webhooks for one scheme and one or more secrets."""
 
@@ -64,11 +69,11 @@ class Webhook:
         tolerance: Optional[int] = None,
         max_payload_bytes: Optional[int] = None,
     ) -> Webhook: ...
-    def verify(self, payload: Payload, headers: Headers, *, now: Optional[int] = None) -> Event: ...
-    def sign(self, payload: Payload, *, id: Optional[str] = None, timestamp: Optional[int] = None) -> dict[str, str]: ...
+    def verify(self, payload: _Payload, headers: _Headers, *, now: Optional[int] = None) -> Event: ...
+    def sign(self, payload: _Payload, *, id: Optional[str] = None, timestamp: Optional[int] = None) -> dict[str, str]: ...
     @staticmethod
     def construct_event(
-        payload: Payload,
+        payload: _Payload,
         signature_header: str,
         secret: Union[str, Sequence[str]],
         *,
@@ -79,13 +84,15 @@ class Webhook:
     @property
     def scheme(self) -> str: ...
 
-def canonicalize(data: Payload) -> bytes: ...
+def canonicalize(data: _Payload) -> bytes: ...
 def presets() -> list[str]: ...
 
+@final
 class JobIterator:
     def __iter__(self) -> JobIterator: ...
     def __next__(self) -> dict[str, Any]: ...
 
+@final
 class NativeClient:
     def __new__(
         cls,

@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def verify_request(hook: Webhook) -> Event:
     """Verify the current Flask request with ``hook``; raises ``WebhookSignatureError``."""
-    return hook.verify(request.get_data(cache=True), request.headers)
+    return hook.verify(request.get_data(cache=True), list(request.headers.items()))
 
 
 def webhook(

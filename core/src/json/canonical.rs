@@ -2,6 +2,7 @@
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))`.
 
 use super::decode::{decode_code_point, parse, Node, SyntaxError};
+use super::value::{from_node, Value};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -13,6 +14,20 @@ pub fn canonicalize(input: &[u8]) -> Result<Vec<u8>, SyntaxError> {
         let mut out = Vec::with_capacity(input.len());
         write_node(node, &mut out);
         out
+    })
+}
+
+/// Parses once, giving both the canonical bytes and the value in document order (what a
+/// canonical-JSON scheme needs to verify and then build its event).
+///
+/// # Errors
+/// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input.
+pub(crate) fn canonicalize_and_parse(input: &[u8]) -> Result<(Vec<u8>, Value), SyntaxError> {
+    parse(input, |node| {
+        let value = from_node(&node);
+        let mut out = Vec::with_capacity(input.len());
+        write_node(node, &mut out);
+        (out, value)
     })
 }
 

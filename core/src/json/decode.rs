@@ -54,8 +54,51 @@ pub(crate) enum Node<'a> {
 /// Decodes `input` (detecting its encoding) and parses it, handing the tree to `f`.
 pub(crate) fn parse<R>(input: &[u8], f: impl FnOnce(Node<'_>) -> R) -> Result<R, SyntaxError> {
     let text = decode_text(input)?;
-    let node = Parser { src: &text, pos: 0 }.document()?;
+    let node = Parser { src: &text, pos: 0 }.document(&mut Tree)?;
     Ok(f(node))
+}
+
+/// Decodes and parses `input` straight into `builder`'s values (no intermediate tree).
+pub(crate) fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], builder: &mut B) -> Result<V, SyntaxError> {
+    let text = decode_text(input)?;
+    Parser { src: &text, pos: 0 }.document(builder)
+}
+
+/// What the parser makes of each value as it completes: one builder makes the [`Node`] tree
+/// the canonical printer needs; another makes [`Value`](super::Value)s directly.
+pub(crate) trait Build<'a> {
+    /// A finished value.
+    type Value;
+    /// An object key.
+    type Key;
+    /// A scalar (never `Node::Array` or `Node::Object`).
+    fn scalar(&mut self, node: Node<'a>) -> Self::Value;
+    /// An object key.
+    fn key(&mut self, key: Cow<'a, [u8]>) -> Self::Key;
+    /// A finished array.
+    fn array(&mut self, items: Vec<Self::Value>) -> Self::Value;
+    /// A finished object, members in document order (duplicates included).
+    fn object(&mut self, members: Vec<(Self::Key, Self::Value)>) -> Self::Value;
+}
+
+/// Builds the [`Node`] tree.
+struct Tree;
+
+impl<'a> Build<'a> for Tree {
+    type Value = Node<'a>;
+    type Key = Cow<'a, [u8]>;
+    fn scalar(&mut self, node: Node<'a>) -> Node<'a> {
+        node
+    }
+    fn key(&mut self, key: Cow<'a, [u8]>) -> Cow<'a, [u8]> {
+        key
+    }
+    fn array(&mut self, items: Vec<Node<'a>>) -> Node<'a> {
+        Node::Array(items)
+    }
+    fn object(&mut self, members: Vec<(Cow<'a, [u8]>, Node<'a>)>) -> Node<'a> {
+        Node::Object(members)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,9 +257,10 @@ pub(crate) fn decode_code_point(b: &[u8]) -> (u32, usize) {
 // ---------------------------------------------------------------------------------------------
 // The parser (CPython's C scanner, rule for rule).
 
-enum Frame<'a> {
-    Array(Vec<Node<'a>>),
-    Object(Vec<(Cow<'a, [u8]>, Node<'a>)>, Cow<'a, [u8]>),
+enum Frame<V, K> {
+    Array(Vec<V>),
+    /// Members so far, and the key of the value being parsed.
+    Object(Vec<(K, V)>, Option<K>),
 }
 
 struct Parser<'a> {
@@ -239,9 +283,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn document(mut self) -> Result<Node<'a>, SyntaxError> {
+    fn document<B: Build<'a>>(mut self, builder: &mut B) -> Result<B::Value, SyntaxError> {
         self.skip_ws();
-        let node = self.value()?;
+        let node = self.value(builder)?;
         self.skip_ws();
         if self.pos != self.src.len() {
             return self.err("Extra data");
@@ -250,12 +294,12 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses one value (containers iteratively, with an explicit stack).
-    fn value(&mut self) -> Result<Node<'a>, SyntaxError> {
-        let mut stack: Vec<Frame<'a>> = Vec::new();
+    fn value<B: Build<'a>>(&mut self, b: &mut B) -> Result<B::Value, SyntaxError> {
+        let mut stack: Vec<Frame<B::Value, B::Key>> = Vec::new();
         'value: loop {
             self.skip_ws();
-            let mut node = match self.peek() {
-                Some(open @ (b'[' | b'{')) => {
+            let mut node = if let Some(open @ (b'[' | b'{')) = self.peek() {
+                {
                     if stack.len() >= MAX_DEPTH {
                         return self.err("nesting too deep");
                     }
@@ -264,21 +308,23 @@ impl<'a> Parser<'a> {
                     if open == b'[' {
                         if self.peek() == Some(b']') {
                             self.pos += 1;
-                            Node::Array(Vec::new())
+                            b.array(Vec::new())
                         } else {
                             stack.push(Frame::Array(Vec::new()));
                             continue 'value;
                         }
                     } else if self.peek() == Some(b'}') {
                         self.pos += 1;
-                        Node::Object(Vec::new())
+                        b.object(Vec::new())
                     } else {
-                        let key = self.key()?;
-                        stack.push(Frame::Object(Vec::new(), key));
+                        let key = b.key(self.key()?);
+                        stack.push(Frame::Object(Vec::new(), Some(key)));
                         continue 'value;
                     }
                 }
-                _ => self.scalar()?,
+            } else {
+                let scalar = self.scalar()?;
+                b.scalar(scalar)
             };
             // A value is complete: hand it to the enclosing containers, closing those that end.
             loop {
@@ -294,25 +340,27 @@ impl<'a> Parser<'a> {
                             }
                             Some(b']') => {
                                 self.pos += 1;
-                                node = Node::Array(std::mem::take(items));
+                                node = b.array(std::mem::take(items));
                                 stack.pop();
                             }
                             _ => return self.err("Expecting ',' delimiter"),
                         }
                     }
                     Some(Frame::Object(members, key)) => {
-                        members.push((std::mem::take(key), node));
+                        if let Some(k) = key.take() {
+                            members.push((k, node));
+                        }
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
                                 self.pos += 1;
                                 self.skip_ws();
-                                *key = self.key()?;
+                                *key = Some(b.key(self.key()?));
                                 continue 'value;
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                node = Node::Object(std::mem::take(members));
+                                node = b.object(std::mem::take(members));
                                 stack.pop();
                             }
                             _ => return self.err("Expecting ',' delimiter"),

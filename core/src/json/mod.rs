@@ -9,5 +9,6 @@ mod decode;
 mod value;
 
 pub use canonical::canonicalize;
+pub(crate) use canonical::canonicalize_and_parse;
 pub use decode::{SyntaxError, MAX_DEPTH};
 pub use value::{Number, Value};

@@ -9,7 +9,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::canonical::write_float;
-use super::decode::{decode_code_point, parse, Node, SyntaxError};
+use super::decode::{decode_code_point, parse_with, Build, Node, SyntaxError};
 
 /// A JSON value. Objects keep document order with Python's duplicate-key rule (the first
 /// position, the last value); integers keep every digit.
@@ -44,7 +44,7 @@ impl Value {
     /// # Errors
     /// [`SyntaxError`] when CPython would refuse the input.
     pub fn parse(input: &[u8]) -> Result<Value, SyntaxError> {
-        parse(input, from_node)
+        parse_with(input, &mut Direct)
     }
 
     /// The member `key` of an object (the last one, like a Python dict).
@@ -131,12 +131,17 @@ impl std::fmt::Display for Value {
 }
 
 /// Generalized UTF-8 to a Rust string; lone surrogates become U+FFFD.
-fn to_string(bytes: Cow<'_, [u8]>) -> String {
+fn to_string(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => lossy(bytes),
+    }
+}
+
+/// As [`to_string`], reusing an owned buffer.
+fn into_string(bytes: Cow<'_, [u8]>) -> String {
     match bytes {
-        Cow::Borrowed(b) => match std::str::from_utf8(b) {
-            Ok(s) => s.to_owned(),
-            Err(_) => lossy(b),
-        },
+        Cow::Borrowed(b) => to_string(b),
         Cow::Owned(v) => String::from_utf8(v).unwrap_or_else(|e| lossy(e.as_bytes())),
     }
 }
@@ -151,43 +156,76 @@ fn lossy(mut b: &[u8]) -> String {
     s
 }
 
-fn from_node(node: Node<'_>) -> Value {
+/// The value of a parsed tree (the tree is left as it is, for the canonical printer).
+pub(crate) fn from_node(node: &Node<'_>) -> Value {
     match node {
         Node::Null => Value::Null,
-        Node::Bool(b) => Value::Bool(b),
+        Node::Bool(b) => Value::Bool(*b),
         Node::NaN => Value::Number(Number::Float(f64::NAN)),
         Node::Infinity => Value::Number(Number::Float(f64::INFINITY)),
         Node::NegInfinity => Value::Number(Number::Float(f64::NEG_INFINITY)),
         Node::Int(digits) => {
-            let digits = if digits == b"-0" { "0" } else { std::str::from_utf8(digits).unwrap_or("0") };
+            let digits = if *digits == b"-0" { "0" } else { std::str::from_utf8(digits).unwrap_or("0") };
             Value::Number(Number::Int(digits.to_owned()))
         }
-        Node::Float(x, _) => Value::Number(Number::Float(x)),
+        Node::Float(x, _) => Value::Number(Number::Float(*x)),
         Node::Str(s) => Value::String(to_string(s)),
-        Node::Array(items) => Value::Array(items.into_iter().map(from_node).collect()),
+        Node::Array(items) => Value::Array(items.iter().map(from_node).collect()),
         Node::Object(members) => Value::Object(dict(members)),
     }
 }
 
-/// Python dict semantics: a repeated key keeps its first position and takes the last value.
-fn dict(members: Vec<(Cow<'_, [u8]>, Node<'_>)>) -> Vec<(String, Value)> {
+/// Builds [`Value`]s as the parser goes, without an intermediate tree.
+struct Direct;
+
+impl<'a> Build<'a> for Direct {
+    type Value = Value;
+    type Key = String;
+    fn scalar(&mut self, node: Node<'a>) -> Value {
+        match node {
+            Node::Str(s) => Value::String(into_string(s)),
+            other => from_node(&other),
+        }
+    }
+    fn key(&mut self, key: Cow<'a, [u8]>) -> String {
+        into_string(key)
+    }
+    fn array(&mut self, items: Vec<Value>) -> Value {
+        Value::Array(items)
+    }
+    fn object(&mut self, members: Vec<(String, Value)>) -> Value {
+        Value::Object(dedup(members))
+    }
+}
+
+/// Python dict semantics over members in document order: a repeated key keeps its first
+/// position and takes the last value. Objects without repeats (nearly all) are kept as they are.
+fn dedup(members: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    let repeats = if members.len() <= 16 {
+        members.iter().enumerate().any(|(i, (k, _))| members[..i].iter().any(|(seen, _)| seen == k))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        !members.iter().all(|(k, _)| seen.insert(k.as_str()))
+    };
+    if !repeats {
+        return members;
+    }
     let mut out: Vec<(String, Value)> = Vec::with_capacity(members.len());
     let mut index: HashMap<String, usize> = HashMap::new();
-    let use_index = members.len() > 16;
-    for (key, node) in members {
-        let key = to_string(key);
-        let value = from_node(node);
-        let existing = if use_index { index.get(&key).copied() } else { out.iter().position(|(k, _)| *k == key) };
-        if let Some(i) = existing {
+    for (key, value) in members {
+        if let Some(&i) = index.get(&key) {
             out[i].1 = value;
         } else {
-            if use_index {
-                index.insert(key.clone(), out.len());
-            }
+            index.insert(key.clone(), out.len());
             out.push((key, value));
         }
     }
     out
+}
+
+/// An object of the tree as a dict.
+fn dict(members: &[(Cow<'_, [u8]>, Node<'_>)]) -> Vec<(String, Value)> {
+    dedup(members.iter().map(|(k, v)| (to_string(k), from_node(v))).collect())
 }
 
 impl Serialize for Number {

@@ -28,7 +28,7 @@ pub use headers::Headers;
 pub use presets::{preset, presets};
 pub use scheme::{Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source};
 
-use crate::json::{canonicalize, Value};
+use crate::json::{canonicalize, canonicalize_and_parse, Value};
 use mac::Keyed;
 
 /// Default payload limit: 5 MiB.
@@ -129,9 +129,11 @@ impl Webhook {
     /// # Errors
     /// As [`Webhook::verify`].
     pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
-        self.verify_signature_at(payload, headers, now)?;
-        let body = Value::parse(payload)
-            .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?;
+        let body = match self.check(payload, headers, now, true)? {
+            Some(parsed) => parsed,
+            None => Value::parse(payload)
+                .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?,
+        };
         Ok(Event::build(&self.scheme.name, &self.scheme.envelope, body, headers))
     }
 
@@ -149,6 +151,18 @@ impl Webhook {
     /// # Errors
     /// As [`Webhook::verify`], except `invalid_json` for raw-body schemes.
     pub fn verify_signature_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<(), Error> {
+        self.check(payload, headers, now, false).map(|_| ())
+    }
+
+    /// Every check but the body parse, in the documented order. A canonical-JSON scheme parses
+    /// the body to canonicalize it; with `want_value` that one parse also yields the value.
+    fn check<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+        now: i64,
+        want_value: bool,
+    ) -> Result<Option<Value>, Error> {
         let scheme = &self.scheme;
         if payload.len() > self.max_payload_bytes {
             return Err(Error::new(
@@ -178,21 +192,26 @@ impl Webhook {
         } else {
             None
         };
-        let canonical;
-        let body: &[u8] = if scheme.signed_content == SignedContent::CanonicalJson {
-            canonical = canonicalize(payload).map_err(|e| {
+        let (canonical, parsed) = if scheme.signed_content == SignedContent::CanonicalJson {
+            let invalid = |e| {
                 Error::new(
                     ErrorKind::InvalidJson,
                     format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"),
                 )
-            })?;
-            &canonical
+            };
+            if want_value {
+                let (bytes, value) = canonicalize_and_parse(payload).map_err(invalid)?;
+                (Some(bytes), Some(value))
+            } else {
+                (Some(canonicalize(payload).map_err(invalid)?), None)
+            }
         } else {
-            payload
+            (None, None)
         };
+        let body = canonical.as_deref().unwrap_or(payload);
         let parts = signed_parts(&scheme.signed_content, id, timestamp, body);
         if self.keys.iter().any(|key| candidates.matches(&key.tag(&parts))) {
-            Ok(())
+            Ok(parsed)
         } else {
             let n = self.keys.len();
             Err(Error::new(

@@ -1,0 +1,121 @@
+"""Verifications per second: hookwise against hand-written stdlib code, the providers' documented
+canonical-JSON code, `stripe` and `standardwebhooks`, measured in one run; printed as ratios.
+
+    pip install ./bindings-python stripe standardwebhooks
+    python bindings-python/bench/bench_verify.py [--quick]
+
+Every contender verifies the signature AND yields the parsed event, as a receiver needs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import sys
+import time
+from typing import Any, Callable
+
+import hookwise
+
+try:
+    import standardwebhooks
+    import stripe
+except ImportError:  # pragma: no cover - the bench says what it needs
+    sys.exit("pip install stripe standardwebhooks  (the peers are measured in the same run)")
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+NOW = int(time.time())
+SIZES = [256, 1024, 16 * 1024, 256 * 1024]
+
+
+def body(size: int) -> bytes:
+    items: list[dict[str, Any]] = []
+    text = b""
+    while len(text) < size:
+        items.append({"sku": f"item-{len(items)}", "qty": len(items), "price": len(items) * 3 + 0.5, "note": "café"})
+        text = json.dumps({"id": "evt_1", "type": "order.created", "created_at": "2026-11-22T00:00:00Z",
+                           "data": {"items": items}}).encode()
+    return text
+
+
+def rate(fn: Callable[[], Any], budget: float) -> float:
+    """Calls per second, measured for about `budget` seconds (after a warm-up)."""
+    fn()
+    n, started = 0, time.perf_counter()
+    batch = 1
+    while (elapsed := time.perf_counter() - started) < budget:
+        for _ in range(batch):
+            fn()
+        n += batch
+        batch = min(batch * 2, 1000)
+    return n / elapsed
+
+
+def contenders(payload: bytes) -> dict[str, Callable[[], Any]]:
+    key = SECRET.encode()
+    github = hookwise.Webhook(SECRET, scheme="github")
+    gh_headers = github.sign(payload)
+    gh_sig = gh_headers["X-Hub-Signature-256"]
+
+    def handwritten() -> Any:
+        expected = "sha256=" + hmac.new(key, payload, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, gh_sig):
+            raise ValueError("bad signature")
+        return json.loads(payload)
+
+    argus = hookwise.Webhook(SECRET, scheme="argus")
+    argus_headers = argus.sign(payload)
+    argus_sig = argus_headers["X-Argus-Signature"]
+
+    def documented_canonical() -> Any:
+        event = json.loads(payload)
+        canonical = json.dumps(event, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        expected = "sha256=" + hmac.new(key, canonical, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, argus_sig):
+            raise ValueError("bad signature")
+        return event
+
+    stripe_hook = hookwise.Webhook(SECRET, scheme="stripe")
+    stripe_header = stripe_hook.sign(payload, timestamp=NOW)["Stripe-Signature"]
+    standard = hookwise.Webhook(SECRET, scheme="standard")
+    std_headers = standard.sign(payload, id="msg_1", timestamp=NOW)
+    peer_standard = standardwebhooks.Webhook(SECRET)
+    text = payload.decode()
+    return {
+        "hookwise github": lambda: github.verify(payload, gh_headers),
+        "hand-written hmac+hashlib": handwritten,
+        "hookwise argus (canonical)": lambda: argus.verify(payload, argus_headers),
+        "documented canonical-JSON": documented_canonical,
+        "hookwise stripe": lambda: stripe_hook.verify(payload, {"Stripe-Signature": stripe_header}),
+        "stripe.Webhook.construct_event": lambda: stripe.Webhook.construct_event(text, stripe_header, SECRET),
+        "hookwise standard": lambda: standard.verify(payload, std_headers),
+        "standardwebhooks": lambda: peer_standard.verify(payload, std_headers),
+    }
+
+
+PAIRS = [
+    ("hookwise github", "hand-written hmac+hashlib", "faster than stdlib"),
+    ("hookwise argus (canonical)", "documented canonical-JSON", "target ≥ 5×"),
+    ("hookwise stripe", "stripe.Webhook.construct_event", "target ≥ 2×"),
+    ("hookwise standard", "standardwebhooks", "target ≥ 2×"),
+]
+
+
+def main() -> None:
+    budget = 0.2 if "--quick" in sys.argv else 1.0
+    print(f"hookwise {hookwise.__version__}, Python {sys.version.split()[0]}; verifications/s (higher is better)\n")
+    print(f"{'size':>8}  {'hookwise':<28} {'/s':>10}   {'peer':<32} {'/s':>10}   ratio  ")
+    for size in SIZES:
+        payload = body(size)
+        fns = contenders(payload)
+        rates = {name: rate(fn, budget) for name, fn in fns.items()}
+        for ours, peer, target in PAIRS:
+            ratio = rates[ours] / rates[peer]
+            print(f"{len(payload):>8}  {ours:<28} {rates[ours]:>10.0f}   {peer:<32} {rates[peer]:>10.0f}   {ratio:5.2f}×  {target}")
+        print()
+
+
+if __name__ == "__main__":
+    main()
