@@ -299,28 +299,26 @@ impl<'a> Parser<'a> {
         'value: loop {
             self.skip_ws();
             let mut node = if let Some(open @ (b'[' | b'{')) = self.peek() {
-                {
-                    if stack.len() >= MAX_DEPTH {
-                        return self.err("nesting too deep");
-                    }
-                    self.pos += 1;
-                    self.skip_ws();
-                    if open == b'[' {
-                        if self.peek() == Some(b']') {
-                            self.pos += 1;
-                            b.array(Vec::new())
-                        } else {
-                            stack.push(Frame::Array(Vec::new()));
-                            continue 'value;
-                        }
-                    } else if self.peek() == Some(b'}') {
+                if stack.len() >= MAX_DEPTH {
+                    return self.err("nesting too deep");
+                }
+                self.pos += 1;
+                self.skip_ws();
+                if open == b'[' {
+                    if self.peek() == Some(b']') {
                         self.pos += 1;
-                        b.object(Vec::new())
+                        b.array(Vec::new())
                     } else {
-                        let key = b.key(self.key()?);
-                        stack.push(Frame::Object(Vec::new(), Some(key)));
+                        stack.push(Frame::Array(Vec::new()));
                         continue 'value;
                     }
+                } else if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                    b.object(Vec::new())
+                } else {
+                    let key = b.key(self.key()?);
+                    stack.push(Frame::Object(Vec::new(), Some(key)));
+                    continue 'value;
                 }
             } else {
                 let scalar = self.scalar()?;
