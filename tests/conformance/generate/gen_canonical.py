@@ -21,7 +21,7 @@ from pathlib import Path
 from common import CONFORMANCE, VECTORS, Ids, assert_unique_ids, b64, require_cpython_311, write_json
 
 JSONTESTSUITE = Path(os.environ.get(
-    "JSONTESTSUITE_DIR", CONFORMANCE.parents[2] / "shared" / "data" / "JSONTestSuite" / "test_parsing"))
+    "JSONTESTSUITE_DIR", CONFORMANCE / "generate" / "JSONTestSuite" / "test_parsing"))
 SEED = 1700000000
 
 
