@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine that has Rust, Python 3 and Node (README: "Run every test").
-# It installs what it needs by itself (rustfmt/clippy, maturin, pytest, flask, mypy, the pinned
-# peers of the vector generator); one shared target/ dir builds each artifact once.
+# It installs what it needs by itself (rustfmt/clippy, maturin, pytest, flask, mypy, the npm
+# packages of bindings-node, the pinned peers of the vector generator); one shared target/ dir builds each artifact once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -40,6 +40,13 @@ HOOKWISE_BIN="$root/target/release/hookwise" "$venv/bin/python" -m pytest -q bin
 step "Python: mypy --strict on the examples and a typed usage file; stubs checked by stubtest"
 (cd "$root" && "$venv/bin/python" -m mypy --strict bindings-python/tests/typed_usage.py examples/flask-receiver/app.py)
 "$venv/bin/python" -m mypy.stubtest hookwise._native
+
+step "Node: install the dev dependencies (package-lock.json) and build the addon with @napi-rs/cli"
+(cd bindings-node && npm ci --no-audit --no-fund --loglevel=error && npx napi build --platform --release --js native.js --dts native.d.ts)
+
+step "Node: conformance vectors and scenarios, API, ESM/CJS, the Express receiver; tsc on a typed usage file"
+(cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
+(cd bindings-node && npx tsc --noEmit -p test/tsconfig.json)
 
 step "demo: every preset round trip, then server + receiver + webhook + job"
 bash scripts/demo.sh >/dev/null

@@ -206,7 +206,8 @@ pub struct WebhookEndpoint {
 }
 
 /// Parameters of `webhooks.register`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterWebhook {
     /// Where to deliver (required).
     pub url: String,
@@ -222,7 +223,8 @@ pub struct RegisterWebhook {
 }
 
 /// Parameters of `webhooks.update`: only the fields set are changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateWebhook {
     /// A new URL.
     #[serde(skip_serializing_if = "Option::is_none")]

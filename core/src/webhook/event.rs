@@ -46,6 +46,17 @@ impl Event {
         }
     }
 
+    /// Where [`Event::data`] is inside the payload: `Some("")` for the whole payload,
+    /// `Some(field)` for a top-level field, `None` when it came from elsewhere (a header). Lets a
+    /// binding hand over the payload once and point at the data.
+    pub fn data_field(&self) -> Option<&str> {
+        match &self.data {
+            Data::Payload => Some(""),
+            Data::Field(name) if self.payload.get(name).is_some() => Some(name),
+            Data::Field(_) | Data::Owned(_) => None,
+        }
+    }
+
     /// The event as compact JSON (`{"id":…,"type":…,"created_at":…,"data":…,"payload":…,"scheme":…}`).
     pub fn to_json(&self) -> String {
         let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);

@@ -1,0 +1,3 @@
+import { createRequire } from 'node:module'
+
+export const { webhook } = createRequire(import.meta.url)('./express.js')

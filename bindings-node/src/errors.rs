@@ -1,0 +1,45 @@
+//! The one place core errors become JavaScript errors. The native error's message is a small
+//! JSON record (`class`, `code`, `message`, `status`, `traceId`); `index.js` turns it into an
+//! instance of the matching class (`WebhookSignatureError`, `NotFoundError`, …).
+
+use hookwise::client::{Error as ClientError, ErrorKind as ClientErrorKind};
+use hookwise::webhook::{Error as WebhookError, ErrorKind};
+use serde_json::json;
+
+fn encoded(record: &serde_json::Value) -> napi::Error {
+    napi::Error::new(napi::Status::GenericFailure, format!("hookwise:{record}"))
+}
+
+/// A verification error: `WebhookSignatureError` with `.code`.
+pub fn webhook_error(e: &WebhookError) -> napi::Error {
+    // Every kind is a signature error to JavaScript; the match makes a new kind a decision.
+    let class = match e.kind() {
+        ErrorKind::MissingSignature
+        | ErrorKind::MalformedSignature
+        | ErrorKind::SignatureMismatch
+        | ErrorKind::TimestampMissing
+        | ErrorKind::TimestampOutsideTolerance
+        | ErrorKind::InvalidJson
+        | ErrorKind::InvalidSecret
+        | ErrorKind::PayloadTooLarge
+        | ErrorKind::UnknownScheme => "WebhookSignatureError",
+    };
+    encoded(&json!({"class": class, "code": e.code(), "message": e.message()}))
+}
+
+/// A client error: the matching `ApiError` subclass, `ConnectionError` or `TimeoutError`.
+pub fn client_error(e: &ClientError) -> napi::Error {
+    let class = match e.kind() {
+        ClientErrorKind::Authentication => "AuthenticationError",
+        ClientErrorKind::NotFound => "NotFoundError",
+        ClientErrorKind::Conflict => "ConflictError",
+        ClientErrorKind::RateLimit => "RateLimitError",
+        ClientErrorKind::Server => "ServerError",
+        ClientErrorKind::Api => "ApiError",
+        ClientErrorKind::Connection => "ConnectionError",
+        ClientErrorKind::Timeout => "TimeoutError",
+    };
+    encoded(&json!({
+        "class": class, "code": e.code(), "message": e.message(), "status": e.status(), "traceId": e.trace_id(),
+    }))
+}

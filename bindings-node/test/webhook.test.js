@@ -1,0 +1,78 @@
+'use strict'
+// What only JavaScript has: Buffer/Uint8Array/string bodies, IncomingHttpHeaders, error classes,
+// the TypeError for parsed bodies, Promises that do not block the event loop.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const hookwise = require('..')
+
+const BODY = Buffer.from('{"id":"evt_1","type":"job.succeeded","created_at":"2026-11-22T10:00:00Z","data":{"job":{"id":"job_1"}}}')
+
+test('verify returns a plain event with createdAt; bodies may be Buffer, Uint8Array or string', () => {
+  const hook = new hookwise.Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')
+  const headers = hook.sign(BODY, { id: 'msg_1', timestamp: 1700000000 })
+  for (const body of [BODY, new Uint8Array(BODY), BODY.toString()]) {
+    const event = hook.verify(body, headers, { now: 1700000000 })
+    assert.deepEqual(event, {
+      id: 'msg_1', type: 'job.succeeded', createdAt: '2026-11-22T10:00:00Z',
+      data: { job: { id: 'job_1' } }, payload: JSON.parse(BODY), scheme: 'standard',
+    })
+  }
+})
+
+test("Node's IncomingHttpHeaders (lower-case keys, string[] values) and fetch Headers work", () => {
+  const hook = new hookwise.Webhook('k', { scheme: 'github' })
+  const signed = hook.sign(BODY)
+  const incoming = { 'x-hub-signature-256': signed['X-Hub-Signature-256'], 'x-github-event': 'push', 'set-cookie': ['a=1', 'b=2'] }
+  assert.equal(hook.verify(BODY, incoming).type, 'push')
+  assert.equal(hook.verify(BODY, new Headers(incoming)).type, 'push')
+})
+
+test('a parsed body throws a TypeError that says to use express.raw()', () => {
+  const hook = new hookwise.Webhook('k', { scheme: 'github' })
+  assert.throws(() => hook.verify(JSON.parse(BODY), {}), (err) => err instanceof TypeError && /express\.raw\(/.test(err.message))
+})
+
+test('errors are instances of their classes with stable codes and never show the secret', () => {
+  const hook = new hookwise.Webhook('super-secret-value', { scheme: 'github' })
+  assert.throws(() => hook.verify(BODY, { 'X-Hub-Signature-256': `sha256=${'0'.repeat(64)}` }), (err) => {
+    assert.ok(err instanceof hookwise.WebhookSignatureError && err instanceof hookwise.HookwiseError && err instanceof Error)
+    assert.equal(err.code, 'signature_mismatch')
+    assert.equal(err.name, 'WebhookSignatureError')
+    assert.ok(!err.message.includes('super-secret-value'))
+    return true
+  })
+  assert.throws(() => new hookwise.Webhook('k', { scheme: 'nosuch' }), { code: 'unknown_scheme' })
+  assert.throws(() => new hookwise.Webhook([], { scheme: 'github' }), { code: 'invalid_secret' })
+  for (const cls of [hookwise.AuthenticationError, hookwise.NotFoundError, hookwise.ConflictError, hookwise.RateLimitError, hookwise.ServerError]) {
+    assert.ok(cls.prototype instanceof hookwise.ApiError)
+  }
+})
+
+test('Stripe-style constructEvent, tolerance and rotation', () => {
+  const secret = 'whsec_test'
+  const header = new hookwise.Webhook(secret, { scheme: 'stripe' }).sign(BODY, { timestamp: 1700000000 })['Stripe-Signature']
+  assert.equal(hookwise.Webhook.constructEvent(BODY, header, secret, { scheme: 'stripe', now: 1700000100 }).type, 'job.succeeded')
+  assert.throws(() => hookwise.Webhook.constructEvent(BODY, header, secret, { scheme: 'stripe', tolerance: 10, now: 1700000100 }), { code: 'timestamp_outside_tolerance' })
+  const old = new hookwise.Webhook('old', { scheme: 'shopify' }).sign(BODY)
+  assert.equal(new hookwise.Webhook(['new', 'old'], { scheme: 'shopify' }).verify(BODY, old).payload.id, 'evt_1')
+})
+
+test('canonicalize returns a Buffer with the canonical bytes', () => {
+  assert.equal(hookwise.canonicalize(Buffer.from('{"b":1,"a":[1.0,1e16,1e-5]}')).toString(), '{"a":[1.0,1e+16,1e-05],"b":1}')
+  assert.throws(() => hookwise.canonicalize(Buffer.from('{nope')), { code: 'invalid_json' })
+})
+
+test('client calls return Promises and connection failures are typed', async () => {
+  const client = new hookwise.Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', maxRetries: 0 })
+  const pending = client.jobs.get('job_1')
+  assert.ok(pending instanceof Promise)
+  await assert.rejects(pending, (err) => err instanceof hookwise.ConnectionError && err.code === 'connection_error')
+})
+
+test('the ESM entry exports the same classes (instanceof works across CJS and ESM)', async () => {
+  const esm = await import('hookwise')
+  assert.equal(esm.WebhookSignatureError, hookwise.WebhookSignatureError)
+  assert.equal(esm.default.Webhook, hookwise.Webhook)
+  const express = await import('hookwise/express')
+  assert.equal(typeof express.webhook, 'function')
+})

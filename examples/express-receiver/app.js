@@ -1,0 +1,28 @@
+'use strict'
+// An Express app that receives hookwise deliveries. The middleware reads the raw body and
+// verifies it; the route sees only verified events (req.webhookEvent); failures get 400.
+//
+//   HOOKWISE_WEBHOOK_SECRET=whsec_… PORT=3000 node examples/express-receiver/app.js
+
+const express = require('express')
+const { webhook } = require('hookwise/express')
+
+function createApp(secret = process.env.HOOKWISE_WEBHOOK_SECRET || 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') {
+  const app = express()
+  const received = []
+  app.post('/webhooks', express.raw({ type: 'application/json' }), webhook(secret, { scheme: process.env.HOOKWISE_SCHEME || 'standard' }), (req, res) => {
+    const event = req.webhookEvent
+    received.push({ id: event.id, type: event.type, job: event.data.job })
+    res.json({ received: event.id })
+  })
+  app.get('/received', (req, res) => res.json({ events: received }))
+  return { app, received }
+}
+
+module.exports = { createApp }
+
+if (require.main === module) {
+  const { app } = createApp()
+  const port = Number(process.env.PORT || 3000)
+  app.listen(port, '127.0.0.1', () => console.log(`express receiver on http://127.0.0.1:${port}/webhooks`))
+}
