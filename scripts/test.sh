@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine that has Rust, Python 3 and Node (README: "Run every test").
 # It installs what it needs by itself (rustfmt/clippy, maturin, pytest, flask, mypy, the npm
-# packages of bindings-node, the pinned peers of the vector generator); one shared target/ dir builds each artifact once.
+# packages of bindings-node, the Maven artifacts of bindings-kotlin, the pinned peers of the vector
+# generator); one shared target/ dir builds each artifact once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -47,6 +48,15 @@ step "Node: install the dev dependencies (package-lock.json) and build the addon
 step "Node: conformance vectors and scenarios, API, ESM/CJS, the Express receiver; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
 (cd bindings-node && npx tsc --noEmit -p test/tsconfig.json)
+
+step "uniffi: the cdylib; the committed Swift sources are what uniffi-bindgen generates"
+bash bindings-swift/scripts/generate.sh --check
+
+step "Kotlin on the JVM (Maven: Kotlin, JNA, coroutines, JUnit): every vector and scenario through the uniffi layer"
+rm -rf bindings-kotlin/target/generated-sources/uniffi
+cargo run --quiet --release -p hookwise-ffi --bin uniffi-bindgen -- generate --no-format \
+  --library target/release/libhookwise_ffi.so --language kotlin --out-dir bindings-kotlin/target/generated-sources/uniffi
+(cd bindings-kotlin && HOOKWISE_BIN="$root/target/release/hookwise" mvn -B --no-transfer-progress test)
 
 step "demo: every preset round trip, then server + receiver + webhook + job"
 bash scripts/demo.sh >/dev/null

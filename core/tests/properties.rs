@@ -50,7 +50,7 @@ proptest! {
     #[test]
     fn every_preset_verifies_what_it_signs_and_refuses_a_changed_body(
         value in json_value(),
-        secret in "[ -~]{1,40}",
+        secret in "[!-~][ -~]{0,39}", // whitespace-only secrets are refused by design (invalid_secret)
         flip in any::<prop::sample::Index>(),
     ) {
         let body = serde_json::to_vec(&value).unwrap();

@@ -1,0 +1,107 @@
+//! One error enum for Swift and Kotlin, every variant with its stable `code` and a `message`;
+//! core errors are mapped by exhaustive matches.
+
+use hookwise::client::{Error as ClientError, ErrorKind as ClientErrorKind};
+use hookwise::webhook::{Error as WebhookError, ErrorKind};
+
+/// Every hookwise error. Verification failures carry one of the nine codes; API errors also carry
+/// the HTTP status and the server's trace id.
+#[derive(Debug, uniffi::Error)]
+pub enum HookwiseError {
+    /// The signature header (or the id header it needs) is absent or empty.
+    MissingSignature { code: String, reason: String },
+    /// The signature header is not in the scheme's format.
+    MalformedSignature { code: String, reason: String },
+    /// No secret produces the signature.
+    SignatureMismatch { code: String, reason: String },
+    /// The timestamp is absent or not an integer.
+    TimestampMissing { code: String, reason: String },
+    /// The timestamp is outside the replay window.
+    TimestampOutsideTolerance { code: String, reason: String },
+    /// The body is not JSON.
+    InvalidJson { code: String, reason: String },
+    /// No secret, an empty one, or one not in the scheme's encoding.
+    InvalidSecret { code: String, reason: String },
+    /// The body is over the limit.
+    PayloadTooLarge { code: String, reason: String },
+    /// No such preset, or an invalid scheme description.
+    UnknownScheme { code: String, reason: String },
+    /// 401.
+    Authentication { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// 404.
+    NotFound { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// 409.
+    Conflict { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// 429.
+    RateLimit { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// 5xx.
+    Server { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// Any other API error.
+    Api { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// The connection failed.
+    Connection { code: String, reason: String },
+    /// A request or a wait took too long.
+    Timeout { code: String, reason: String },
+}
+
+impl std::fmt::Display for HookwiseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HookwiseError::MissingSignature { code, reason }
+            | HookwiseError::MalformedSignature { code, reason }
+            | HookwiseError::SignatureMismatch { code, reason }
+            | HookwiseError::TimestampMissing { code, reason }
+            | HookwiseError::TimestampOutsideTolerance { code, reason }
+            | HookwiseError::InvalidJson { code, reason }
+            | HookwiseError::InvalidSecret { code, reason }
+            | HookwiseError::PayloadTooLarge { code, reason }
+            | HookwiseError::UnknownScheme { code, reason }
+            | HookwiseError::Authentication { code, reason, .. }
+            | HookwiseError::NotFound { code, reason, .. }
+            | HookwiseError::Conflict { code, reason, .. }
+            | HookwiseError::RateLimit { code, reason, .. }
+            | HookwiseError::Server { code, reason, .. }
+            | HookwiseError::Api { code, reason, .. }
+            | HookwiseError::Connection { code, reason }
+            | HookwiseError::Timeout { code, reason } => write!(f, "{code}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for HookwiseError {}
+
+impl From<WebhookError> for HookwiseError {
+    fn from(e: WebhookError) -> Self {
+        let (code, message) = (e.code().to_owned(), e.message().to_owned());
+        match e.kind() {
+            ErrorKind::MissingSignature => HookwiseError::MissingSignature { code, reason: message },
+            ErrorKind::MalformedSignature => HookwiseError::MalformedSignature { code, reason: message },
+            ErrorKind::SignatureMismatch => HookwiseError::SignatureMismatch { code, reason: message },
+            ErrorKind::TimestampMissing => HookwiseError::TimestampMissing { code, reason: message },
+            ErrorKind::TimestampOutsideTolerance => HookwiseError::TimestampOutsideTolerance { code, reason: message },
+            ErrorKind::InvalidJson => HookwiseError::InvalidJson { code, reason: message },
+            ErrorKind::InvalidSecret => HookwiseError::InvalidSecret { code, reason: message },
+            ErrorKind::PayloadTooLarge => HookwiseError::PayloadTooLarge { code, reason: message },
+            ErrorKind::UnknownScheme => HookwiseError::UnknownScheme { code, reason: message },
+        }
+    }
+}
+
+impl From<ClientError> for HookwiseError {
+    fn from(e: ClientError) -> Self {
+        let (code, message) = (e.code().to_owned(), e.message().to_owned());
+        let (status, trace_id) = (e.status().unwrap_or(0), e.trace_id().map(str::to_owned));
+        match e.kind() {
+            ClientErrorKind::Authentication => {
+                HookwiseError::Authentication { code, reason: message, status, trace_id }
+            }
+            ClientErrorKind::NotFound => HookwiseError::NotFound { code, reason: message, status, trace_id },
+            ClientErrorKind::Conflict => HookwiseError::Conflict { code, reason: message, status, trace_id },
+            ClientErrorKind::RateLimit => HookwiseError::RateLimit { code, reason: message, status, trace_id },
+            ClientErrorKind::Server => HookwiseError::Server { code, reason: message, status, trace_id },
+            ClientErrorKind::Api => HookwiseError::Api { code, reason: message, status, trace_id },
+            ClientErrorKind::Connection => HookwiseError::Connection { code, reason: message },
+            ClientErrorKind::Timeout => HookwiseError::Timeout { code, reason: message },
+        }
+    }
+}
