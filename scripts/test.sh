@@ -43,7 +43,12 @@ step "Python: mypy --strict on the examples and a typed usage file; stubs checke
 "$venv/bin/python" -m mypy.stubtest hookwise._native
 
 step "Node: install the dev dependencies (package-lock.json) and build the addon with @napi-rs/cli"
-(cd bindings-node && npm ci --no-audit --no-fund --loglevel=error && npx napi build --platform --release --js native.js --dts native.d.ts)
+(cd bindings-node && npm install --no-audit --no-fund --loglevel=error && npx napi build --platform --release --js native.js --dts native.d.ts)
+
+step "Node: pack the package and install the tarball into the Express example, as a user's app would"
+(cd bindings-node && npm pack --silent --pack-destination "$root/target" >/dev/null)
+rm -rf examples/express-receiver/node_modules
+(cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-0.1.0.tgz" express@5.1.0)
 
 step "Node: conformance vectors and scenarios, API, ESM/CJS, the Express receiver; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
