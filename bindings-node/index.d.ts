@@ -44,8 +44,8 @@ export interface VerifyOptions {
   now?: number
 }
 
-/** A verified webhook, normalized across providers. */
-export interface Event<Data = any> {
+/** An event as a plain object (`event.toJSON()`, what `JSON.stringify` writes). */
+export interface EventObject<Data = any> {
   id: string | null
   type: string | null
   /** RFC 3339. */
@@ -53,6 +53,26 @@ export interface Event<Data = any> {
   data: Data
   payload: any
   scheme: string
+}
+
+/**
+ * A verified webhook, normalized across providers. `id`, `type`, `createdAt` and `scheme` are
+ * read during verification; `data` and `payload` are parsed on first use, then kept.
+ */
+export declare class Event<Data = any> implements EventObject<Data> {
+  private constructor()
+  readonly id: string | null
+  readonly type: string | null
+  /** RFC 3339. */
+  readonly createdAt: string | null
+  /** The envelope's data field, or the whole payload. */
+  readonly data: Data
+  /** The whole parsed body. */
+  readonly payload: any
+  /** The scheme that verified it. */
+  readonly scheme: string
+  /** The event as a plain object. */
+  toJSON(): EventObject<Data>
 }
 
 /** Verifies (and signs) webhooks for one scheme and one or more secrets (rotation). */

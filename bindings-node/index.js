@@ -2,6 +2,7 @@
 // hookwise for Node.js. The logic is in Rust (native.js loads the addon); this file converts
 // arguments (raw bodies, Node's header objects) and errors (native → the classes below).
 
+const { inspect } = require('node:util')
 const native = require('./native.js')
 
 /** Base class of every hookwise error. */
@@ -83,11 +84,62 @@ function toHeaders(headers) {
   return out
 }
 
-/** The native event text as a plain object: the payload is sent once, with where its data is. */
-function toEvent(text) {
-  const { dataField, data, ...event } = JSON.parse(text)
-  const value = dataField === undefined ? data : dataField === '' ? event.payload : event.payload[dataField]
-  return { id: event.id, type: event.type, createdAt: event.createdAt, data: value, payload: event.payload, scheme: event.scheme }
+/**
+ * A verified webhook. `id`, `type`, `createdAt` and `scheme` are read by the core during
+ * verification; `payload` and `data` are parsed on first use (then kept), so a handler that only
+ * needs the verdict or the type never pays for them. A plain JSON body (the core says so) is
+ * parsed by `JSON.parse` from the verified text, which reads it as the core does; any other body
+ * arrives as the core's value.
+ */
+class Event {
+  #record
+  #source
+  #payload
+  #parsed = false
+
+  constructor(record, source) {
+    this.id = record.id
+    this.type = record.type
+    this.createdAt = record.createdAt
+    this.scheme = record.scheme
+    this.#record = record
+    this.#source = source
+  }
+
+  /** The whole parsed body. */
+  get payload() {
+    if (!this.#parsed) {
+      const source = this.#source
+      this.#payload = 'payload' in this.#record
+        ? this.#record.payload
+        : JSON.parse(typeof source === 'string' ? source : source.toString('utf8'))
+      this.#parsed = true
+      this.#source = undefined
+    }
+    return this.#payload
+  }
+
+  /** The event's data: the envelope's data field, or the whole payload. */
+  get data() {
+    const field = this.#record.dataField
+    return field === undefined ? this.#record.data : field === '' ? this.payload : this.payload[field]
+  }
+
+  /** The event as a plain object (what `JSON.stringify` and `console.log` show). */
+  toJSON() {
+    return { id: this.id, type: this.type, createdAt: this.createdAt, data: this.data, payload: this.payload, scheme: this.scheme }
+  }
+
+  [inspect.custom](depth, options) {
+    return `Event ${inspect(this.toJSON(), { ...options, depth: options.depth === null ? null : options.depth - 1 })}`
+  }
+}
+
+/** The event of a native verification of `body`. A copy of the bytes is taken now: the caller
+ * may reuse its Buffer, and the payload must be parsed from the bytes that were verified. */
+function toEvent(text, rawBody, body) {
+  const record = JSON.parse(text)
+  return new Event(record, 'payload' in record ? undefined : typeof rawBody === 'string' ? rawBody : Buffer.from(body))
 }
 
 /** Verifies (and signs) webhooks for one scheme and one or more secrets. */
@@ -102,7 +154,7 @@ class Webhook {
   /** Verifies the raw body against the request headers; returns the Event or throws WebhookSignatureError. */
   verify(rawBody, headers, options = {}) {
     const body = toBuffer(rawBody)
-    return toEvent(call(() => this._native.verify(body, toHeaders(headers), options.now)))
+    return toEvent(call(() => this._native.verify(body, toHeaders(headers), options.now)), rawBody, body)
   }
 
   /** The headers a sender attaches to `payload`. */
@@ -115,7 +167,7 @@ class Webhook {
   static constructEvent(rawBody, signatureHeader, secret, options = {}) {
     const hook = new Webhook(secret, options)
     const body = toBuffer(rawBody)
-    return toEvent(call(() => hook._native.constructEvent(body, String(signatureHeader ?? ''), options.now)))
+    return toEvent(call(() => hook._native.constructEvent(body, String(signatureHeader ?? ''), options.now)), rawBody, body)
   }
 
   get scheme() {
@@ -171,7 +223,7 @@ class Client {
 }
 
 module.exports = {
-  Webhook, Client, canonicalize, presets,
+  Webhook, Event, Client, canonicalize, presets,
   HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, NotFoundError, ConflictError,
   RateLimitError, ServerError, ConnectionError, TimeoutError,
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 const hookwise = createRequire(import.meta.url)('./index.js')
 
 export const {
-  Webhook, Client, canonicalize, presets,
+  Webhook, Event, Client, canonicalize, presets,
   HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, NotFoundError, ConflictError,
   RateLimitError, ServerError, ConnectionError, TimeoutError,
 } = hookwise

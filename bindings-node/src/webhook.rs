@@ -35,8 +35,10 @@ fn scheme(value: Option<Json>) -> napi::Result<Scheme> {
 }
 
 /// The event as JSON text for `JSON.parse` on the JavaScript side: one native string instead of
-/// one N-API call per value, which is several times faster for real payloads. Integers beyond
-/// 2^53 become the nearest double there, as `JSON.parse` makes them.
+/// one N-API call per value. A plain body (see `Event::is_plain_json`) is not sent back at all:
+/// `JSON.parse` reads the caller's own bytes as the core does, when the payload is first used.
+/// Otherwise the payload comes as text, and integers beyond 2^53 become the nearest double
+/// there, as `JSON.parse` makes them.
 #[derive(serde::Serialize)]
 struct JsEvent<'a> {
     id: Option<&'a str>,
@@ -50,7 +52,9 @@ struct JsEvent<'a> {
     /// The data itself, only when it is not inside the payload.
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<&'a hookwise::json::Value>,
-    payload: &'a hookwise::json::Value,
+    /// The payload, only when the body is not plain JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a hookwise::json::Value>,
     scheme: &'a str,
 }
 
@@ -61,7 +65,7 @@ fn event_json(event: &hookwise::Event) -> napi::Result<String> {
         created_at: event.created_at.as_deref(),
         data_field: event.data_field(),
         data: event.data_field().is_none().then(|| event.data()),
-        payload: &event.payload,
+        payload: (!event.is_plain_json()).then(|| event.payload()),
         scheme: &event.scheme,
     })
     .map_err(|e| napi::Error::from_reason(e.to_string()))

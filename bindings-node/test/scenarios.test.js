@@ -41,7 +41,7 @@ async function expectEvent(receiver, { scheme, secret, type, timeout_ms: timeout
       }
       if (type === undefined || event.type === type) {
         receiver.used.add(i)
-        const { createdAt, ...rest } = event
+        const { createdAt, ...rest } = event.toJSON()
         return { ...rest, created_at: createdAt }
       }
     }

@@ -1,6 +1,6 @@
 // Typed usage of the public API: `tsc --noEmit` must accept it (the types are tested, not only written).
 import express from 'express'
-import { Client, Webhook, WebhookSignatureError, NotFoundError, canonicalize, type Event, type Job } from 'hookwise'
+import { Client, Webhook, WebhookSignatureError, NotFoundError, canonicalize, type Event, type EventObject, type Job } from 'hookwise'
 import { webhook } from 'hookwise/express'
 
 interface JobData { job: Job }
@@ -12,7 +12,8 @@ export function verify(body: Buffer, headers: Record<string, string | string[] |
     const signed: Record<string, string> = hook.sign(body, { id: 'msg_1' })
     const canonical: Buffer = canonicalize(body)
     const stripe = Webhook.constructEvent(body, signed['webhook-signature'], 'whsec_x', { scheme: 'stripe' })
-    return `${event.type} ${event.createdAt} ${event.data.job.status} ${canonical.length} ${stripe.scheme}`
+    const plain: EventObject<JobData> = event.toJSON()
+    return `${event.type} ${event.createdAt} ${event.data.job.status} ${canonical.length} ${stripe.scheme} ${plain.id}`
   } catch (err) {
     if (err instanceof WebhookSignatureError) return err.code
     throw err

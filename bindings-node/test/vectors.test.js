@@ -25,7 +25,7 @@ function outcome(c) {
 
 // The vectors' events use the wire names; the JavaScript event uses createdAt.
 function wire(event) {
-  const { createdAt, ...rest } = event
+  const { createdAt, ...rest } = event.toJSON()
   return { ...rest, created_at: createdAt }
 }
 

@@ -7,15 +7,39 @@ const hookwise = require('..')
 
 const BODY = Buffer.from('{"id":"evt_1","type":"job.succeeded","created_at":"2026-11-22T10:00:00Z","data":{"job":{"id":"job_1"}}}')
 
-test('verify returns a plain event with createdAt; bodies may be Buffer, Uint8Array or string', () => {
+test('verify returns an Event with createdAt; bodies may be Buffer, Uint8Array or string', () => {
   const hook = new hookwise.Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')
   const headers = hook.sign(BODY, { id: 'msg_1', timestamp: 1700000000 })
   for (const body of [BODY, new Uint8Array(BODY), BODY.toString()]) {
     const event = hook.verify(body, headers, { now: 1700000000 })
-    assert.deepEqual(event, {
+    assert.ok(event instanceof hookwise.Event)
+    assert.deepEqual(event.toJSON(), {
       id: 'msg_1', type: 'job.succeeded', createdAt: '2026-11-22T10:00:00Z',
       data: { job: { id: 'job_1' } }, payload: JSON.parse(BODY), scheme: 'standard',
     })
+    assert.deepEqual(JSON.parse(JSON.stringify(event)), event.toJSON())
+  }
+})
+
+test('the payload is parsed once, from the bytes that were verified', () => {
+  const hook = new hookwise.Webhook('k', { scheme: 'github' })
+  const body = Buffer.from(BODY)
+  const event = hook.verify(body, hook.sign(body))
+  body.fill(0x20) // the caller reuses its buffer: the event keeps what was verified
+  assert.equal(event.payload.id, 'evt_1')
+  assert.equal(event.payload, event.payload, 'the same object on every access')
+  assert.equal(event.data, event.payload, 'github events carry the whole body as data')
+  assert.match(require('node:util').inspect(event), /^Event \{\s+id: null,\s+type: null,[^]*scheme: 'github'/)
+})
+
+test('a body JSON.parse would read differently comes as the core read it (NaN, which JSON text cannot carry, as null)', () => {
+  const hook = new hookwise.Webhook('k', { scheme: 'github' })
+  for (const [text, payload] of [
+    ['{"n": NaN, "z": -0}', { n: null, z: 0 }],
+    ['\ufeff{"a": [1]}', { a: [1] }],
+  ]) {
+    const body = Buffer.from(text)
+    assert.deepStrictEqual(hook.verify(body, hook.sign(body)).payload, payload, text)
   }
 })
 

@@ -2,8 +2,9 @@
 
 use hookwise::webhook::{preset, Scheme, Webhook as CoreWebhook};
 use hookwise::Event as CoreEvent;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyMapping, PyString};
 
 use crate::call::guard;
@@ -109,7 +110,7 @@ impl Webhook {
             let body = payload_bytes(payload)?;
             let pairs = header_pairs(headers)?;
             let now = now.unwrap_or_else(hookwise::webhook::unix_now);
-            self.inner.verify_at(&body, &pairs, now).map(|inner| Event { inner }).map_err(|e| webhook_error(py, &e))
+            self.inner.verify_at(&body, &pairs, now).map(Event::new).map_err(|e| webhook_error(py, &e))
         })
     }
 
@@ -151,7 +152,7 @@ impl Webhook {
             let now = now.unwrap_or_else(hookwise::webhook::unix_now);
             hook.inner
                 .construct_event_at(&body, signature_header, now)
-                .map(|inner| Event { inner })
+                .map(Event::new)
                 .map_err(|e| webhook_error(py, &e))
         })
     }
@@ -167,10 +168,37 @@ impl Webhook {
     }
 }
 
-/// A verified webhook, normalized across providers.
+/// A verified webhook, normalized across providers. `data` and `payload` are parsed on first
+/// use (then kept): a view that needs only the verdict, `type` or `id` never pays for them.
 #[pyclass(module = "hookwise", name = "Event", frozen)]
 pub struct Event {
     inner: CoreEvent,
+    payload: PyOnceLock<Py<PyAny>>,
+}
+
+impl Event {
+    fn new(inner: CoreEvent) -> Event {
+        Event { inner, payload: PyOnceLock::new() }
+    }
+
+    /// The payload as Python objects. The core has validated the body with CPython's own rules,
+    /// so `json.loads` of the very bytes is the conversion (and the fastest one); a body nested
+    /// deeper than this thread's remaining recursion budget is converted from the core's value.
+    fn payload_object<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyAny>> {
+        static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        self.payload
+            .get_or_try_init(py, || {
+                let loads = LOADS.import(py, "json", "loads")?;
+                match loads.call1((PyBytes::new(py, self.inner.body()),)) {
+                    Ok(value) => Ok(value.unbind()),
+                    Err(e) if e.is_instance_of::<PyRecursionError>(py) => {
+                        value_to_py(py, self.inner.payload()).map(Bound::unbind)
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+            .map(|p| p.bind(py))
+    }
 }
 
 #[pymethods]
@@ -193,16 +221,20 @@ impl Event {
         self.inner.created_at.as_deref()
     }
 
-    /// The event's data (parsed JSON).
+    /// The event's data (parsed JSON): the envelope's data field, or the whole payload.
     #[getter]
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        value_to_py(py, self.inner.data())
+        match self.inner.data_field() {
+            Some("") => self.payload_object(py).cloned(),
+            Some(field) => self.payload_object(py)?.get_item(field),
+            None => value_to_py(py, self.inner.data()),
+        }
     }
 
     /// The whole parsed body.
     #[getter]
     fn payload<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        value_to_py(py, &self.inner.payload)
+        self.payload_object(py).cloned()
     }
 
     /// The scheme that verified it.

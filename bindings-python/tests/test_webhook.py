@@ -24,6 +24,44 @@ def test_verify_returns_an_event_with_python_values() -> None:
     assert event.to_dict()["data"] == event.data
 
 
+def test_the_payload_is_parsed_once_on_first_use_from_the_verified_bytes() -> None:
+    hook = hookwise.Webhook("k", scheme="github")
+    body = bytearray(BODY)
+    event = hook.verify(body, hook.sign(bytes(body)))
+    body[:] = b" " * len(body)  # the caller reuses its buffer: the event keeps what was verified
+    assert event.payload is event.payload, "the same dict on every access"
+    assert event.data is event.payload, "github events carry the whole body as data"
+    assert event.payload["id"] == "evt_1"
+    standard = hookwise.Webhook(STANDARD_SECRET)
+    event = standard.verify(BODY, standard.sign(BODY))
+    assert event.data is event.payload["data"]
+
+
+def test_payload_values_are_what_json_loads_gives_even_where_rust_strings_cannot_hold_them() -> None:
+    hook = hookwise.Webhook("k", scheme="github")
+    for body in (b'{"s": "\\ud800", "n": NaN, "big": 123456789012345678901234567890, "z": -0}', b"\xef\xbb\xbf[1.5e400]"):
+        event = hook.verify(body, hook.sign(body))
+        assert repr(event.payload) == repr(json.loads(body))
+
+
+def test_a_payload_nested_deeper_than_the_recursion_budget_still_converts() -> None:
+    import sys
+
+    hook = hookwise.Webhook("k", scheme="github")
+    body = b"[" * 990 + b"]" * 990
+    event = hook.verify(body, hook.sign(body))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)  # json.loads now raises RecursionError for this body
+    try:
+        payload = event.payload
+    finally:
+        sys.setrecursionlimit(limit)
+    depth = 0
+    while payload:
+        payload, depth = payload[0], depth + 1
+    assert depth == 989
+
+
 def test_payload_may_be_str_bytearray_or_memoryview_and_headers_any_mapping_or_pairs() -> None:
     hook = hookwise.Webhook("k", scheme="github")
     headers = hook.sign(BODY)

@@ -27,7 +27,7 @@ impl From<hookwise::Event> for Event {
     fn from(e: hookwise::Event) -> Self {
         Event {
             data_json: e.data().to_json(),
-            payload_json: e.payload.to_json(),
+            payload_json: e.payload().to_json(),
             id: e.id,
             event_type: e.event_type,
             created_at: e.created_at,

@@ -2,7 +2,6 @@
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))`.
 
 use super::decode::{decode_code_point, parse, Node, SyntaxError};
-use super::value::{from_node, Value};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -10,24 +9,23 @@ use super::value::{from_node, Value};
 /// # Errors
 /// [`SyntaxError`] when CPython's `json.loads` would refuse the input.
 pub fn canonicalize(input: &[u8]) -> Result<Vec<u8>, SyntaxError> {
-    parse(input, |node| {
-        let mut out = Vec::with_capacity(input.len());
-        write_node(node, &mut out);
-        out
-    })
+    canonicalize_with(input, |_, _| ()).map(|(out, ())| out)
 }
 
-/// Parses once, giving both the canonical bytes and the value in document order (what a
-/// canonical-JSON scheme needs to verify and then build its event).
+/// Parses once, giving the canonical bytes and what `read` takes from the tree (and whether
+/// the document is plain) before the printer consumes it.
 ///
 /// # Errors
 /// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input.
-pub(crate) fn canonicalize_and_parse(input: &[u8]) -> Result<(Vec<u8>, Value), SyntaxError> {
-    parse(input, |node| {
-        let value = from_node(&node);
+pub(crate) fn canonicalize_with<R>(
+    input: &[u8],
+    read: impl FnOnce(&Node<'_>, bool) -> R,
+) -> Result<(Vec<u8>, R), SyntaxError> {
+    parse(input, |node, plain| {
+        let taken = read(&node, plain);
         let mut out = Vec::with_capacity(input.len());
         write_node(node, &mut out);
-        (out, value)
+        (out, taken)
     })
 }
 

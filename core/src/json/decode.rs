@@ -51,22 +51,66 @@ pub(crate) enum Node<'a> {
     Object(Vec<(Cow<'a, [u8]>, Node<'a>)>),
 }
 
-/// Decodes `input` (detecting its encoding) and parses it, handing the tree to `f`.
-pub(crate) fn parse<R>(input: &[u8], f: impl FnOnce(Node<'_>) -> R) -> Result<R, SyntaxError> {
-    let text = decode_text(input)?;
-    let node = Parser { src: &text, pos: 0 }.document(&mut Tree)?;
-    Ok(f(node))
+/// Decodes `input` (detecting its encoding) and parses it, handing the tree and whether the
+/// document is [plain](Parser::plain) to `f`.
+pub(crate) fn parse<R>(input: &[u8], f: impl FnOnce(Node<'_>, bool) -> R) -> Result<R, SyntaxError> {
+    let (text, plain) = start(input)?;
+    let mut parser = Parser::new(&text, plain);
+    let node = parser.document(&mut Tree)?;
+    Ok(f(node, parser.plain))
 }
 
 /// Decodes and parses `input` straight into `builder`'s values (no intermediate tree).
 pub(crate) fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], builder: &mut B) -> Result<V, SyntaxError> {
-    let text = decode_text(input)?;
-    Parser { src: &text, pos: 0 }.document(builder)
+    let (text, plain) = start(input)?;
+    Parser::new(&text, plain).document(builder)
+}
+
+/// What a top-level member of a document is, as far as an envelope needs to know.
+pub(crate) enum Member<'a> {
+    /// `null`.
+    Null,
+    /// An array or an object (its content is validated, not kept).
+    Container,
+    /// Any other scalar.
+    Scalar(Node<'a>),
+}
+
+/// Validates `input` with exactly the rules of [`parse`] without building a tree, handing
+/// `visit` each top-level member whose key is one of `keys` (by index, in document order, so
+/// the last call for a key is the one a dict keeps). Returns whether the document is plain.
+pub(crate) fn scan<S: AsRef<str>>(
+    input: &[u8],
+    keys: &[S],
+    mut visit: impl FnMut(usize, Member<'_>),
+) -> Result<bool, SyntaxError> {
+    let (text, plain) = start(input)?;
+    let mut parser = Parser::new(&text, plain);
+    parser.skip_ws();
+    if parser.peek() == Some(b'{') {
+        parser.pos += 1;
+        parser.skip_ws();
+        parser.members(keys, &mut visit)?;
+    } else {
+        parser.value(&mut Skip, 0)?;
+    }
+    parser.end()?;
+    Ok(parser.plain)
+}
+
+/// The decoded text, and whether the input was UTF-8 without a BOM (the start of plainness).
+fn start(input: &[u8]) -> Result<(Cow<'_, [u8]>, bool), SyntaxError> {
+    let (encoding, bom) = detect_encoding(input);
+    let text = decode_text(&input[bom..], encoding)?;
+    Ok((text, bom == 0 && matches!(encoding, Encoding::Utf8)))
 }
 
 /// What the parser makes of each value as it completes: one builder makes the [`Node`] tree
 /// the canonical printer needs; another makes [`Value`](super::Value)s directly.
 pub(crate) trait Build<'a> {
+    /// Whether the builder looks at scalars and keys at all (a validator does not, so the
+    /// parser skips decoding escapes and converting floats for it).
+    const KEEPS: bool = true;
     /// A finished value.
     type Value;
     /// An object key.
@@ -79,6 +123,19 @@ pub(crate) trait Build<'a> {
     fn array(&mut self, items: Vec<Self::Value>) -> Self::Value;
     /// A finished object, members in document order (duplicates included).
     fn object(&mut self, members: Vec<(Self::Key, Self::Value)>) -> Self::Value;
+}
+
+/// Validates only: values are `()`, so no container allocates.
+struct Skip;
+
+impl<'a> Build<'a> for Skip {
+    const KEEPS: bool = false;
+    type Value = ();
+    type Key = ();
+    fn scalar(&mut self, _: Node<'a>) {}
+    fn key(&mut self, _: Cow<'a, [u8]>) {}
+    fn array(&mut self, _: Vec<()>) {}
+    fn object(&mut self, _: Vec<((), ())>) {}
 }
 
 /// Builds the [`Node`] tree.
@@ -113,9 +170,7 @@ enum Encoding {
     Utf32Be,
 }
 
-fn decode_text(b: &[u8]) -> Result<Cow<'_, [u8]>, SyntaxError> {
-    let (encoding, bom) = detect_encoding(b);
-    let body = &b[bom..];
+fn decode_text(body: &[u8], encoding: Encoding) -> Result<Cow<'_, [u8]>, SyntaxError> {
     match encoding {
         // UTF-8 is validated lazily: outside strings only ASCII is valid JSON anyway.
         Encoding::Utf8 => Ok(Cow::Borrowed(body)),
@@ -266,9 +321,21 @@ enum Frame<V, K> {
 struct Parser<'a> {
     src: &'a [u8],
     pos: usize,
+    /// Whether the document so far is *plain*: UTF-8 without a BOM, with no `NaN`/`Infinity`
+    /// literal, no raw (unescaped) surrogate and no `-0` integer, so any RFC 8259 parser reads
+    /// it as CPython does (up to number precision).
+    plain: bool,
+    /// Whether scalars and keys are wanted (see [`Build::KEEPS`]).
+    keep: bool,
+    /// Where escapes are decoded when nothing is kept, reused across strings.
+    scratch: Vec<u8>,
 }
 
 impl<'a> Parser<'a> {
+    fn new(src: &'a [u8], plain: bool) -> Parser<'a> {
+        Parser { src, pos: 0, plain, keep: true, scratch: Vec::new() }
+    }
+
     fn err<T>(&self, message: &'static str) -> Result<T, SyntaxError> {
         Err(SyntaxError { message, offset: self.pos })
     }
@@ -283,23 +350,74 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn document<B: Build<'a>>(mut self, builder: &mut B) -> Result<B::Value, SyntaxError> {
-        self.skip_ws();
-        let node = self.value(builder)?;
+    fn document<B: Build<'a>>(&mut self, builder: &mut B) -> Result<B::Value, SyntaxError> {
+        let node = self.value(builder, 0)?;
+        self.end()?;
+        Ok(node)
+    }
+
+    /// Trailing whitespace, then nothing.
+    fn end(&mut self) -> Result<(), SyntaxError> {
         self.skip_ws();
         if self.pos != self.src.len() {
             return self.err("Extra data");
         }
-        Ok(node)
+        Ok(())
     }
 
-    /// Parses one value (containers iteratively, with an explicit stack).
-    fn value<B: Build<'a>>(&mut self, b: &mut B) -> Result<B::Value, SyntaxError> {
+    /// The members of the top-level object (after its `{` and whitespace) up to its `}`: the
+    /// ones named in `keys` go to `visit`, the rest are validated and skipped. The same rules,
+    /// in the same order, as [`Parser::value`] applies to an object.
+    fn members<S: AsRef<str>>(
+        &mut self,
+        keys: &[S],
+        visit: &mut impl FnMut(usize, Member<'a>),
+    ) -> Result<(), SyntaxError> {
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.keep = true;
+            let key = self.key()?;
+            self.skip_ws();
+            match (keys.iter().position(|k| k.as_ref().as_bytes() == &*key), self.peek()) {
+                (Some(i), Some(b'[' | b'{')) => {
+                    self.value(&mut Skip, 1)?;
+                    visit(i, Member::Container);
+                }
+                (Some(i), _) => {
+                    self.keep = true;
+                    let node = self.scalar()?;
+                    self.keep = false;
+                    visit(i, if node == Node::Null { Member::Null } else { Member::Scalar(node) });
+                }
+                (None, _) => self.value(&mut Skip, 1)?,
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return self.err("Expecting ',' delimiter"),
+            }
+        }
+    }
+
+    /// Parses one value (containers iteratively, with an explicit stack) inside `depth`
+    /// enclosing containers.
+    fn value<B: Build<'a>>(&mut self, b: &mut B, depth: usize) -> Result<B::Value, SyntaxError> {
+        self.keep = B::KEEPS;
         let mut stack: Vec<Frame<B::Value, B::Key>> = Vec::new();
         'value: loop {
             self.skip_ws();
             let mut node = if let Some(open @ (b'[' | b'{')) = self.peek() {
-                if stack.len() >= MAX_DEPTH {
+                if depth + stack.len() >= MAX_DEPTH {
                     return self.err("nesting too deep");
                 }
                 self.pos += 1;
@@ -402,9 +520,16 @@ impl<'a> Parser<'a> {
             Some(b'n') => self.literal(b"null", Node::Null),
             Some(b't') => self.literal(b"true", Node::Bool(true)),
             Some(b'f') => self.literal(b"false", Node::Bool(false)),
-            Some(b'N') => self.literal(b"NaN", Node::NaN),
-            Some(b'I') => self.literal(b"Infinity", Node::Infinity),
+            Some(b'N') => {
+                self.plain = false;
+                self.literal(b"NaN", Node::NaN)
+            }
+            Some(b'I') => {
+                self.plain = false;
+                self.literal(b"Infinity", Node::Infinity)
+            }
             Some(b'-') if self.src[self.pos..].starts_with(b"-Infinity") => {
+                self.plain = false;
                 self.pos += 9;
                 Ok(Node::NegInfinity)
             }
@@ -457,7 +582,10 @@ impl<'a> Parser<'a> {
             }
         }
         let text = &self.src[start..self.pos];
-        if is_float {
+        if is_float && !self.keep {
+            // Every text the grammar above accepts converts (overflow is infinity).
+            Ok(Node::Float(0.0, text))
+        } else if is_float {
             // ASCII by construction, and Rust's parse is correctly rounded like CPython's.
             let parsed = std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok());
             match parsed {
@@ -467,6 +595,9 @@ impl<'a> Parser<'a> {
         } else if int_digits > MAX_INT_DIGITS {
             self.err("Exceeds the limit (4300 digits) for integer string conversion")
         } else {
+            if text == b"-0" {
+                self.plain = false;
+            }
             Ok(Node::Int(text))
         }
     }
@@ -506,13 +637,23 @@ impl<'a> Parser<'a> {
                 Some(_) => self.multibyte()?,
             }
         }
-        let mut out = self.src[start..self.pos].to_vec();
+        let mut out = if self.keep {
+            self.src[start..self.pos].to_vec()
+        } else {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            scratch.clear();
+            scratch
+        };
         loop {
             match self.peek() {
                 None => return self.err("Unterminated string starting"),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(Cow::Owned(out));
+                    if self.keep {
+                        return Ok(Cow::Owned(out));
+                    }
+                    self.scratch = out;
+                    return Ok(Cow::Borrowed(&[]));
                 }
                 Some(b'\\') => self.escape(&mut out)?,
                 Some(0..=0x1F) => return self.err("Invalid control character"),
@@ -533,6 +674,10 @@ impl<'a> Parser<'a> {
     fn multibyte(&mut self) -> Result<(), SyntaxError> {
         match sequence_len(&self.src[self.pos..]) {
             Some(n) => {
+                // 0xED 0xA0..=0xBF: a raw surrogate, which only surrogatepass lets through.
+                if self.src[self.pos] == 0xED && self.src[self.pos + 1] >= 0xA0 {
+                    self.plain = false;
+                }
                 self.pos += n;
                 Ok(())
             }

@@ -6,9 +6,10 @@
 
 mod canonical;
 mod decode;
+mod fields;
 mod value;
 
 pub use canonical::canonicalize;
-pub(crate) use canonical::canonicalize_and_parse;
 pub use decode::{SyntaxError, MAX_DEPTH};
+pub(crate) use fields::{Field, Fields};
 pub use value::{Number, Value};

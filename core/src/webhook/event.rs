@@ -1,13 +1,13 @@
 //! The normalized [`Event`] every verification returns.
 
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use super::headers::Headers;
 use super::scheme::{Envelope, Source};
-use crate::json::{Number, Value};
+use crate::json::{Field, Fields, Number, Value};
 
 /// Where an event's data is: no copy is made of the payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,11 @@ enum Data {
 }
 
 /// A verified webhook, normalized across providers.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Verification validates the whole body and reads the envelope (`id`, `type`, `created_at`)
+/// without building the body's tree; [`Event::payload`] and [`Event::data`] parse it on first
+/// use, so a caller that needs only the verdict and the envelope never pays for the tree.
+#[derive(Debug, Clone)]
 pub struct Event {
     /// The event (or delivery) id, from the body or a header per the scheme's envelope.
     pub id: Option<String>,
@@ -29,21 +33,49 @@ pub struct Event {
     pub event_type: Option<String>,
     /// When the event was created, as RFC 3339 (unix times become `YYYY-MM-DDTHH:MM:SSZ`).
     pub created_at: Option<String>,
-    /// The whole parsed body.
-    pub payload: Value,
     /// The name of the scheme that verified it.
     pub scheme: String,
+    body: Vec<u8>,
+    plain: bool,
     data: Data,
+    payload: OnceLock<Value>,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        (&self.id, &self.event_type, &self.created_at, &self.scheme, &self.body, &self.data)
+            == (&other.id, &other.event_type, &other.created_at, &other.scheme, &other.body, &other.data)
+    }
 }
 
 impl Event {
+    /// The whole parsed body (parsed on first use, then kept).
+    pub fn payload(&self) -> &Value {
+        // The body was validated by the same parser when the event was made, so this parse
+        // cannot fail; `Null` is only the type's fallback.
+        self.payload.get_or_init(|| Value::parse(&self.body).unwrap_or(Value::Null))
+    }
+
     /// The event's data: the envelope's data field, or the whole payload.
     pub fn data(&self) -> &Value {
         match &self.data {
-            Data::Payload => &self.payload,
-            Data::Field(name) => self.payload.get(name).unwrap_or(&self.payload),
+            Data::Payload => self.payload(),
+            Data::Field(name) => self.payload().get(name).unwrap_or(self.payload()),
             Data::Owned(value) => value,
         }
+    }
+
+    /// The body exactly as received (and verified).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Whether the body is *plain* JSON: UTF-8 without a BOM, with no `NaN`/`Infinity` literal,
+    /// no raw surrogate and no `-0` integer. Any RFC 8259 parser (`JSON.parse`, Foundation,
+    /// kotlinx) then reads the body as [`Event::payload`] does, up to number precision, so a
+    /// binding may hand the body itself to its runtime's parser.
+    pub fn is_plain_json(&self) -> bool {
+        self.plain
     }
 
     /// Where [`Event::data`] is inside the payload: `Some("")` for the whole payload,
@@ -52,8 +84,8 @@ impl Event {
     pub fn data_field(&self) -> Option<&str> {
         match &self.data {
             Data::Payload => Some(""),
-            Data::Field(name) if self.payload.get(name).is_some() => Some(name),
-            Data::Field(_) | Data::Owned(_) => None,
+            Data::Field(name) => Some(name),
+            Data::Owned(_) => None,
         }
     }
 
@@ -65,39 +97,71 @@ impl Event {
             ("type".into(), text(&self.event_type)),
             ("created_at".into(), text(&self.created_at)),
             ("data".into(), self.data().clone()),
-            ("payload".into(), self.payload.clone()),
+            ("payload".into(), self.payload().clone()),
             ("scheme".into(), Value::String(self.scheme.clone())),
         ])
         .to_json()
     }
 
-    pub(crate) fn build<H: Headers + ?Sized>(scheme: &str, envelope: &Envelope, payload: Value, headers: &H) -> Event {
-        let text = |sources| lookup(&payload, headers, sources).and_then(|(v, _)| as_text(&v));
-        let data = match lookup(&payload, headers, &envelope.data) {
+    /// The event of a verified `body` whose top-level `fields` (named by `keys`, the
+    /// envelope's field names) were read by the verifying parse.
+    pub(crate) fn build<H: Headers + ?Sized>(
+        scheme: &str,
+        envelope: &Envelope,
+        keys: &[String],
+        body: &[u8],
+        fields: &Fields,
+        headers: &H,
+    ) -> Event {
+        let find = |sources| lookup(keys, fields, headers, sources);
+        let text = |sources| match find(sources)? {
+            Found::Field(_, Field::Scalar(v)) => as_text(v),
+            Found::Field(..) => None,
+            Found::Header(v) => Some(v.to_owned()),
+        };
+        let data = match find(&envelope.data) {
             None => Data::Payload,
-            Some((_, Source::Field(name))) => Data::Field(name.clone()),
-            Some((value, Source::Header(_))) => Data::Owned(value.into_owned()),
+            Some(Found::Field(name, _)) => Data::Field(name.to_owned()),
+            Some(Found::Header(v)) => Data::Owned(Value::String(v.to_owned())),
         };
         Event {
             id: text(&envelope.id),
             event_type: text(&envelope.event_type),
-            created_at: lookup(&payload, headers, &envelope.created_at).and_then(|(v, _)| rfc3339(&v)),
+            created_at: match find(&envelope.created_at) {
+                Some(Found::Field(_, Field::Scalar(v))) => rfc3339(v),
+                Some(Found::Header(v)) => rfc3339(&Value::String(v.to_owned())),
+                _ => None,
+            },
             scheme: scheme.to_owned(),
+            body: body.to_vec(),
+            plain: fields.plain(),
             data,
-            payload,
+            payload: OnceLock::new(),
         }
     }
 }
 
+/// Where an envelope value was found.
+enum Found<'a> {
+    /// A non-null top-level field of the body, by name.
+    Field(&'a str, &'a Field),
+    /// A header's value.
+    Header(&'a str),
+}
+
 /// The first source present: a non-null top-level field, or a header.
 fn lookup<'a, H: Headers + ?Sized>(
-    payload: &'a Value,
-    headers: &H,
+    keys: &[String],
+    fields: &'a Fields,
+    headers: &'a H,
     sources: &'a [Source],
-) -> Option<(Cow<'a, Value>, &'a Source)> {
+) -> Option<Found<'a>> {
     sources.iter().find_map(|source| match source {
-        Source::Field(name) => payload.get(name).filter(|v| **v != Value::Null).map(|v| (Cow::Borrowed(v), source)),
-        Source::Header(name) => headers.header(name).map(|v| (Cow::Owned(Value::String(v.to_owned())), source)),
+        Source::Field(name) => match fields.get(keys.iter().position(|k| k == name)?)? {
+            Field::Null => None,
+            field => Some(Found::Field(name, field)),
+        },
+        Source::Header(name) => headers.header(name).map(Found::Header),
     })
 }
 
@@ -108,7 +172,7 @@ impl Serialize for Event {
         s.serialize_field("type", &self.event_type)?;
         s.serialize_field("created_at", &self.created_at)?;
         s.serialize_field("data", self.data())?;
-        s.serialize_field("payload", &self.payload)?;
+        s.serialize_field("payload", self.payload())?;
         s.serialize_field("scheme", &self.scheme)?;
         s.end()
     }

@@ -8,7 +8,7 @@
 //! let body = br#"{"action":"opened"}"#;
 //! let headers = hook.sign(body, None, None).unwrap();
 //! let event = hook.verify(body, &headers).unwrap();
-//! assert_eq!(event.payload.get("action").and_then(|v| v.as_str()), Some("opened"));
+//! assert_eq!(event.payload().get("action").and_then(|v| v.as_str()), Some("opened"));
 //! ```
 
 mod error;
@@ -28,7 +28,7 @@ pub use headers::Headers;
 pub use presets::{preset, presets};
 pub use scheme::{Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source};
 
-use crate::json::{canonicalize, canonicalize_and_parse, Value};
+use crate::json::{canonicalize, Fields};
 use mac::Keyed;
 
 /// Default payload limit: 5 MiB.
@@ -41,6 +41,8 @@ pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 5 * 1024 * 1024;
 pub struct Webhook {
     scheme: Scheme,
     keys: Vec<Keyed>,
+    /// The body fields the scheme's envelope reads.
+    fields: Vec<String>,
     tolerance: u64,
     max_payload_bytes: usize,
 }
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Webhook {
             .field("secrets", &self.keys.len())
             .field("tolerance", &self.tolerance)
             .field("max_payload_bytes", &self.max_payload_bytes)
+            .field("fields", &self.fields)
             .finish()
     }
 }
@@ -81,7 +84,13 @@ impl Webhook {
         if keys.is_empty() {
             return Err(Error::new(ErrorKind::InvalidSecret, "no secret was given"));
         }
-        Ok(Webhook { tolerance: scheme.tolerance_seconds, scheme, keys, max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES })
+        Ok(Webhook {
+            tolerance: scheme.tolerance_seconds,
+            fields: scheme.envelope.field_names(),
+            scheme,
+            keys,
+            max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
+        })
     }
 
     /// A verifier for the preset called `name` (`github`, `stripe`, `standard`, …).
@@ -129,12 +138,12 @@ impl Webhook {
     /// # Errors
     /// As [`Webhook::verify`].
     pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
-        let body = match self.check(payload, headers, now, true)? {
-            Some(parsed) => parsed,
-            None => Value::parse(payload)
+        let fields = match self.check(payload, headers, now, true)? {
+            Some(fields) => fields,
+            None => Fields::scan(payload, &self.fields)
                 .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?,
         };
-        Ok(Event::build(&self.scheme.name, &self.scheme.envelope, body, headers))
+        Ok(Event::build(&self.scheme.name, &self.scheme.envelope, &self.fields, payload, &fields, headers))
     }
 
     /// Stripe-style: verifies with only the signature header's value (for schemes whose
@@ -155,14 +164,14 @@ impl Webhook {
     }
 
     /// Every check but the body parse, in the documented order. A canonical-JSON scheme parses
-    /// the body to canonicalize it; with `want_value` that one parse also yields the value.
+    /// the body to canonicalize it; with `want_fields` that one parse also reads the envelope.
     fn check<H: Headers + ?Sized>(
         &self,
         payload: &[u8],
         headers: &H,
         now: i64,
-        want_value: bool,
-    ) -> Result<Option<Value>, Error> {
+        want_fields: bool,
+    ) -> Result<Option<Fields>, Error> {
         let scheme = &self.scheme;
         if payload.len() > self.max_payload_bytes {
             return Err(Error::new(
@@ -199,9 +208,9 @@ impl Webhook {
                     format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"),
                 )
             };
-            if want_value {
-                let (bytes, value) = canonicalize_and_parse(payload).map_err(invalid)?;
-                (Some(bytes), Some(value))
+            if want_fields {
+                let (bytes, fields) = Fields::canonicalize(payload, &self.fields).map_err(invalid)?;
+                (Some(bytes), Some(fields))
             } else {
                 (Some(canonicalize(payload).map_err(invalid)?), None)
             }

@@ -176,6 +176,21 @@ pub struct Envelope {
     pub data: Vec<Source>,
 }
 
+impl Envelope {
+    /// The body fields any of its sources read, each once.
+    pub fn field_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for source in [&self.id, &self.event_type, &self.created_at, &self.data].into_iter().flatten() {
+            if let Source::Field(name) = source {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        names
+    }
+}
+
 impl Default for Envelope {
     fn default() -> Self {
         let field = |name: &str| vec![Source::Field(name.to_owned())];
