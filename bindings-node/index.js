@@ -70,17 +70,28 @@ function toBuffer(body) {
   )
 }
 
-/** Node's IncomingHttpHeaders (string or string[] values), fetch Headers, a Map, or a plain object. */
-function toHeaders(headers) {
+/**
+ * The headers named in `wanted` (lower-case: the ones the scheme reads, as the core lists them)
+ * from Node's IncomingHttpHeaders (string or string[] values), fetch Headers, a Map, or a plain
+ * object with keys in any case. Only these cross into Rust: a request carries many more.
+ */
+function toHeaders(headers, wanted) {
   const out = {}
   if (headers == null) return out
-  const entries = typeof headers.entries === 'function' && Object.getPrototypeOf(headers) !== Object.prototype
-    ? headers.entries()
-    : Object.entries(headers)
-  for (const [name, value] of entries) {
-    if (value === undefined || value === null) continue
-    out[name] = Array.isArray(value) ? value.join(', ') : String(value)
+  const put = (name, value) => {
+    if (value !== undefined && value !== null) out[name] = Array.isArray(value) ? value.join(', ') : String(value)
   }
+  if (typeof headers.entries === 'function' && Object.getPrototypeOf(headers) !== Object.prototype) {
+    for (const [name, value] of headers.entries()) if (wanted.includes(name.toLowerCase())) put(name, value)
+    return out
+  }
+  let missing = false
+  for (const name of wanted) {
+    if (headers[name] === undefined) missing = true
+    else put(name, headers[name])
+  }
+  // Keys not in lower case (a hand-made object): one pass over them.
+  if (missing) for (const name of Object.keys(headers)) if (name !== name.toLowerCase() && wanted.includes(name.toLowerCase())) put(name, headers[name])
   return out
 }
 
@@ -149,12 +160,13 @@ class Webhook {
     if (!secrets.every((s) => typeof s === 'string')) throw new TypeError('hookwise: secret must be a string or an array of strings')
     const { scheme, tolerance, maxPayloadBytes } = options
     this._native = call(() => new native.NativeWebhook(secrets, { scheme, tolerance, maxPayloadBytes }))
+    this._headerNames = this._native.headerNames
   }
 
   /** Verifies the raw body against the request headers; returns the Event or throws WebhookSignatureError. */
   verify(rawBody, headers, options = {}) {
     const body = toBuffer(rawBody)
-    return toEvent(call(() => this._native.verify(body, toHeaders(headers), options.now)), rawBody, body)
+    return toEvent(call(() => this._native.verify(body, toHeaders(headers, this._headerNames), options.now)), rawBody, body)
   }
 
   /** The headers a sender attaches to `payload`. */

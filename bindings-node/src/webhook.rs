@@ -114,6 +114,12 @@ impl NativeWebhook {
         Ok(headers.into_iter().collect())
     }
 
+    /// Every header the scheme reads, lower-cased (the only ones worth converting).
+    #[napi(getter)]
+    pub fn header_names(&self) -> Vec<String> {
+        self.inner.scheme().header_names()
+    }
+
     /// The scheme's name.
     #[napi(getter)]
     pub fn scheme(&self) -> String {

@@ -49,6 +49,9 @@ test("Node's IncomingHttpHeaders (lower-case keys, string[] values) and fetch He
   const incoming = { 'x-hub-signature-256': signed['X-Hub-Signature-256'], 'x-github-event': 'push', 'set-cookie': ['a=1', 'b=2'] }
   assert.equal(hook.verify(BODY, incoming).type, 'push')
   assert.equal(hook.verify(BODY, new Headers(incoming)).type, 'push')
+  assert.equal(hook.verify(BODY, new Map(Object.entries(incoming))).type, 'push')
+  const handMade = { 'X-Hub-Signature-256': signed['X-Hub-Signature-256'], 'X-GitHub-Event': 'push', Host: 'a' }
+  assert.equal(hook.verify(BODY, handMade).type, 'push', 'keys in any case')
 })
 
 test('a parsed body throws a TypeError that says to use express.raw()', () => {

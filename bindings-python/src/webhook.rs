@@ -29,8 +29,10 @@ fn payload_bytes(payload: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     )))
 }
 
-/// Headers from any mapping (`dict`, Flask's `request.headers`, …) or list of pairs.
-fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+/// The headers named in `wanted` (lower-case: the ones the scheme reads) from any mapping
+/// (`dict`, Flask's `request.headers`, …) or list of pairs. Only these are converted: a request
+/// carries many more.
+fn header_pairs(headers: &Bound<'_, PyAny>, wanted: &[String]) -> PyResult<Vec<(String, String)>> {
     let items = if let Ok(mapping) = headers.cast::<PyMapping>() {
         mapping.items()?.into_any()
     } else if headers.hasattr("items")? {
@@ -38,7 +40,15 @@ fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     } else {
         headers.clone()
     };
-    items.try_iter()?.map(|item| item?.extract::<(String, String)>()).collect()
+    let mut pairs = Vec::with_capacity(wanted.len());
+    for item in items.try_iter()? {
+        let (name, value) = item?.extract::<(Bound<'_, PyString>, Bound<'_, PyAny>)>()?;
+        let name = name.to_str()?;
+        if wanted.iter().any(|w| w.eq_ignore_ascii_case(name)) {
+            pairs.push((name.to_owned(), value.extract::<String>()?));
+        }
+    }
+    Ok(pairs)
 }
 
 fn secrets(secret: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
@@ -67,6 +77,8 @@ fn scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<Scheme> {
 #[pyclass(module = "hookwise", name = "Webhook", frozen)]
 pub struct Webhook {
     inner: CoreWebhook,
+    /// The headers the scheme reads, lower-cased.
+    header_names: Vec<String>,
 }
 
 #[pymethods]
@@ -92,7 +104,7 @@ impl Webhook {
             if let Some(m) = max_payload_bytes {
                 inner = inner.with_max_payload_bytes(m);
             }
-            Ok(Webhook { inner })
+            Ok(Webhook { header_names: inner.scheme().header_names(), inner })
         })
     }
 
@@ -108,7 +120,7 @@ impl Webhook {
     ) -> PyResult<Event> {
         guard(|| {
             let body = payload_bytes(payload)?;
-            let pairs = header_pairs(headers)?;
+            let pairs = header_pairs(headers, &self.header_names)?;
             let now = now.unwrap_or_else(hookwise::webhook::unix_now);
             self.inner.verify_at(&body, &pairs, now).map(Event::new).map_err(|e| webhook_error(py, &e))
         })

@@ -248,6 +248,31 @@ fn yes() -> bool {
 }
 
 impl Scheme {
+    /// Every header verification and the envelope may read, lower-cased, each once: a binding
+    /// whose runtime holds many headers converts only these.
+    pub fn header_names(&self) -> Vec<String> {
+        let envelope = &self.envelope;
+        let from_envelope = [&envelope.id, &envelope.event_type, &envelope.created_at, &envelope.data]
+            .into_iter()
+            .flatten()
+            .filter_map(|source| match source {
+                Source::Header(name) => Some(name),
+                Source::Field(_) => None,
+            });
+        let mut names: Vec<String> = Vec::new();
+        for name in std::iter::once(&self.signature_header)
+            .chain(&self.id_header)
+            .chain(&self.timestamp_header)
+            .chain(from_envelope)
+        {
+            let lower = name.to_ascii_lowercase();
+            if !names.contains(&lower) {
+                names.push(lower);
+            }
+        }
+        names
+    }
+
     /// Reads a scheme from JSON (the format in `tests/conformance/README.md`) and checks it.
     ///
     /// # Errors
