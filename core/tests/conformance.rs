@@ -98,6 +98,14 @@ fn run_signature_case(case: &Json) -> Result<(), String> {
 fn run_canonical_case(case: &Json) -> Result<(), String> {
     let input = b64(case["input_b64"].as_str().expect("input_b64"));
     let expect = &case["expect"];
+    // A raw-body scheme validates with the tree-free scan: it must accept exactly what CPython does.
+    let hook = Webhook::from_preset("github", ["k"]).expect("preset");
+    let headers = hook.sign(&input, None, None).expect("raw-body signing never parses");
+    match (hook.verify(&input, &headers), expect["ok"].as_bool().expect("expect.ok")) {
+        (Ok(_), false) => return Err("verification's scan accepts it, CPython refuses it".into()),
+        (Err(e), true) => return Err(format!("verification's scan refuses it ({}), CPython accepts it", e.message())),
+        _ => {}
+    }
     match (canonicalize(&input), expect["ok"].as_bool().expect("expect.ok")) {
         (Ok(out), true) => {
             let want = b64(expect["canonical_b64"].as_str().expect("canonical_b64"));

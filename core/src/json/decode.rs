@@ -344,6 +344,7 @@ impl<'a> Parser<'a> {
         self.src.get(self.pos).copied()
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -502,6 +503,7 @@ impl<'a> Parser<'a> {
         Ok(key)
     }
 
+    #[inline]
     fn literal(&mut self, word: &[u8], node: Node<'a>) -> Result<Node<'a>, SyntaxError> {
         if self.src[self.pos..].starts_with(word) {
             self.pos += word.len();
@@ -511,6 +513,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn scalar(&mut self) -> Result<Node<'a>, SyntaxError> {
         match self.peek() {
             Some(b'"') => {
@@ -546,6 +549,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`
+    #[inline]
     fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
@@ -619,6 +623,7 @@ impl<'a> Parser<'a> {
         self.pos += rest.iter().position(|&b| !PLAIN[usize::from(b)]).unwrap_or(rest.len());
     }
 
+    #[inline]
     fn string(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
         let start = self.pos;
         // Fast path: no escapes, borrow the bytes as they are.
