@@ -121,7 +121,7 @@ class Event {
   get payload() {
     if (!this.#parsed) {
       const source = this.#source
-      this.#payload = 'payload' in this.#record
+      this.#payload = source === undefined
         ? this.#record.payload
         : JSON.parse(typeof source === 'string' ? source : source.toString('utf8'))
       this.#parsed = true
@@ -146,8 +146,9 @@ class Event {
   }
 }
 
-/** The event of a native verification of `body`. A copy of the bytes is taken now: the caller
- * may reuse its Buffer, and the payload must be parsed from the bytes that were verified. */
+/** The event of a native verification of `body`. The native record carries the payload unless
+ * the body is plain JSON; then a copy of the bytes is taken now (the caller may reuse its Buffer,
+ * and the payload must be parsed from the bytes that were verified). */
 function toEvent(text, rawBody, body) {
   const record = JSON.parse(text)
   return new Event(record, 'payload' in record ? undefined : typeof rawBody === 'string' ? rawBody : Buffer.from(body))

@@ -66,23 +66,14 @@ pub(crate) fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], build
     Parser::new(&text, plain).document(builder)
 }
 
-/// What a top-level member of a document is, as far as an envelope needs to know.
-pub(crate) enum Member<'a> {
-    /// `null`.
-    Null,
-    /// An array or an object (its content is validated, not kept).
-    Container,
-    /// Any other scalar.
-    Scalar(Node<'a>),
-}
-
 /// Validates `input` with exactly the rules of [`parse`] without building a tree, handing
 /// `visit` each top-level member whose key is one of `keys` (by index, in document order, so
-/// the last call for a key is the one a dict keeps). Returns whether the document is plain.
+/// the last call for a key is the one a dict keeps): its scalar, or `None` for an array or an
+/// object (validated, not kept). Returns whether the document is plain.
 pub(crate) fn scan<S: AsRef<str>>(
     input: &[u8],
     keys: &[S],
-    mut visit: impl FnMut(usize, Member<'_>),
+    mut visit: impl FnMut(usize, Option<Node<'_>>),
 ) -> Result<bool, SyntaxError> {
     let (text, plain) = start(input)?;
     let mut parser = Parser::new(&text, plain);
@@ -372,7 +363,7 @@ impl<'a> Parser<'a> {
     fn members<S: AsRef<str>>(
         &mut self,
         keys: &[S],
-        visit: &mut impl FnMut(usize, Member<'a>),
+        visit: &mut impl FnMut(usize, Option<Node<'a>>),
     ) -> Result<(), SyntaxError> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -385,13 +376,13 @@ impl<'a> Parser<'a> {
             match (keys.iter().position(|k| k.as_ref().as_bytes() == &*key), self.peek()) {
                 (Some(i), Some(b'[' | b'{')) => {
                     self.value(&mut Skip, 1)?;
-                    visit(i, Member::Container);
+                    visit(i, None);
                 }
                 (Some(i), _) => {
                     self.keep = true;
                     let node = self.scalar()?;
                     self.keep = false;
-                    visit(i, if node == Node::Null { Member::Null } else { Member::Scalar(node) });
+                    visit(i, Some(node));
                 }
                 (None, _) => self.value(&mut Skip, 1)?,
             }

@@ -3,7 +3,7 @@
 //! caller asks for the payload.
 
 use super::canonical::canonicalize_with;
-use super::decode::{scan, Member, Node, SyntaxError};
+use super::decode::{scan, Node, SyntaxError};
 use super::value::{from_node, Value};
 
 /// A top-level member, as far as an envelope needs to know.
@@ -15,6 +15,17 @@ pub(crate) enum Field {
     Container,
     /// Any other value.
     Scalar(Value),
+}
+
+impl Field {
+    /// What `node` is (`None`: an array or object the scan did not keep).
+    fn of(node: Option<&Node<'_>>) -> Field {
+        match node {
+            Some(Node::Null) => Field::Null,
+            None | Some(Node::Array(_) | Node::Object(_)) => Field::Container,
+            Some(scalar) => Field::Scalar(from_node(scalar)),
+        }
+    }
 }
 
 /// The members named by some keys, and whether the document is plain.
@@ -29,13 +40,7 @@ impl Fields {
     /// Validates `input` as CPython's `json.loads(bytes)` would and reads the members `keys`.
     pub(crate) fn scan<S: AsRef<str>>(input: &[u8], keys: &[S]) -> Result<Fields, SyntaxError> {
         let mut values = vec![None; keys.len()];
-        let plain = scan(input, keys, |i, member| {
-            values[i] = Some(match member {
-                Member::Null => Field::Null,
-                Member::Container => Field::Container,
-                Member::Scalar(node) => Field::Scalar(from_node(&node)),
-            });
-        })?;
+        let plain = scan(input, keys, |i, node| values[i] = Some(Field::of(node.as_ref())))?;
         Ok(Fields { values, plain })
     }
 
@@ -46,11 +51,7 @@ impl Fields {
             if let Node::Object(members) = node {
                 for (key, value) in members {
                     if let Some(i) = keys.iter().position(|k| k.as_ref().as_bytes() == &**key) {
-                        values[i] = Some(match value {
-                            Node::Null => Field::Null,
-                            Node::Array(_) | Node::Object(_) => Field::Container,
-                            scalar => Field::Scalar(from_node(scalar)),
-                        });
+                        values[i] = Some(Field::of(Some(value)));
                     }
                 }
             }

@@ -177,18 +177,29 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// Every source of every field, in order.
+    fn sources(&self) -> impl Iterator<Item = &Source> {
+        [&self.id, &self.event_type, &self.created_at, &self.data].into_iter().flatten()
+    }
+
     /// The body fields any of its sources read, each once.
     pub fn field_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for source in [&self.id, &self.event_type, &self.created_at, &self.data].into_iter().flatten() {
-            if let Source::Field(name) = source {
-                if !names.contains(name) {
-                    names.push(name.clone());
-                }
-            }
-        }
-        names
+        unique(self.sources().filter_map(|source| match source {
+            Source::Field(name) => Some(name.clone()),
+            Source::Header(_) => None,
+        }))
     }
+}
+
+/// `names` in order, each once.
+fn unique(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 impl Default for Envelope {
@@ -251,26 +262,17 @@ impl Scheme {
     /// Every header verification and the envelope may read, lower-cased, each once: a binding
     /// whose runtime holds many headers converts only these.
     pub fn header_names(&self) -> Vec<String> {
-        let envelope = &self.envelope;
-        let from_envelope = [&envelope.id, &envelope.event_type, &envelope.created_at, &envelope.data]
-            .into_iter()
-            .flatten()
-            .filter_map(|source| match source {
-                Source::Header(name) => Some(name),
-                Source::Field(_) => None,
-            });
-        let mut names: Vec<String> = Vec::new();
-        for name in std::iter::once(&self.signature_header)
-            .chain(&self.id_header)
-            .chain(&self.timestamp_header)
-            .chain(from_envelope)
-        {
-            let lower = name.to_ascii_lowercase();
-            if !names.contains(&lower) {
-                names.push(lower);
-            }
-        }
-        names
+        let from_envelope = self.envelope.sources().filter_map(|source| match source {
+            Source::Header(name) => Some(name),
+            Source::Field(_) => None,
+        });
+        unique(
+            std::iter::once(&self.signature_header)
+                .chain(&self.id_header)
+                .chain(&self.timestamp_header)
+                .chain(from_envelope)
+                .map(|name| name.to_ascii_lowercase()),
+        )
     }
 
     /// Reads a scheme from JSON (the format in `tests/conformance/README.md`) and checks it.
