@@ -2,7 +2,7 @@
 //! JSON record (`class`, `code`, `message`, `status`, `traceId`); `index.js` turns it into an
 //! instance of the matching class (`WebhookSignatureError`, `NotFoundError`, …).
 
-use hookwise::client::{Error as ClientError, ErrorKind as ClientErrorKind};
+use hookwise::api::{Error as ClientError, ErrorKind as ClientErrorKind, ProfileError};
 use hookwise::webhook::{Error as WebhookError, ErrorKind};
 use serde_json::json;
 
@@ -31,15 +31,24 @@ pub fn webhook_error(e: &WebhookError) -> napi::Error {
 pub fn client_error(e: &ClientError) -> napi::Error {
     let class = match e.kind() {
         ClientErrorKind::Authentication => "AuthenticationError",
+        ClientErrorKind::PermissionDenied => "PermissionDeniedError",
         ClientErrorKind::NotFound => "NotFoundError",
+        ClientErrorKind::UnprocessableEntity => "UnprocessableEntityError",
         ClientErrorKind::Conflict => "ConflictError",
         ClientErrorKind::RateLimit => "RateLimitError",
         ClientErrorKind::Server => "ServerError",
         ClientErrorKind::Api => "ApiError",
         ClientErrorKind::Connection => "ConnectionError",
         ClientErrorKind::Timeout => "TimeoutError",
+        ClientErrorKind::InvalidArgument => "InvalidArgumentError",
+        ClientErrorKind::InvalidResponse => "InvalidResponseError",
     };
     encoded(&json!({
         "class": class, "code": e.code(), "message": e.message(), "status": e.status(), "traceId": e.trace_id(),
     }))
+}
+
+/// A profile that cannot be used: `ProfileError` with `.code` (`invalid_profile`, `unsupported_profile`).
+pub fn profile_error(e: &ProfileError) -> napi::Error {
+    encoded(&json!({"class": "ProfileError", "code": e.code(), "message": e.to_string()}))
 }

@@ -85,7 +85,7 @@ impl NativeClient {
             options.max_retries = r;
         }
         if let Some(ua) = user_agent {
-            options.user_agent = ua;
+            options.user_agent = Some(ua);
         }
         Ok(NativeClient { api_key, base_url, options, core: Mutex::new(None) })
     }

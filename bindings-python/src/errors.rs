@@ -4,13 +4,17 @@
 //! HookwiseError(Exception)
 //! ├── WebhookSignatureError          .code: one of the nine verification codes
 //! ├── ApiError                       .status .code .message .trace_id
-//! │   ├── AuthenticationError (401)  NotFoundError (404)  ConflictError (409)
-//! │   └── RateLimitError (429)       ServerError (5xx)
+//! │   ├── AuthenticationError (401)  PermissionDeniedError (403)  NotFoundError (404)
+//! │   ├── ConflictError (409)  UnprocessableEntityError (422)  RateLimitError (429)
+//! │   └── ServerError (5xx)
+//! ├── InvalidArgumentError           refused before sending (unknown argument, no credentials)
+//! ├── InvalidResponseError           an answer that cannot be read
+//! ├── ProfileError(HookwiseError, ValueError)   .code: invalid_profile | unsupported_profile
 //! ├── ConnectionError(HookwiseError, builtins.ConnectionError)
 //! └── TimeoutError(HookwiseError, builtins.TimeoutError)
 //! ```
 
-use hookwise::client::{Error as ClientError, ErrorKind as ClientErrorKind};
+use hookwise::api::{Error as ClientError, ErrorKind as ClientErrorKind, ProfileError};
 use hookwise::webhook::{Error as WebhookError, ErrorKind};
 use pyo3::exceptions::{PyConnectionError, PyException, PyTimeoutError};
 use pyo3::prelude::*;
@@ -31,7 +35,16 @@ pyo3::create_exception!(
     "The API answered with an error: `.status`, `.code`, `.message`, `.trace_id`."
 );
 pyo3::create_exception!(hookwise, AuthenticationError, ApiError, "401: the API key is missing or wrong.");
+pyo3::create_exception!(hookwise, PermissionDeniedError, ApiError, "403: the credentials may not do this.");
 pyo3::create_exception!(hookwise, NotFoundError, ApiError, "404: no such object.");
+pyo3::create_exception!(hookwise, UnprocessableEntityError, ApiError, "422: understood but refused.");
+pyo3::create_exception!(
+    hookwise,
+    InvalidArgumentError,
+    HookwiseError,
+    "A call refused before anything was sent: unknown operation or argument, missing argument or credentials."
+);
+pyo3::create_exception!(hookwise, InvalidResponseError, HookwiseError, "The API's answer could not be read.");
 pyo3::create_exception!(hookwise, ConflictError, ApiError, "409: idempotency key reused, job not finished, …");
 pyo3::create_exception!(hookwise, RateLimitError, ApiError, "429: too many requests.");
 pyo3::create_exception!(hookwise, ServerError, ApiError, "5xx: the server failed.");
@@ -56,7 +69,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("WebhookSignatureError", py.get_type::<WebhookSignatureError>())?;
     m.add("ApiError", py.get_type::<ApiError>())?;
     m.add("AuthenticationError", py.get_type::<AuthenticationError>())?;
+    m.add("PermissionDeniedError", py.get_type::<PermissionDeniedError>())?;
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("UnprocessableEntityError", py.get_type::<UnprocessableEntityError>())?;
+    m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
+    m.add("InvalidResponseError", py.get_type::<InvalidResponseError>())?;
     m.add("ConflictError", py.get_type::<ConflictError>())?;
     m.add("RateLimitError", py.get_type::<RateLimitError>())?;
     m.add("ServerError", py.get_type::<ServerError>())?;
@@ -109,7 +126,11 @@ pub fn webhook_error(py: Python<'_>, e: &WebhookError) -> PyErr {
 pub fn client_error(py: Python<'_>, e: &ClientError) -> PyErr {
     let class = match e.kind() {
         ClientErrorKind::Authentication => py.get_type::<AuthenticationError>(),
+        ClientErrorKind::PermissionDenied => py.get_type::<PermissionDeniedError>(),
         ClientErrorKind::NotFound => py.get_type::<NotFoundError>(),
+        ClientErrorKind::UnprocessableEntity => py.get_type::<UnprocessableEntityError>(),
+        ClientErrorKind::InvalidArgument => py.get_type::<InvalidArgumentError>(),
+        ClientErrorKind::InvalidResponse => py.get_type::<InvalidResponseError>(),
         ClientErrorKind::Conflict => py.get_type::<ConflictError>(),
         ClientErrorKind::RateLimit => py.get_type::<RateLimitError>(),
         ClientErrorKind::Server => py.get_type::<ServerError>(),

@@ -1,7 +1,7 @@
 //! One error enum for Swift and Kotlin, every variant with its stable `code` and a `message`;
 //! core errors are mapped by exhaustive matches.
 
-use hookwise::client::{Error as ClientError, ErrorKind as ClientErrorKind};
+use hookwise::api::{Error as ClientError, ErrorKind as ClientErrorKind, ProfileError};
 use hookwise::webhook::{Error as WebhookError, ErrorKind};
 
 /// Every hookwise error. Verification failures carry one of the nine codes; API errors also carry
@@ -28,10 +28,14 @@ pub enum HookwiseError {
     UnknownScheme { code: String, reason: String },
     /// 401.
     Authentication { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// 403.
+    PermissionDenied { code: String, reason: String, status: u16, trace_id: Option<String> },
     /// 404.
     NotFound { code: String, reason: String, status: u16, trace_id: Option<String> },
     /// 409.
     Conflict { code: String, reason: String, status: u16, trace_id: Option<String> },
+    /// 422.
+    UnprocessableEntity { code: String, reason: String, status: u16, trace_id: Option<String> },
     /// 429.
     RateLimit { code: String, reason: String, status: u16, trace_id: Option<String> },
     /// 5xx.
@@ -42,6 +46,12 @@ pub enum HookwiseError {
     Connection { code: String, reason: String },
     /// A request or a wait took too long.
     Timeout { code: String, reason: String },
+    /// The call was refused before anything was sent (unknown operation or argument, missing credentials).
+    InvalidArgument { code: String, reason: String },
+    /// The API's answer could not be read.
+    InvalidResponse { code: String, reason: String },
+    /// A profile that cannot be used (`invalid_profile`, `unsupported_profile`).
+    InvalidProfile { code: String, reason: String },
 }
 
 impl std::fmt::Display for HookwiseError {
@@ -57,13 +67,18 @@ impl std::fmt::Display for HookwiseError {
             | HookwiseError::PayloadTooLarge { code, reason }
             | HookwiseError::UnknownScheme { code, reason }
             | HookwiseError::Authentication { code, reason, .. }
+            | HookwiseError::PermissionDenied { code, reason, .. }
+            | HookwiseError::UnprocessableEntity { code, reason, .. }
             | HookwiseError::NotFound { code, reason, .. }
             | HookwiseError::Conflict { code, reason, .. }
             | HookwiseError::RateLimit { code, reason, .. }
             | HookwiseError::Server { code, reason, .. }
             | HookwiseError::Api { code, reason, .. }
             | HookwiseError::Connection { code, reason }
-            | HookwiseError::Timeout { code, reason } => write!(f, "{code}: {reason}"),
+            | HookwiseError::Timeout { code, reason }
+            | HookwiseError::InvalidArgument { code, reason }
+            | HookwiseError::InvalidResponse { code, reason }
+            | HookwiseError::InvalidProfile { code, reason } => write!(f, "{code}: {reason}"),
         }
     }
 }
@@ -95,13 +110,27 @@ impl From<ClientError> for HookwiseError {
             ClientErrorKind::Authentication => {
                 HookwiseError::Authentication { code, reason: message, status, trace_id }
             }
+            ClientErrorKind::PermissionDenied => {
+                HookwiseError::PermissionDenied { code, reason: message, status, trace_id }
+            }
             ClientErrorKind::NotFound => HookwiseError::NotFound { code, reason: message, status, trace_id },
+            ClientErrorKind::UnprocessableEntity => {
+                HookwiseError::UnprocessableEntity { code, reason: message, status, trace_id }
+            }
             ClientErrorKind::Conflict => HookwiseError::Conflict { code, reason: message, status, trace_id },
             ClientErrorKind::RateLimit => HookwiseError::RateLimit { code, reason: message, status, trace_id },
             ClientErrorKind::Server => HookwiseError::Server { code, reason: message, status, trace_id },
             ClientErrorKind::Api => HookwiseError::Api { code, reason: message, status, trace_id },
             ClientErrorKind::Connection => HookwiseError::Connection { code, reason: message },
             ClientErrorKind::Timeout => HookwiseError::Timeout { code, reason: message },
+            ClientErrorKind::InvalidArgument => HookwiseError::InvalidArgument { code, reason: message },
+            ClientErrorKind::InvalidResponse => HookwiseError::InvalidResponse { code, reason: message },
         }
+    }
+}
+
+impl From<ProfileError> for HookwiseError {
+    fn from(e: ProfileError) -> Self {
+        HookwiseError::InvalidProfile { code: e.code().to_owned(), reason: e.to_string() }
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt as _;
-use hookwise::client::{Client, CreateJob, Error as ClientError, ErrorKind, ListJobs, RegisterWebhook, UpdateWebhook};
+use hookwise::client::{Client, CreateJob, Error as ClientError, ListJobs, RegisterWebhook, UpdateWebhook};
 use hookwise::Webhook;
 use serde_json::{json, Value};
 use support::{temp_dir, ServerProcess, API_KEY};
@@ -119,16 +119,7 @@ fn matches(pattern: &Value, actual: &Value, at: &str) -> Result<(), String> {
 }
 
 fn error_json(e: &ClientError) -> Value {
-    let kind = match e.kind() {
-        ErrorKind::Authentication => "authentication",
-        ErrorKind::NotFound => "not_found",
-        ErrorKind::Conflict => "conflict",
-        ErrorKind::RateLimit => "rate_limit",
-        ErrorKind::Server => "server",
-        ErrorKind::Api => "api",
-        ErrorKind::Connection => "connection",
-        ErrorKind::Timeout => "timeout",
-    };
+    let kind = e.kind().name();
     json!({"status": e.status(), "code": e.code(), "kind": kind, "message": e.message(), "trace_id": e.trace_id()})
 }
 

@@ -7,6 +7,7 @@
 //! [`canonicalize`] reproduces CPython's
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))` byte for byte.
 
+pub mod api;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod json;

@@ -451,7 +451,7 @@ pub async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not accept that method")
 }
 
-/// The OpenAPI document. `openapi.yaml` is written in YAML's JSON form, so it is served as is.
+/// The OpenAPI document (`profiles/hookwise.yaml`) is written in YAML's JSON form, so it is served as is.
 pub async fn openapi() -> Response {
-    ([("content-type", "application/json")], include_str!("../../tests/conformance/openapi.yaml")).into_response()
+    ([("content-type", "application/json")], include_str!("../../profiles/hookwise.yaml")).into_response()
 }

@@ -1,6 +1,6 @@
 //! The hookwise reference API server: jobs that run inside it, webhook endpoints, and signed
 //! deliveries with retries, all stored in SQLite so state survives restarts. The contract is
-//! `tests/conformance/openapi.yaml`, served at `/openapi.json`.
+//! `profiles/hookwise.yaml`, served at `/openapi.json`.
 
 mod api;
 mod chaos;

@@ -1,0 +1,181 @@
+//! The engine's errors (one code set in every language) and the profile's refusals.
+
+use serde_json::Value;
+
+/// A profile that cannot be used: where (a JSON pointer) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    unsupported: bool,
+    pointer: String,
+    message: String,
+}
+
+impl ProfileError {
+    pub(crate) fn invalid(pointer: &str, message: impl std::fmt::Display) -> ProfileError {
+        ProfileError { unsupported: false, pointer: pointer.to_owned(), message: message.to_string() }
+    }
+
+    pub(crate) fn unsupported(pointer: &str, construct: impl std::fmt::Display) -> ProfileError {
+        ProfileError { unsupported: true, pointer: pointer.to_owned(), message: construct.to_string() }
+    }
+
+    /// `unsupported_profile` (a construct hookwise does not support yet) or `invalid_profile`.
+    pub fn code(&self) -> &'static str {
+        if self.unsupported {
+            "unsupported_profile"
+        } else {
+            "invalid_profile"
+        }
+    }
+
+    /// Where, as a JSON pointer (`#/paths/~1v1~1jobs/post`).
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.unsupported { "unsupported" } else { "invalid" };
+        write!(f, "{what}: {}: {}", self.pointer, self.message)
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+/// What kind of failure, for bindings to map to exception classes with one exhaustive `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// 401: the credentials are missing or wrong.
+    Authentication,
+    /// 403: the credentials may not do this.
+    PermissionDenied,
+    /// 404: no such object.
+    NotFound,
+    /// 409: a conflict (an idempotency key reused, a state that does not allow it, …).
+    Conflict,
+    /// 422: the request was understood but refused.
+    UnprocessableEntity,
+    /// 429: too many requests.
+    RateLimit,
+    /// 5xx: the server failed.
+    Server,
+    /// Any other API error (400, 405, 410, 413, …).
+    Api,
+    /// The connection failed or broke.
+    Connection,
+    /// The request, or a wait, took too long.
+    Timeout,
+    /// The call was refused before anything was sent (unknown operation or argument, a required
+    /// argument missing, no credentials).
+    InvalidArgument,
+    /// The API answered with something that cannot be read (not JSON, not the expected shape).
+    InvalidResponse,
+}
+
+impl ErrorKind {
+    /// The kind's name as the conformance suite writes it (`not_found`, `rate_limit`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::UnprocessableEntity => "unprocessable_entity",
+            ErrorKind::RateLimit => "rate_limit",
+            ErrorKind::Server => "server",
+            ErrorKind::Api => "api",
+            ErrorKind::Connection => "connection",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::InvalidResponse => "invalid_response",
+        }
+    }
+
+    /// The kind of an API error with this HTTP status.
+    pub fn of_status(status: u16) -> ErrorKind {
+        match status {
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::UnprocessableEntity,
+            429 => ErrorKind::RateLimit,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Api,
+        }
+    }
+}
+
+/// An error of an API call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    kind: ErrorKind,
+    status: Option<u16>,
+    code: String,
+    message: String,
+    trace_id: Option<String>,
+    body: Option<Value>,
+}
+
+impl Error {
+    /// An error the API returned: its status, and what the profile's pointers found in the body.
+    pub(crate) fn api(status: u16, code: String, message: String, trace_id: Option<String>, body: Option<Value>) -> Error {
+        Error { kind: ErrorKind::of_status(status), status: Some(status), code, message, trace_id, body }
+    }
+
+    /// An error that is not an API answer; its code is fixed by its kind.
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        let code = match kind {
+            ErrorKind::Connection => "connection_error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            _ => "invalid_response",
+        };
+        Error { kind, status: None, code: code.into(), message: message.into(), trace_id: None, body: None }
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status, for API errors.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The stable code: the API's own (`not_found`, `idempotency_key_reused`, …), `http_<status>`
+    /// when its error body has none, or `connection_error`, `timeout`, `invalid_argument`,
+    /// `invalid_response`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// What went wrong: the API's message, or the body's text when it has none.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The server's trace id for this request, when it sent one.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.trace_id.as_deref()
+    }
+
+    /// The error body as JSON, when the API sent one that parses.
+    pub fn body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.status, &self.trace_id) {
+            (Some(status), Some(trace)) => write!(f, "{} ({status} {}, trace {trace})", self.message, self.code),
+            (Some(status), None) => write!(f, "{} ({status} {})", self.message, self.code),
+            _ => write!(f, "{} ({})", self.message, self.code),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
