@@ -6,6 +6,7 @@
 
 mod jobs;
 mod listen;
+mod profile;
 mod serve;
 mod webhook;
 mod webhooks;
@@ -41,6 +42,8 @@ enum Command {
     Jobs(jobs::JobsArgs),
     /// Register, list, inspect and delete webhook endpoints on a hookwise API.
     Webhooks(webhooks::WebhooksArgs),
+    /// Validate an API profile and list its operations.
+    Profile(profile::ProfileArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Trigger(args) => listen::trigger(args),
         Command::Jobs(args) => jobs::run(args),
         Command::Webhooks(args) => webhooks::run(args),
+        Command::Profile(args) => profile::run(&args),
     };
     match result {
         Ok(code) => code,

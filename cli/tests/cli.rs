@@ -251,3 +251,40 @@ fn trigger_sends_a_signed_event_that_listen_verifies_and_a_wrong_secret_is_refus
         assert!(seen.iter().any(|l| l.starts_with("✘ refused: signature_mismatch")), "{scheme}: {seen:?}");
     }
 }
+
+#[test]
+fn profile_check_lists_every_seed_profile_and_refuses_unsupported_constructs() {
+    let profiles = Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles");
+    for (name, operation, argument) in [
+        ("hookwise", "create_job  POST /v1/jobs", "idempotency_key: string (header)"),
+        ("argus", "list_jobs  GET /v1/jobs  [paginates", "status: JobStatus (query)"),
+        ("gabinete360", "create_channel  POST /api/v1/channels", "config: "),
+        ("argyle", "create_webhook  POST /v1/webhooks", "events: string[] (body, required)"),
+        ("auggie", "register_webhook  POST /v1/webhooks/register", "event_types: "),
+        ("asg", "delete_webhook  DELETE /v1/webhooks/{webhook_id}", "webhook_id: string (path, required)"),
+    ] {
+        let file = profiles.join(format!("{name}.yaml"));
+        let out = hookwise(&["profile", "check", file.to_str().unwrap()], b"");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.starts_with(&format!("{name} — ")), "{stdout}");
+        assert!(stdout.contains(operation) && stdout.contains(argument), "{name}: {stdout}");
+    }
+    let dir = std::env::temp_dir().join(format!("hookwise-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nx-hookwise: {name: t}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {content: {application/json: {schema: {anyOf: [{type: string}, {type: integer}]}}}}\n",
+    )
+    .unwrap();
+    let out = hookwise(&["profile", "check", bad.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        first_line(&out.stderr),
+        format!(
+            "unsupported_profile: {}: unsupported: #/paths/~1a/get/responses/200/content/application~1json/schema: anyOf (only one schema and {{type: null}})",
+            bad.display()
+        )
+    );
+}

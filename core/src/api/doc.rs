@@ -55,7 +55,11 @@ impl<'a> Node<'a> {
         let Yaml::Sequence(items) = self.value else {
             return Err(self.invalid("expected a list"));
         };
-        Ok(items.iter().enumerate().map(|(i, v)| Child { value: v, pointer: format!("{}/{i}", self.pointer) }).collect())
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Child { value: v, pointer: format!("{}/{i}", self.pointer) })
+            .collect())
     }
 
     /// The child at `key`, if the node is a mapping that has it.

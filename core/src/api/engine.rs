@@ -73,7 +73,10 @@ struct Inner {
 
 impl std::fmt::Debug for Api {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Api").field("profile", &self.inner.profile.name).field("base_url", &self.inner.base_url).finish_non_exhaustive()
+        f.debug_struct("Api")
+            .field("profile", &self.inner.profile.name)
+            .field("base_url", &self.inner.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -124,7 +127,8 @@ impl Api {
         let base_url = base_url.trim_end_matches('/').to_owned();
         reqwest::Url::parse(&base_url).map_err(|e| invalid(format!("base URL {base_url:?} is not a URL: {e}")))?;
         let credentials = credentials(&profile, &options, &prefix)?;
-        let user_agent = options.user_agent.clone().unwrap_or_else(|| format!("hookwise/{}", env!("CARGO_PKG_VERSION")));
+        let user_agent =
+            options.user_agent.clone().unwrap_or_else(|| format!("hookwise/{}", env!("CARGO_PKG_VERSION")));
         let mut defaults = HeaderMap::new();
         defaults.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let http = reqwest::Client::builder()
@@ -168,36 +172,47 @@ impl Api {
     }
 
     /// Every item of every page of list operation `id`, fetching pages as the stream is read.
-    pub fn paginate(&self, id: &str, args: Map<String, Value>) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
+    pub fn paginate(
+        &self,
+        id: &str,
+        args: Map<String, Value>,
+    ) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
         let api = self.clone();
         let id = id.to_owned();
         let start = (args, VecDeque::new(), false);
-        futures_util::stream::try_unfold(start, move |(mut args, mut page, mut done): (Map<String, Value>, VecDeque<Value>, bool)| {
-            let api = api.clone();
-            let id = id.clone();
-            async move {
-                loop {
-                    if let Some(item) = page.pop_front() {
-                        return Ok(Some((item, (args, page, done))));
+        futures_util::stream::try_unfold(
+            start,
+            move |(mut args, mut page, mut done): (Map<String, Value>, VecDeque<Value>, bool)| {
+                let api = api.clone();
+                let id = id.clone();
+                async move {
+                    loop {
+                        if let Some(item) = page.pop_front() {
+                            return Ok(Some((item, (args, page, done))));
+                        }
+                        if done {
+                            return Ok(None);
+                        }
+                        let body = api.call(&id, &args).await?;
+                        let (items, next) = api.page(&id, &body, args.get(api.cursor_param(&id)?))?;
+                        done = items.is_empty() || next.is_none();
+                        if let Some(cursor) = next {
+                            args.insert(api.cursor_param(&id)?.to_owned(), cursor);
+                        }
+                        page = items.into();
                     }
-                    if done {
-                        return Ok(None);
-                    }
-                    let body = api.call(&id, &args).await?;
-                    let (items, next) = api.page(&id, &body, args.get(api.cursor_param(&id)?))?;
-                    done = items.is_empty() || next.is_none();
-                    if let Some(cursor) = next {
-                        args.insert(api.cursor_param(&id)?.to_owned(), cursor);
-                    }
-                    page = items.into();
                 }
-            }
-        })
+            },
+        )
     }
 
     fn cursor_param(&self, id: &str) -> Result<&str, Error> {
         let operation = self.operation(id)?;
-        operation.pagination.as_ref().map(|p| p.cursor_param.as_str()).ok_or_else(|| invalid(format!("{id} does not paginate")))
+        operation
+            .pagination
+            .as_ref()
+            .map(|p| p.cursor_param.as_str())
+            .ok_or_else(|| invalid(format!("{id} does not paginate")))
     }
 
     /// A page's items and the cursor of the next page (`None` at the end).
@@ -205,16 +220,26 @@ impl Api {
     /// # Errors
     /// `invalid_argument` when `id` does not paginate; `invalid_response` when the page has no
     /// item list, or repeats the cursor that fetched it.
-    pub fn page(&self, id: &str, page: &Value, sent_cursor: Option<&Value>) -> Result<(Vec<Value>, Option<Value>), Error> {
+    pub fn page(
+        &self,
+        id: &str,
+        page: &Value,
+        sent_cursor: Option<&Value>,
+    ) -> Result<(Vec<Value>, Option<Value>), Error> {
         let operation = self.operation(id)?;
         let pagination = operation.pagination.as_ref().ok_or_else(|| invalid(format!("{id} does not paginate")))?;
-        let items = page
-            .pointer(&pagination.items)
-            .and_then(Value::as_array)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidResponse, format!("the page of {id} has no item list at {:?}", pagination.items)))?;
+        let items = page.pointer(&pagination.items).and_then(Value::as_array).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidResponse,
+                format!("the page of {id} has no item list at {:?}", pagination.items),
+            )
+        })?;
         let next = page.pointer(&pagination.next_cursor).filter(|c| !c.is_null() && c.as_str() != Some("")).cloned();
         if next.is_some() && next.as_ref() == sent_cursor {
-            return Err(Error::new(ErrorKind::InvalidResponse, format!("{id} answered with the cursor it was given: the walk would never end")));
+            return Err(Error::new(
+                ErrorKind::InvalidResponse,
+                format!("{id} answered with the cursor it was given: the walk would never end"),
+            ));
         }
         Ok((items.clone(), next))
     }
@@ -233,7 +258,8 @@ impl Api {
         mut on_progress: Option<&mut (dyn FnMut(&Value) + Send)>,
     ) -> Result<Value, Error> {
         let operation = self.operation(id)?;
-        let rule = operation.wait.clone().ok_or_else(|| invalid(format!("{id} cannot be waited on (no x-hookwise-wait)")))?;
+        let rule =
+            operation.wait.clone().ok_or_else(|| invalid(format!("{id} cannot be waited on (no x-hookwise-wait)")))?;
         let deadline = Instant::now().checked_add(timeout);
         let mut last = None;
         let mut interval = Duration::from_millis(50);
@@ -257,7 +283,10 @@ impl Api {
             let remaining = deadline.map_or(interval, |d| d.saturating_duration_since(now));
             if remaining.is_zero() {
                 let progress = if progress.is_null() { String::new() } else { format!(" ({progress}%)") };
-                return Err(Error::new(ErrorKind::Timeout, format!("still {status}{progress} after {:.1} s", timeout.as_secs_f64())));
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("still {status}{progress} after {:.1} s", timeout.as_secs_f64()),
+                ));
             }
             tokio::time::sleep(interval.min(remaining)).await;
             interval = (interval * 2).min(Duration::from_millis(500));
@@ -303,19 +332,22 @@ impl Api {
             let Some(value) = args.get(&arg.name) else { continue };
             match arg.location {
                 Location::Path => {
-                    let text = scalar(value).ok_or_else(|| invalid(format!("{id}: {:?} must be a string or a number", arg.name)))?;
+                    let text = scalar(value)
+                        .ok_or_else(|| invalid(format!("{id}: {:?} must be a string or a number", arg.name)))?;
                     path = path.replace(&format!("{{{}}}", arg.wire), &encode_segment(&text));
                 }
                 Location::Query => match value {
                     Value::Null => {}
                     Value::Array(items) => {
                         for item in items {
-                            let text = scalar(item).ok_or_else(|| invalid(format!("{id}: the items of {:?} must be scalars", arg.name)))?;
+                            let text = scalar(item)
+                                .ok_or_else(|| invalid(format!("{id}: the items of {:?} must be scalars", arg.name)))?;
                             query.push((arg.wire.clone(), text));
                         }
                     }
                     other => {
-                        let text = scalar(other).ok_or_else(|| invalid(format!("{id}: {:?} must be a scalar or a list", arg.name)))?;
+                        let text = scalar(other)
+                            .ok_or_else(|| invalid(format!("{id}: {:?} must be a scalar or a list", arg.name)))?;
                         query.push((arg.wire.clone(), text));
                     }
                 },
@@ -323,7 +355,8 @@ impl Api {
                     if value.is_null() {
                         continue;
                     }
-                    let text = scalar(value).ok_or_else(|| invalid(format!("{id}: {:?} must be a string", arg.name)))?;
+                    let text =
+                        scalar(value).ok_or_else(|| invalid(format!("{id}: {:?} must be a string", arg.name)))?;
                     headers.push(header(&arg.wire, &text)?);
                 }
                 Location::Body => {
@@ -337,7 +370,9 @@ impl Api {
             }
         }
         let body = match &operation.body {
-            Some(shape) if !body.is_empty() || shape.required => Some(serde_json::to_vec(&Value::Object(body)).map_err(|e| invalid(e.to_string()))?),
+            Some(shape) if !body.is_empty() || shape.required => {
+                Some(serde_json::to_vec(&Value::Object(body)).map_err(|e| invalid(e.to_string()))?)
+            }
             _ => None,
         };
         if body.is_some() {
@@ -369,7 +404,11 @@ impl Api {
             let (failure, error, retry_after) = match self.attempt(request).await {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => {
-                    let wait = answer.headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                    let wait = answer
+                        .headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
                     (Failure::Status(answer.status), self.api_error(&answer), wait)
                 }
                 Err((failure, error)) => (failure, error, None),
@@ -377,7 +416,13 @@ impl Api {
             if attempt >= options.max_retries || !retry::retryable(request.idempotent, failure) {
                 return Err(error);
             }
-            tokio::time::sleep(retry::delay(attempt, retry_after, options.initial_retry_delay, options.max_retry_delay)).await;
+            tokio::time::sleep(retry::delay(
+                attempt,
+                retry_after,
+                options.initial_retry_delay,
+                options.max_retry_delay,
+            ))
+            .await;
             attempt += 1;
         }
     }
@@ -422,7 +467,8 @@ impl Api {
         let message = found(&profile.errors.message).unwrap_or_else(|| {
             let text = text.trim();
             if text.is_empty() {
-                let reason = reqwest::StatusCode::from_u16(answer.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+                let reason =
+                    reqwest::StatusCode::from_u16(answer.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
                 format!("the API answered {} {reason}", answer.status).trim_end().to_owned()
             } else {
                 text.chars().take(2000).collect()
@@ -437,32 +483,52 @@ impl Api {
     }
 }
 
-fn credentials(profile: &Profile, options: &ApiOptions, prefix: &str) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
-    let given = |value: &Option<String>, var: &str| value.clone().filter(|v| !v.is_empty()).or_else(|| env(&format!("{prefix}_{var}")));
+fn credentials(
+    profile: &Profile,
+    options: &ApiOptions,
+    prefix: &str,
+) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+    let given = |value: &Option<String>, var: &str| {
+        value.clone().filter(|v| !v.is_empty()).or_else(|| env(&format!("{prefix}_{var}")))
+    };
     let (name, value) = match &profile.auth {
         None => return Ok(None),
         Some(Auth::Basic) => {
-            let (Some(user), Some(password)) = (given(&options.username, "USERNAME"), given(&options.password, "PASSWORD")) else {
-                return Err(invalid(format!("no credentials: pass username and password, or set {prefix}_USERNAME and {prefix}_PASSWORD")));
+            let (Some(user), Some(password)) =
+                (given(&options.username, "USERNAME"), given(&options.password, "PASSWORD"))
+            else {
+                return Err(invalid(format!(
+                    "no credentials: pass username and password, or set {prefix}_USERNAME and {prefix}_PASSWORD"
+                )));
             };
-            (AUTHORIZATION, format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))))
+            (
+                AUTHORIZATION,
+                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))),
+            )
         }
         Some(auth) => {
-            let key = given(&options.api_key, "API_KEY").ok_or_else(|| invalid(format!("no API key: pass api_key or set {prefix}_API_KEY")))?;
+            let key = given(&options.api_key, "API_KEY")
+                .ok_or_else(|| invalid(format!("no API key: pass api_key or set {prefix}_API_KEY")))?;
             match auth {
-                Auth::Header(header) => (HeaderName::try_from(header.as_str()).map_err(|_| invalid(format!("{header:?} is not a header name")))?, key),
+                Auth::Header(header) => (
+                    HeaderName::try_from(header.as_str())
+                        .map_err(|_| invalid(format!("{header:?} is not a header name")))?,
+                    key,
+                ),
                 _ => (AUTHORIZATION, format!("Bearer {key}")),
             }
         }
     };
-    let mut value = HeaderValue::from_str(&value).map_err(|_| invalid("the credentials contain characters not allowed in a header"))?;
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| invalid("the credentials contain characters not allowed in a header"))?;
     value.set_sensitive(true);
     Ok(Some((name, value)))
 }
 
 fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     let name = HeaderName::try_from(name).map_err(|_| invalid(format!("{name:?} is not a header name")))?;
-    let value = HeaderValue::from_str(value).map_err(|_| invalid(format!("the value of {name} is not allowed in a header")))?;
+    let value =
+        HeaderValue::from_str(value).map_err(|_| invalid(format!("the value of {name} is not allowed in a header")))?;
     Ok((name, value))
 }
 
@@ -494,7 +560,10 @@ fn decode(answer: &Answer) -> Result<Value, Error> {
     }
     serde_json::from_slice(&answer.body).map_err(|e| {
         let start: String = String::from_utf8_lossy(&answer.body).chars().take(200).collect();
-        Error::new(ErrorKind::InvalidResponse, format!("the API answered {} with a body that is not JSON ({e}): {start}", answer.status))
+        Error::new(
+            ErrorKind::InvalidResponse,
+            format!("the API answered {} with a body that is not JSON ({e}): {start}", answer.status),
+        )
     })
 }
 

@@ -120,7 +120,13 @@ pub struct Error {
 
 impl Error {
     /// An error the API returned: its status, and what the profile's pointers found in the body.
-    pub(crate) fn api(status: u16, code: String, message: String, trace_id: Option<String>, body: Option<Value>) -> Error {
+    pub(crate) fn api(
+        status: u16,
+        code: String,
+        message: String,
+        trace_id: Option<String>,
+        body: Option<Value>,
+    ) -> Error {
         Error { kind: ErrorKind::of_status(status), status: Some(status), code, message, trace_id, body }
     }
 

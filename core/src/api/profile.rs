@@ -36,8 +36,13 @@ pub enum Method {
 }
 
 impl Method {
-    const ALL: [(&'static str, Method); 5] =
-        [("get", Method::Get), ("post", Method::Post), ("put", Method::Put), ("patch", Method::Patch), ("delete", Method::Delete)];
+    const ALL: [(&'static str, Method); 5] = [
+        ("get", Method::Get),
+        ("post", Method::Post),
+        ("put", Method::Put),
+        ("patch", Method::Patch),
+        ("delete", Method::Delete),
+    ];
 
     /// The method as sent (`GET`).
     pub fn as_str(self) -> &'static str {
@@ -212,7 +217,8 @@ impl Profile {
     /// # Errors
     /// `invalid_profile` or `unsupported_profile`, with the JSON pointer of the problem.
     pub fn from_text(text: &str) -> Result<Profile, ProfileError> {
-        let document: Yaml = serde_norway::from_str(text).map_err(|e| ProfileError::invalid("#", format!("not YAML or JSON: {e}")))?;
+        let document: Yaml =
+            serde_norway::from_str(text).map_err(|e| ProfileError::invalid("#", format!("not YAML or JSON: {e}")))?;
         Profile::from_document(&document)
     }
 
@@ -243,22 +249,45 @@ impl Profile {
 
     fn from_document(document: &Yaml) -> Result<Profile, ProfileError> {
         let root = Node { value: document, pointer: "#" };
-        root.only(&["openapi", "info", "servers", "security", "paths", "components", "webhooks", "tags", "externalDocs", "x-hookwise", "x-hookwise-errors", "x-hookwise-trace", "x-hookwise-webhooks"])?;
+        root.only(&[
+            "openapi",
+            "info",
+            "servers",
+            "security",
+            "paths",
+            "components",
+            "webhooks",
+            "tags",
+            "externalDocs",
+            "x-hookwise",
+            "x-hookwise-errors",
+            "x-hookwise-trace",
+            "x-hookwise-webhooks",
+        ])?;
         let version = root.require("openapi")?;
         if !version.node().str()?.starts_with("3.1") {
-            return Err(version.node().unsupported(format!("openapi {} (profiles are OpenAPI 3.1)", version.node().str()?)));
+            return Err(version
+                .node()
+                .unsupported(format!("openapi {} (profiles are OpenAPI 3.1)", version.node().str()?)));
         }
         let ext = root.require("x-hookwise")?;
         let extension = ext.node().json()?;
         let name = ext.node().require("name")?.node().str()?.to_owned();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        if name.is_empty()
+            || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
             return Err(ext.node().invalid(format!("name {name:?} must be lower-case letters, digits, - and _")));
         }
         let info = root.require("info")?;
         let info = info.node();
         let components = root.get("components");
         let schemas = match components.as_ref().and_then(|c| c.node().get("schemas")) {
-            Some(schemas) => schemas.node().entries()?.into_iter().map(|(n, c)| Ok((n.to_owned(), Schema::parse(c.node())?))).collect::<Result<Vec<_>, ProfileError>>()?,
+            Some(schemas) => schemas
+                .node()
+                .entries()?
+                .into_iter()
+                .map(|(n, c)| Ok((n.to_owned(), Schema::parse(c.node())?)))
+                .collect::<Result<Vec<_>, ProfileError>>()?,
             None => Vec::new(),
         };
         if let Some(components) = &components {
@@ -345,14 +374,20 @@ fn auth(root: &Node<'_>, components: Option<&Child<'_>>) -> Result<Option<Auth>,
     let Some(security) = root.get("security") else { return Ok(None) };
     let names = security_names(&security.node())?;
     let Some(name) = names.first() else { return Ok(None) };
-    let schemes = components.and_then(|c| c.node().get("securitySchemes")).ok_or_else(|| security.node().invalid("no components.securitySchemes"))?;
-    let scheme = schemes.node().get(name).ok_or_else(|| security.node().invalid(format!("no security scheme {name:?}")))?;
+    let schemes = components
+        .and_then(|c| c.node().get("securitySchemes"))
+        .ok_or_else(|| security.node().invalid("no components.securitySchemes"))?;
+    let scheme =
+        schemes.node().get(name).ok_or_else(|| security.node().invalid(format!("no security scheme {name:?}")))?;
     let scheme = scheme.node();
     scheme.only(&["type", "scheme", "in", "name", "description", "bearerFormat"])?;
-    match (scheme.require("type")?.node().str()?, scheme.opt_str("scheme")?.map(|s| s.to_ascii_lowercase()).as_deref()) {
+    match (scheme.require("type")?.node().str()?, scheme.opt_str("scheme")?.map(|s| s.to_ascii_lowercase()).as_deref())
+    {
         ("http", Some("bearer")) => Ok(Some(Auth::Bearer)),
         ("http", Some("basic")) => Ok(Some(Auth::Basic)),
-        ("apiKey", _) if scheme.opt_str("in")?.as_deref() == Some("header") => Ok(Some(Auth::Header(scheme.require("name")?.node().str()?.to_owned()))),
+        ("apiKey", _) if scheme.opt_str("in")?.as_deref() == Some("header") => {
+            Ok(Some(Auth::Header(scheme.require("name")?.node().str()?.to_owned())))
+        }
         (ty, http) => Err(scheme.unsupported(format!("security scheme {ty} {}", http.unwrap_or_default()))),
     }
 }
@@ -375,7 +410,11 @@ fn error_pointers(root: &Node<'_>) -> Result<ErrorPointers, ProfileError> {
     let Some(errors) = root.get("x-hookwise-errors") else { return Ok(ErrorPointers::default()) };
     let node = errors.node();
     node.only(&["code", "message", "trace_id"])?;
-    Ok(ErrorPointers { code: pointer(&node, "code")?, message: pointer(&node, "message")?, trace_id: pointer(&node, "trace_id")? })
+    Ok(ErrorPointers {
+        code: pointer(&node, "code")?,
+        message: pointer(&node, "message")?,
+        trace_id: pointer(&node, "trace_id")?,
+    })
 }
 
 /// An optional JSON pointer (`/error/code`) at `key`.
@@ -409,7 +448,8 @@ fn events(root: &Node<'_>) -> Result<Vec<EventType>, ProfileError> {
         let post = post.node();
         post.only(&["summary", "description", "requestBody", "responses", "operationId"])?;
         let body = post.require("requestBody")?;
-        let schema = json_schema(&body.node())?.ok_or_else(|| body.node().invalid("an event needs an application/json schema"))?;
+        let schema = json_schema(&body.node())?
+            .ok_or_else(|| body.node().invalid("an event needs an application/json schema"))?;
         let description = match post.opt_str("summary")? {
             Some(s) => Some(s),
             None => post.opt_str("description")?,
@@ -483,10 +523,32 @@ fn parameter(node: &Node<'_>) -> Result<Arg, ProfileError> {
     Ok(Arg { name, wire, location, required, schema })
 }
 
-fn operation(node: &Node<'_>, method: Method, path: &str, shared: &[Arg], profile: &Profile) -> Result<Operation, ProfileError> {
-    node.only(&["operationId", "summary", "description", "parameters", "requestBody", "responses", "security", "tags", "deprecated", "x-hookwise-idempotency", "x-hookwise-pagination", "x-hookwise-wait"])?;
+fn operation(
+    node: &Node<'_>,
+    method: Method,
+    path: &str,
+    shared: &[Arg],
+    profile: &Profile,
+) -> Result<Operation, ProfileError> {
+    node.only(&[
+        "operationId",
+        "summary",
+        "description",
+        "parameters",
+        "requestBody",
+        "responses",
+        "security",
+        "tags",
+        "deprecated",
+        "x-hookwise-idempotency",
+        "x-hookwise-pagination",
+        "x-hookwise-wait",
+    ])?;
     let id = node.require("operationId")?.node().str()?.to_owned();
-    if id.is_empty() || !id.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+    if id.is_empty()
+        || !id.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
         return Err(node.invalid(format!("operationId {id:?} is not an identifier")));
     }
     let mut args: Vec<Arg> = shared.to_vec();
@@ -500,16 +562,29 @@ fn operation(node: &Node<'_>, method: Method, path: &str, shared: &[Arg], profil
     let mut body = None;
     if let Some(request) = node.get("requestBody") {
         let request = request.node();
-        let schema = json_schema(&request)?.ok_or_else(|| request.invalid("a request body needs an application/json schema"))?;
+        let schema =
+            json_schema(&request)?.ok_or_else(|| request.invalid("a request body needs an application/json schema"))?;
         let schema_name = match &schema.ty {
             Type::Ref(name) => Some(name.clone()),
             _ => None,
         };
-        let object = profile.resolve(&schema).object().ok_or_else(|| request.unsupported("a request body that is not an object"))?;
+        let object = profile
+            .resolve(&schema)
+            .object()
+            .ok_or_else(|| request.unsupported("a request body that is not an object"))?;
         for property in &object.properties {
-            args.push(Arg { name: property.name.clone(), wire: property.name.clone(), location: Location::Body, required: property.required, schema: property.schema.clone() });
+            args.push(Arg {
+                name: property.name.clone(),
+                wire: property.name.clone(),
+                location: Location::Body,
+                required: property.required,
+                schema: property.schema.clone(),
+            });
         }
-        body = Some(BodyShape { required: request.get("required").map(|r| r.node().bool()).transpose()?.unwrap_or(false), schema_name });
+        body = Some(BodyShape {
+            required: request.get("required").map(|r| r.node().bool()).transpose()?.unwrap_or(false),
+            schema_name,
+        });
     }
     args.sort_by_key(|a| match a.location {
         Location::Path => 0,
@@ -529,7 +604,13 @@ fn operation(node: &Node<'_>, method: Method, path: &str, shared: &[Arg], profil
             let header = i.node().require("header")?.node().str()?.to_owned();
             if !args.iter().any(|a| a.location == Location::Header && a.wire.eq_ignore_ascii_case(&header)) {
                 let name = header.to_ascii_lowercase().replace('-', "_");
-                args.push(Arg { name, wire: header.clone(), location: Location::Header, required: false, schema: Schema::of(Type::String) });
+                args.push(Arg {
+                    name,
+                    wire: header.clone(),
+                    location: Location::Header,
+                    required: false,
+                    schema: Schema::of(Type::String),
+                });
             }
             Some(header)
         }
@@ -571,7 +652,8 @@ fn check_path(node: &Node<'_>, path: &str, args: &[Arg]) -> Result<(), ProfileEr
             return Err(node.invalid(format!("{{{p}}} of {path} is not a path parameter")));
         }
     }
-    if let Some(extra) = args.iter().find(|a| a.location == Location::Path && !placeholders.contains(&a.wire.as_str())) {
+    if let Some(extra) = args.iter().find(|a| a.location == Location::Path && !placeholders.contains(&a.wire.as_str()))
+    {
         return Err(node.invalid(format!("path parameter {} is not in {path}", extra.wire)));
     }
     Ok(())
@@ -624,7 +706,11 @@ fn wait(node: &Node<'_>, method: Method) -> Result<Wait, ProfileError> {
     if terminal.is_empty() {
         return Err(node.invalid("`terminal` lists at least one status"));
     }
-    Ok(Wait { status: pointer(node, "status")?.ok_or_else(|| node.invalid("`status` is required"))?, terminal, progress: pointer(node, "progress")? })
+    Ok(Wait {
+        status: pointer(node, "status")?.ok_or_else(|| node.invalid("`status` is required"))?,
+        terminal,
+        progress: pointer(node, "progress")?,
+    })
 }
 
 #[cfg(test)]
@@ -635,7 +721,8 @@ mod tests {
     fn the_embedded_hookwise_profile_is_valid() {
         let profile = Profile::from_text(HOOKWISE_PROFILE).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(profile.name, "hookwise");
-        let create = profile.operation("create_job").map(|o| o.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>());
+        let create =
+            profile.operation("create_job").map(|o| o.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>());
         assert_eq!(create, Some(vec!["idempotency_key", "kind", "payload", "callback_url", "secrecy_level"]));
     }
 
@@ -648,7 +735,10 @@ mod tests {
     #[test]
     fn unsupported_constructs_are_refused_with_their_pointer() {
         let all_of = format!("{BASE}paths:\n  /v1/jobs:\n    post:\n      operationId: create\n      requestBody:\n        content:\n          application/json:\n            schema: {{allOf: [{{type: object}}]}}\n      responses: {{'201': {{description: ok}}}}\n");
-        assert_eq!(refusal(&all_of), "unsupported: #/paths/~1v1~1jobs/post/requestBody/content/application~1json/schema/allOf: allOf");
+        assert_eq!(
+            refusal(&all_of),
+            "unsupported: #/paths/~1v1~1jobs/post/requestBody/content/application~1json/schema/allOf: allOf"
+        );
         let cookie = format!("{BASE}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: s, in: cookie}}]\n      responses: {{'200': {{description: ok}}}}\n");
         assert_eq!(refusal(&cookie), "unsupported: #/paths/~1a/get/parameters/0: parameter in cookie");
         let v30 = BASE.replace("3.1.0", "3.0.3") + "paths: {}\n";
@@ -660,7 +750,10 @@ mod tests {
     #[test]
     fn invalid_profiles_say_what_is_wrong() {
         let missing_path_param = format!("{BASE}paths:\n  /a/{{id}}:\n    get:\n      operationId: a\n      responses: {{'200': {{description: ok}}}}\n");
-        assert_eq!(refusal(&missing_path_param), "invalid: #/paths/~1a~1{id}/get: {id} of /a/{id} is not a path parameter");
+        assert_eq!(
+            refusal(&missing_path_param),
+            "invalid: #/paths/~1a~1{id}/get: {id} of /a/{id} is not a path parameter"
+        );
         let dangling = format!("{BASE}paths:\n  /a:\n    get:\n      operationId: a\n      responses: {{'200': {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Nope'}}}}}}}}}}\n");
         assert_eq!(refusal(&dangling), "invalid: #: $ref #/components/schemas/Nope names no schema");
         assert!(refusal("[1, 2").starts_with("invalid: #: not YAML or JSON"));

@@ -30,7 +30,8 @@ pub(crate) fn retryable(idempotent: bool, failure: Failure) -> bool {
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -76,7 +77,10 @@ mod tests {
         for junk in ["-1", "NaN", "inf", "soon", "", "1e400"] {
             assert_eq!(parse_retry_after(junk, now), None, "{junk}");
         }
-        assert_eq!(delay(0, Some(Duration::MAX), Duration::from_millis(1), Duration::from_secs(8)), Duration::from_secs(8));
+        assert_eq!(
+            delay(0, Some(Duration::MAX), Duration::from_millis(1), Duration::from_secs(8)),
+            Duration::from_secs(8)
+        );
         for attempt in [0, 5, 31, u32::MAX] {
             assert!(delay(attempt, None, Duration::from_millis(500), Duration::from_secs(8)) <= Duration::from_secs(8));
         }

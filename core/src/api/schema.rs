@@ -91,12 +91,21 @@ const ANNOTATIONS: &[&str] = &[
     "deprecated",
 ];
 
-const STRUCTURE: &[&str] = &["type", "properties", "required", "items", "additionalProperties", "enum", "const", "$ref", "oneOf", "anyOf"];
+const STRUCTURE: &[&str] =
+    &["type", "properties", "required", "items", "additionalProperties", "enum", "const", "$ref", "oneOf", "anyOf"];
 
 impl Schema {
     /// A schema of `ty` with nothing else said.
     pub fn of(ty: Type) -> Schema {
-        Schema { ty, nullable: false, enum_values: None, const_value: None, description: None, format: None, default: None }
+        Schema {
+            ty,
+            nullable: false,
+            enum_values: None,
+            const_value: None,
+            description: None,
+            format: None,
+            default: None,
+        }
     }
 
     /// Reads the schema at `node`.
@@ -109,10 +118,15 @@ impl Schema {
         };
         schema.format = node.opt_str("format")?;
         schema.default = node.get("default").map(|c| c.node().json()).transpose()?;
-        schema.enum_values = node.get("enum").map(|c| c.node().json()).transpose()?.map(|v| match v {
-            Value::Array(items) => Ok(items),
-            _ => Err(node.invalid("`enum` must be a list")),
-        }).transpose()?;
+        schema.enum_values = node
+            .get("enum")
+            .map(|c| c.node().json())
+            .transpose()?
+            .map(|v| match v {
+                Value::Array(items) => Ok(items),
+                _ => Err(node.invalid("`enum` must be a list")),
+            })
+            .transpose()?;
         schema.const_value = node.get("const").map(|c| c.node().json()).transpose()?;
 
         for key in ["oneOf", "anyOf"] {
@@ -204,7 +218,8 @@ fn type_name(node: &Node<'_>) -> Result<(String, bool), ProfileError> {
     if let Some(name) = node.value.as_str() {
         return Ok((name.to_owned(), false));
     }
-    let names: Vec<&str> = node.value.as_sequence().map(|s| s.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+    let names: Vec<&str> =
+        node.value.as_sequence().map(|s| s.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
     match names.as_slice() {
         [one, "null"] | ["null", one] if *one != "null" => Ok(((*one).to_owned(), true)),
         [one] => Ok(((*one).to_owned(), false)),
@@ -239,7 +254,11 @@ fn object(node: Node<'_>) -> Result<Object, ProfileError> {
     let mut properties = Vec::new();
     if let Some(props) = node.get("properties") {
         for (name, child) in props.node().entries()? {
-            properties.push(Property { name: name.to_owned(), required: required.iter().any(|r| r == name), schema: Schema::parse(child.node())? });
+            properties.push(Property {
+                name: name.to_owned(),
+                required: required.iter().any(|r| r == name),
+                schema: Schema::parse(child.node())?,
+            });
         }
     }
     if let Some(missing) = required.iter().find(|r| !properties.iter().any(|p| &p.name == *r)) {

@@ -24,8 +24,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use crate::api::{Error, ErrorKind};
 use crate::api::{Api, ApiOptions, Profile};
+pub use crate::api::{Error, ErrorKind};
 pub use jobs::Jobs;
 pub use types::{
     CreateJob, Deleted, Delivery, DeliveryAttempt, Job, JobError, JobList, JobResult, JobStatus, ListJobs,
@@ -125,11 +125,16 @@ pub(crate) fn args<P: Serialize>(params: &P, extra: &[(&str, &str)]) -> Map<Stri
 
 /// Reads an answer as `T`.
 pub(crate) fn typed<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::new(ErrorKind::InvalidResponse, format!("unexpected response from the API: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| Error::new(ErrorKind::InvalidResponse, format!("unexpected response from the API: {e}")))
 }
 
 impl Typed {
-    pub(crate) async fn call<T: DeserializeOwned>(&self, operation: &str, args: &Map<String, Value>) -> Result<T, Error> {
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        operation: &str,
+        args: &Map<String, Value>,
+    ) -> Result<T, Error> {
         typed(self.0.call(operation, args).await?)
     }
 }
