@@ -3,8 +3,6 @@
 //! across restarts, and pagination while jobs arrive.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
-mod support;
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,8 +11,16 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt as _;
 use hookwise::client::{Client, ClientOptions, CreateJob, JobStatus, ListJobs, RegisterWebhook};
 use hookwise::Webhook;
+use hookwise_conformance::server::{ServerProcess, API_KEY};
 use serde_json::{json, Value};
-use support::{temp_dir, ServerProcess, API_KEY};
+
+fn temp_dir(tag: &str) -> std::path::PathBuf {
+    hookwise_conformance::server::temp_dir(tag).expect("temp dir")
+}
+
+fn start(dir: &std::path::Path, flags: &[String]) -> ServerProcess {
+    ServerProcess::start(std::path::Path::new(env!("CARGO_BIN_EXE_hookwise")), dir, flags).expect("hookwise serve")
+}
 
 type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
 
@@ -69,7 +75,7 @@ fn flags(list: &[&str]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_create_under_chaos_makes_exactly_one_job() {
     let dir = temp_dir("chaos");
-    let server = ServerProcess::start(&dir, &flags(&["--chaos", "0.3"]));
+    let server = start(&dir, &flags(&["--chaos", "0.3"]));
     let client = patient(&server.base_url);
     let created: Vec<String> = futures_util::stream::iter(0..500)
         .map(|i| {
@@ -118,7 +124,7 @@ async fn a_server_killed_mid_delivery_delivers_every_pending_event_after_restart
         )
         .await;
     let schedule = flags(&["--retry-schedule", "0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1"]);
-    let mut server = ServerProcess::start(&dir, &schedule);
+    let mut server = start(&dir, &schedule);
     let client = patient(&server.base_url);
     let hook = client.webhooks.register(&RegisterWebhook { url, ..RegisterWebhook::default() }).await.unwrap();
     let mut jobs = HashSet::new();
@@ -137,7 +143,7 @@ async fn a_server_killed_mid_delivery_delivers_every_pending_event_after_restart
     server.kill();
     assert!(seen.lock().unwrap().is_empty());
     healthy.store(true, Ordering::SeqCst);
-    let server = ServerProcess::start(&dir, &schedule);
+    let server = start(&dir, &schedule);
     let verifier = Webhook::from_preset("standard", [hook.secret.as_deref().unwrap()]).unwrap();
     let delivered = eventually("every event delivered after restart", Duration::from_secs(20), async || {
         let got: HashSet<String> = seen
@@ -167,7 +173,7 @@ async fn a_server_killed_mid_delivery_delivers_every_pending_event_after_restart
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_attempts_are_retried_and_recorded_and_a_failing_endpoint_is_disabled() {
     let dir = temp_dir("retries");
-    let server = ServerProcess::start(&dir, &flags(&["--retry-schedule", "0.05,0.05", "--disable-after", "2"]));
+    let server = start(&dir, &flags(&["--retry-schedule", "0.05,0.05", "--disable-after", "2"]));
     let client = patient(&server.base_url);
     let (flaky, _) = receiver(|n| if n < 2 { (500, Duration::ZERO) } else { (200, Duration::ZERO) }).await;
     let (broken, _) = receiver(|_| (500, Duration::ZERO)).await;
@@ -207,7 +213,7 @@ async fn failed_attempts_are_retried_and_recorded_and_a_failing_endpoint_is_disa
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_urls_work_then_expire_and_refuse_tampering() {
     let dir = temp_dir("signed");
-    let server = ServerProcess::start(&dir, &flags(&["--signed-url-ttl", "2"]));
+    let server = start(&dir, &flags(&["--signed-url-ttl", "2"]));
     let client = patient(&server.base_url);
     let job = client.jobs.create(CreateJob::new("s").payload(json!({"duration_ms": 0}))).await.unwrap();
     client.jobs.wait(&job.id, Duration::from_secs(10), None).await.unwrap();
@@ -232,7 +238,7 @@ async fn signed_urls_work_then_expire_and_refuse_tampering() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_clear_4xx_never_a_500() {
     let dir = temp_dir("badinput");
-    let server = ServerProcess::start(&dir, &[]);
+    let server = start(&dir, &[]);
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let base = &server.base_url;
@@ -314,7 +320,7 @@ async fn bad_input_gets_a_clear_4xx_never_a_500() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_survives_a_restart_and_unfinished_jobs_resume() {
     let dir = temp_dir("restart");
-    let mut server = ServerProcess::start(&dir, &[]);
+    let mut server = start(&dir, &[]);
     let client = patient(&server.base_url);
     let hook = client
         .webhooks
@@ -323,7 +329,7 @@ async fn state_survives_a_restart_and_unfinished_jobs_resume() {
         .unwrap();
     let job = client.jobs.create(CreateJob::new("long").payload(json!({"duration_ms": 1500}))).await.unwrap();
     server.kill();
-    let server = ServerProcess::start(&dir, &[]);
+    let server = start(&dir, &[]);
     let client = patient(&server.base_url);
     assert_eq!(client.webhooks.get(&hook.id).await.unwrap().url, "https://example.test/h");
     let done = client.jobs.wait(&job.id, Duration::from_secs(15), None).await.unwrap();
@@ -335,7 +341,7 @@ async fn state_survives_a_restart_and_unfinished_jobs_resume() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_walk_over_all_pages_sees_every_job_once_while_jobs_arrive() {
     let dir = temp_dir("walk");
-    let server = ServerProcess::start(&dir, &[]);
+    let server = start(&dir, &[]);
     let client = patient(&server.base_url);
     let mut before = HashSet::new();
     for i in 0..30 {

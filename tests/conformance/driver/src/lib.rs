@@ -6,6 +6,8 @@ pub mod contract;
 pub mod matcher;
 pub mod replay;
 mod rust;
+pub mod scenario;
+pub mod server;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -20,8 +22,12 @@ pub use rust::RustAdapter;
 
 /// One language's way of making a call.
 pub trait Adapter {
-    /// Makes `call` with `env` set in the caller's environment, and reports what happened.
+    /// Makes a contract `call` through the language's `Api`, with `env` set in its environment.
     fn call(&mut self, call: &Call, env: &BTreeMap<String, String>) -> impl Future<Output = Result<Answer, String>>;
+
+    /// Runs a scenario step through the language's `Client` (or verifies a delivery with its
+    /// `Webhook`: op `webhook.verify`).
+    fn step(&mut self, call: &scenario::StepCall) -> impl Future<Output = Result<Answer, String>>;
 }
 
 /// The options every case starts from (`contracts/README.md`).
@@ -175,6 +181,22 @@ impl Report {
     pub fn summary(&self) -> String {
         format!("{} passed, {} failed", self.passed, self.failed)
     }
+
+    /// Counts one case, honouring the xfail list: a listed case must fail.
+    pub fn record(&mut self, id: &str, name: &str, outcome: Result<(), String>, expected_to_fail: bool, lang: &str) {
+        let line = match (outcome, expected_to_fail) {
+            (Ok(()), false) => format!("ok    {id}"),
+            (Err(why), true) => format!("xfail {id}: {why}"),
+            (Ok(()), true) => format!("FAIL  {id}: listed in xfail/{lang}.txt but passes; take it off the list"),
+            (Err(why), false) => format!("FAIL  {id} ({name}): {why}"),
+        };
+        if line.starts_with("FAIL") {
+            self.failed += 1;
+        } else {
+            self.passed += 1;
+        }
+        self.lines.push(line);
+    }
 }
 
 /// Plays every case of every contract file through `adapter`, honouring the language's xfail list.
@@ -200,26 +222,7 @@ pub async fn run_all<A: Adapter>(
                 continue;
             }
             let outcome = run_case(adapter, &replay, case, &profile, &parsed.env_prefix()).await;
-            let expected_to_fail = xfail.contains(&case.id);
-            let line = match (outcome, expected_to_fail) {
-                (Ok(()), false) => {
-                    report.passed += 1;
-                    format!("ok    {}", case.id)
-                }
-                (Err(why), true) => {
-                    report.passed += 1;
-                    format!("xfail {}: {why}", case.id)
-                }
-                (Ok(()), true) => {
-                    report.failed += 1;
-                    format!("FAIL  {}: listed in xfail/{lang}.txt but passes; take it off the list", case.id)
-                }
-                (Err(why), false) => {
-                    report.failed += 1;
-                    format!("FAIL  {} ({}): {why}", case.id, case.name)
-                }
-            };
-            report.lines.push(line);
+            report.record(&case.id, &case.name, outcome, xfail.contains(&case.id), lang);
         }
     }
     Ok(report)

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::process::{ExitCode, Stdio};
 use std::time::Duration;
 
-use hookwise_conformance::{contract, run_all, Adapter, Answer, Call};
+use hookwise_conformance::scenario::{self, StepCall};
+use hookwise_conformance::{contract, run_all, Adapter, Answer, Call, Report};
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
@@ -34,7 +35,7 @@ impl Process {
         Ok(Process { child, stdin, stdout })
     }
 
-    async fn ask(&mut self, call: &Call) -> Result<Answer, String> {
+    async fn ask(&mut self, call: &impl serde::Serialize) -> Result<Answer, String> {
         let mut line = serde_json::to_string(call).map_err(|e| e.to_string())?;
         line.push('\n');
         self.stdin.write_all(line.as_bytes()).await.map_err(|e| format!("the adapter's stdin: {e}"))?;
@@ -55,19 +56,13 @@ struct ProcessAdapter {
     shared: Option<Process>,
 }
 
-impl Adapter for ProcessAdapter {
-    async fn call(&mut self, call: &Call, env: &BTreeMap<String, String>) -> Result<Answer, String> {
-        if !env.is_empty() {
-            let mut own = Process::spawn(&self.command, env)?;
-            let answer = own.ask(call).await;
-            let _ = own.child.kill().await;
-            return answer;
-        }
+impl ProcessAdapter {
+    async fn shared(&mut self, line: &impl serde::Serialize) -> Result<Answer, String> {
         if self.shared.is_none() {
-            self.shared = Some(Process::spawn(&self.command, env)?);
+            self.shared = Some(Process::spawn(&self.command, &BTreeMap::new())?);
         }
         let process = self.shared.as_mut().ok_or("no adapter")?;
-        let answer = process.ask(call).await;
+        let answer = process.ask(line).await;
         if answer.is_err() {
             self.shared = None;
         }
@@ -75,8 +70,26 @@ impl Adapter for ProcessAdapter {
     }
 }
 
+impl Adapter for ProcessAdapter {
+    async fn step(&mut self, call: &StepCall) -> Result<Answer, String> {
+        self.shared(call).await
+    }
+
+    async fn call(&mut self, call: &Call, env: &BTreeMap<String, String>) -> Result<Answer, String> {
+        if !env.is_empty() {
+            let mut own = Process::spawn(&self.command, env)?;
+            let answer = own.ask(call).await;
+            let _ = own.child.kill().await;
+            return answer;
+        }
+        self.shared(call).await
+    }
+}
+
 fn usage() -> ExitCode {
-    eprintln!("usage: hookwise-conformance --lang LANG [--only CASE_ID] -- COMMAND [ARGS…]");
+    eprintln!(
+        "usage: hookwise-conformance --lang LANG [--suite contracts|scenarios|all] [--only ID] -- COMMAND [ARGS…]"
+    );
     ExitCode::from(2)
 }
 
@@ -91,21 +104,36 @@ async fn main() -> ExitCode {
         return usage();
     }
     let mut adapter = ProcessAdapter { command, shared: None };
-    match run_all(&mut adapter, &contract::repo_root(), &lang, flag("--only").as_deref()).await {
-        Ok(report) => {
-            for line in &report.lines {
-                println!("{line}");
+    let root = contract::repo_root();
+    let only = flag("--only");
+    let suite = flag("--suite").unwrap_or_else(|| "all".to_owned());
+    let mut failed = 0;
+    for (name, wanted) in [("contracts", suite != "scenarios"), ("scenarios", suite != "contracts")] {
+        if !wanted {
+            continue;
+        }
+        let report: Result<Report, String> = if name == "contracts" {
+            run_all(&mut adapter, &root, &lang, only.as_deref()).await
+        } else {
+            scenario::run_all(&mut adapter, &root, &lang, only.as_deref()).await
+        };
+        match report {
+            Ok(report) => {
+                for line in &report.lines {
+                    println!("{line}");
+                }
+                println!("{lang} {name}: {}", report.summary());
+                failed += report.failed;
             }
-            println!("{lang} contracts: {}", report.summary());
-            if report.failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
             }
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

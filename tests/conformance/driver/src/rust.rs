@@ -4,11 +4,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine as _;
 use futures_util::TryStreamExt as _;
 use hookwise::api::{Api, ApiOptions, Error, Profile};
+use hookwise::client::{Client, CreateJob, ListJobs, RegisterWebhook, UpdateWebhook};
+use hookwise::Webhook;
 use serde_json::{json, Map, Value};
 
 use crate::contract::{Answer, Call, Mode};
+use crate::scenario::StepCall;
 use crate::Adapter;
 
 /// Calls `hookwise::api::Api` directly. Environment variables are set around each call, so
@@ -88,4 +92,123 @@ impl Adapter for RustAdapter {
             Err(e) => failure(&e),
         })
     }
+
+    async fn step(&mut self, call: &StepCall) -> Result<Answer, String> {
+        match step(call).await {
+            Ok(result) => Ok(Answer { ok: true, result: Some(result), progress: None, error: None }),
+            Err(StepError::Client(e)) => Ok(failure(&e)),
+            Err(StepError::Harness(why)) if call.op == "webhook.verify" => {
+                Ok(Answer { ok: false, result: None, progress: None, error: Some(json!({ "message": why })) })
+            }
+            Err(StepError::Harness(why)) => Err(why),
+        }
+    }
+}
+
+/// A step fails through the client (which `expect.error` may expect) or the harness.
+enum StepError {
+    Client(Error),
+    Harness(String),
+}
+
+impl From<Error> for StepError {
+    fn from(e: Error) -> StepError {
+        StepError::Client(e)
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: T) -> Result<Value, StepError> {
+    serde_json::to_value(value).map_err(|e| StepError::Harness(e.to_string()))
+}
+
+fn field<T: serde::de::DeserializeOwned>(args: &Value, key: &str) -> Result<Option<T>, StepError> {
+    args.get(key)
+        .filter(|v| !v.is_null())
+        .map(|v| serde_json::from_value(v.clone()))
+        .transpose()
+        .map_err(|e| StepError::Harness(format!("{key}: {e}")))
+}
+
+fn string(args: &Value, key: &str) -> String {
+    args[key].as_str().unwrap_or_default().to_owned()
+}
+
+/// One scenario op through `hookwise::client::Client` (or `Webhook` for `webhook.verify`).
+async fn step(call: &StepCall) -> Result<Value, StepError> {
+    let args = &call.args;
+    if call.op == "webhook.verify" {
+        let hook = Webhook::from_preset(&string(args, "scheme"), [string(args, "secret")])
+            .map_err(|e| StepError::Harness(e.to_string()))?;
+        let headers: Vec<(String, String)> = field(args, "headers")?.unwrap_or_default();
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(string(args, "body_b64"))
+            .map_err(|e| StepError::Harness(e.to_string()))?;
+        return match hook.verify(&body, &headers) {
+            Ok(event) => to_json(event),
+            Err(e) => Err(StepError::Harness(format!("{}: {}", e.code(), e.message()))),
+        };
+    }
+    let client = Client::new(&call.api_key, &call.base_url)?;
+    let id = string(args, "id");
+    Ok(match call.op.as_str() {
+        "jobs.create" => {
+            let mut params = CreateJob::new(string(args, "kind"));
+            params.payload = field(args, "payload")?;
+            params.callback_url = field(args, "callback_url")?;
+            params.secrecy_level = field(args, "secrecy_level")?;
+            params.idempotency_key = field(args, "idempotency_key")?;
+            to_json(client.jobs.create(params).await?)?
+        }
+        "jobs.get" => to_json(client.jobs.get(&id).await?)?,
+        "jobs.cancel" => to_json(client.jobs.cancel(&id).await?)?,
+        "jobs.result" => to_json(client.jobs.result(&id).await?)?,
+        "jobs.download" => {
+            let bytes = client.jobs.download(&string(args, "url")).await?;
+            serde_json::from_slice(&bytes).map_err(|e| StepError::Harness(format!("downloaded JSON: {e}")))?
+        }
+        "jobs.list" | "jobs.list_all" => {
+            let params = ListJobs {
+                kind: field(args, "kind")?,
+                status: field(args, "status")?,
+                limit: field(args, "limit")?,
+                cursor: field(args, "cursor")?,
+            };
+            if call.op == "jobs.list" {
+                to_json(client.jobs.list(&params).await?)?
+            } else {
+                let jobs: Vec<_> = client.jobs.list_all(params).try_collect().await?;
+                json!({"count": jobs.len(), "jobs": jobs})
+            }
+        }
+        "jobs.wait" => {
+            let mut progress = Vec::new();
+            let timeout = Duration::from_millis(args["timeout_ms"].as_u64().unwrap_or(15_000));
+            let job = client.jobs.wait(&id, timeout, Some(&mut |j| progress.push(j.progress_pct))).await?;
+            json!({"job": job, "progress": progress})
+        }
+        "webhooks.register" => {
+            let params = RegisterWebhook {
+                url: string(args, "url"),
+                events: field(args, "events")?,
+                secret: field(args, "secret")?,
+                name: field(args, "name")?,
+            };
+            to_json(client.webhooks.register(&params).await?)?
+        }
+        "webhooks.list" => json!({"webhooks": client.webhooks.list().await?}),
+        "webhooks.get" => to_json(client.webhooks.get(&id).await?)?,
+        "webhooks.update" => {
+            let params = UpdateWebhook {
+                url: field(args, "url")?,
+                events: field(args, "events")?,
+                name: field(args, "name")?,
+                status: field(args, "status")?,
+            };
+            to_json(client.webhooks.update(&id, &params).await?)?
+        }
+        "webhooks.delete" => to_json(client.webhooks.delete(&id).await?)?,
+        "webhooks.rotate_secret" => to_json(client.webhooks.rotate_secret(&id).await?)?,
+        "webhooks.deliveries" => json!({"deliveries": client.webhooks.deliveries(&id).await?}),
+        other => return Err(StepError::Harness(format!("unknown op {other}"))),
+    })
 }

@@ -18,3 +18,20 @@ async fn every_contract_case_passes_in_rust() {
         report.lines.iter().filter(|l| l.starts_with("FAIL")).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_passes_in_rust_against_a_real_server() {
+    let report =
+        hookwise_conformance::scenario::run_all(&mut RustAdapter, &contract::repo_root(), "rust", None).await.unwrap();
+    for line in &report.lines {
+        println!("{line}");
+    }
+    println!("rust scenarios: {}", report.summary());
+    assert!(report.passed >= 8, "scenarios missing");
+    assert_eq!(
+        report.failed,
+        0,
+        "{}",
+        report.lines.iter().filter(|l| l.starts_with("FAIL")).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
