@@ -90,3 +90,10 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<crate::json::SyntaxError> for Error {
+    /// `canonicalize` refused the input: `invalid_json`, saying where.
+    fn from(e: crate::json::SyntaxError) -> Self {
+        Error::new(ErrorKind::InvalidJson, format!("the input is not valid JSON: {e}"))
+    }
+}

@@ -26,7 +26,9 @@ pub use error::{Error, ErrorKind};
 pub use event::{format_rfc3339, Event};
 pub use headers::Headers;
 pub use presets::{preset, presets};
-pub use scheme::{Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source};
+pub use scheme::{
+    Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source, DEFAULT_SCHEME,
+};
 
 use crate::json::{canonicalize, Fields};
 use mac::Keyed;

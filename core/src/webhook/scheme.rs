@@ -209,6 +209,9 @@ impl Default for Envelope {
     }
 }
 
+/// The scheme used when none is named: Standard Webhooks.
+pub const DEFAULT_SCHEME: &str = "standard";
+
 /// A signing scheme: everything needed to verify and sign one provider's webhooks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -275,6 +278,28 @@ impl Scheme {
         )
     }
 
+    /// The scheme a binding was given, in any of the forms every language accepts: nothing or
+    /// `null` (the default, [`DEFAULT_SCHEME`]), a preset name, a custom scheme as JSON text
+    /// (starting with `{`), or a custom scheme as a JSON object.
+    ///
+    /// # Errors
+    /// `unknown_scheme`: no such preset, an invalid description, or another kind of value.
+    pub fn resolve(spec: Option<&serde_json::Value>) -> Result<Scheme, Error> {
+        use serde_json::Value;
+        match spec {
+            None | Some(Value::Null) => super::preset(DEFAULT_SCHEME).cloned(),
+            Some(Value::String(text)) if text.trim_start().starts_with('{') => Scheme::from_json(text),
+            Some(Value::String(name)) => super::preset(name).cloned(),
+            Some(object @ Value::Object(_)) => {
+                let scheme: Scheme = serde_json::from_value(object.clone())
+                    .map_err(|e| Error::new(ErrorKind::UnknownScheme, format!("invalid scheme description: {e}")))?;
+                scheme.validate()?;
+                Ok(scheme)
+            }
+            Some(_) => Err(Error::new(ErrorKind::UnknownScheme, "a scheme is a preset name or a scheme description")),
+        }
+    }
+
     /// Reads a scheme from JSON (the format in `tests/conformance/README.md`) and checks it.
     ///
     /// # Errors
@@ -317,5 +342,24 @@ impl Scheme {
             return bad("signed_content uses {timestamp} but timestamp_header is not set".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn resolve_takes_every_form_a_binding_is_given() {
+        assert_eq!(Scheme::resolve(None).map(|s| s.name), Ok(DEFAULT_SCHEME.to_owned()));
+        assert_eq!(Scheme::resolve(Some(&json!(null))).map(|s| s.name), Ok("standard".to_owned()));
+        assert_eq!(Scheme::resolve(Some(&json!("GitHub"))).map(|s| s.name), Ok("github".to_owned()));
+        let custom = json!({"name": "acme", "signature_header": "X-Acme", "signature_format": "hex"});
+        assert_eq!(Scheme::resolve(Some(&custom)).map(|s| s.name), Ok("acme".to_owned()));
+        assert_eq!(Scheme::resolve(Some(&json!(custom.to_string()))).map(|s| s.name), Ok("acme".to_owned()));
+        for bad in [json!("nosuch"), json!(7), json!({"name": "x"}), json!({"name": "x", "signature_header": "H", "signature_format": "prefixed"})] {
+            assert_eq!(Scheme::resolve(Some(&bad)).map_err(|e| e.code()), Err("unknown_scheme"), "{bad}");
+        }
     }
 }
