@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hookwise::webhook::{preset, Scheme, Webhook as CoreWebhook};
+use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use serde_json::Value as Json;
@@ -26,12 +26,8 @@ pub struct NativeWebhook {
     inner: CoreWebhook,
 }
 
-fn scheme(value: Option<Json>) -> napi::Result<Scheme> {
-    match value {
-        None | Some(Json::Null) => preset("standard").cloned().map_err(|e| webhook_error(&e)),
-        Some(Json::String(name)) => preset(&name).cloned().map_err(|e| webhook_error(&e)),
-        Some(object) => Scheme::from_json(&object.to_string()).map_err(|e| webhook_error(&e)),
-    }
+fn scheme(value: Option<&Json>) -> napi::Result<Scheme> {
+    Scheme::resolve(value).map_err(|e| webhook_error(&e))
 }
 
 /// The event as JSON text for `JSON.parse` on the JavaScript side: one native string instead of
@@ -77,7 +73,7 @@ impl NativeWebhook {
     #[napi(constructor)]
     pub fn new(secrets: Vec<String>, options: Option<WebhookOptions>) -> napi::Result<Self> {
         let options = options.unwrap_or(WebhookOptions { scheme: None, tolerance: None, max_payload_bytes: None });
-        let mut inner = CoreWebhook::new(scheme(options.scheme)?, secrets).map_err(|e| webhook_error(&e))?;
+        let mut inner = CoreWebhook::new(scheme(options.scheme.as_ref())?, secrets).map_err(|e| webhook_error(&e))?;
         if let Some(t) = options.tolerance {
             inner = inner.with_tolerance(u64::from(t));
         }
@@ -130,12 +126,7 @@ impl NativeWebhook {
 /// CPython's `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"))`, byte for byte.
 #[napi]
 pub fn canonicalize(data: Buffer) -> napi::Result<Buffer> {
-    hookwise::canonicalize(&data).map(Buffer::from).map_err(|e| {
-        webhook_error(&hookwise::Error::new(
-            hookwise::ErrorKind::InvalidJson,
-            format!("the input is not valid JSON: {e}"),
-        ))
-    })
+    hookwise::canonicalize(&data).map(Buffer::from).map_err(|e| webhook_error(&e.into()))
 }
 
 /// The names of the shipped presets.

@@ -1,6 +1,6 @@
 //! `Webhook`, `Event` and `canonicalize`: verification, signing and canonical JSON.
 
-use hookwise::webhook::{preset, Scheme, Webhook as CoreWebhook};
+use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
 use hookwise::Event as CoreEvent;
 use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
@@ -58,15 +58,14 @@ fn secrets(secret: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     secret.extract::<Vec<String>>().map_err(|_| PyTypeError::new_err("secret must be a str or a list of str"))
 }
 
-fn scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<Scheme> {
-    if let Ok(name) = scheme.extract::<String>() {
-        return preset(&name).cloned().map_err(|e| webhook_error(py, &e));
-    }
-    if scheme.is_instance_of::<PyDict>() {
-        let json = py_to_json(scheme)?;
-        return Scheme::from_json(&json.to_string()).map_err(|e| webhook_error(py, &e));
-    }
-    Err(PyTypeError::new_err("scheme must be a preset name (str) or a scheme description (dict)"))
+/// A preset name (`str`), a custom scheme (`dict`), or `None`: resolved by core.
+fn scheme(py: Python<'_>, scheme: Option<&Bound<'_, PyAny>>) -> PyResult<Scheme> {
+    let spec = match scheme {
+        None => None,
+        Some(s) if s.is_none() || s.is_instance_of::<PyString>() || s.is_instance_of::<PyDict>() => Some(py_to_json(s)?),
+        Some(_) => return Err(PyTypeError::new_err("scheme must be a preset name (str) or a scheme description (dict)")),
+    };
+    Scheme::resolve(spec.as_ref()).map_err(|e| webhook_error(py, &e))
 }
 
 /// Verifies (and signs) webhooks for one scheme and one or more secrets.
@@ -93,11 +92,7 @@ impl Webhook {
         max_payload_bytes: Option<usize>,
     ) -> PyResult<Self> {
         guard(|| {
-            let chosen = match scheme {
-                Some(s) => self::scheme(py, s)?,
-                None => preset("standard").cloned().map_err(|e| webhook_error(py, &e))?,
-            };
-            let mut inner = CoreWebhook::new(chosen, secrets(secret)?).map_err(|e| webhook_error(py, &e))?;
+            let mut inner = CoreWebhook::new(self::scheme(py, scheme)?, secrets(secret)?).map_err(|e| webhook_error(py, &e))?;
             if let Some(t) = tolerance {
                 inner = inner.with_tolerance(t);
             }
@@ -285,13 +280,7 @@ impl Event {
 pub fn canonicalize<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
         let body = payload_bytes(data)?;
-        match hookwise::canonicalize(&body) {
-            Ok(out) => Ok(PyBytes::new(py, &out)),
-            Err(e) => Err(webhook_error(
-                py,
-                &hookwise::Error::new(hookwise::ErrorKind::InvalidJson, format!("the input is not valid JSON: {e}")),
-            )),
-        }
+        hookwise::canonicalize(&body).map(|out| PyBytes::new(py, &out)).map_err(|e| webhook_error(py, &e.into()))
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hookwise::webhook::{preset, unix_now, Scheme};
+use hookwise::webhook::{unix_now, Scheme};
 
 use crate::errors::HookwiseError;
 
@@ -36,13 +36,9 @@ impl From<hookwise::Event> for Event {
     }
 }
 
-/// A preset name, or a custom scheme as JSON text (starting with `{`).
+/// A preset name, or a custom scheme as JSON text (starting with `{`): resolved by core.
 fn scheme(name_or_json: &str) -> Result<Scheme, HookwiseError> {
-    if name_or_json.trim_start().starts_with('{') {
-        Ok(Scheme::from_json(name_or_json)?)
-    } else {
-        Ok(preset(name_or_json)?.clone())
-    }
+    Ok(Scheme::resolve(Some(&serde_json::Value::String(name_or_json.to_owned())))?)
 }
 
 /// Verifies (and signs) webhooks for one scheme and one or more secrets (rotation).
@@ -121,9 +117,7 @@ pub fn construct_event(
 /// CPython's `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"))`, byte for byte.
 #[uniffi::export]
 pub fn canonicalize(data: Vec<u8>) -> Result<Vec<u8>, HookwiseError> {
-    hookwise::canonicalize(&data).map_err(|e| {
-        hookwise::Error::new(hookwise::ErrorKind::InvalidJson, format!("the input is not valid JSON: {e}")).into()
-    })
+    hookwise::canonicalize(&data).map_err(|e| hookwise::Error::from(e).into())
 }
 
 /// The shipped presets.
