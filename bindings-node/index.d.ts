@@ -201,6 +201,74 @@ export declare class Client {
   }
 }
 
+/** A profile (profiles/README.md): an OpenAPI 3.1 document with `x-hookwise` extensions, validated. */
+export declare class Profile {
+  private constructor()
+  /** Reads a profile from YAML or JSON text; throws `ProfileError`. */
+  static fromText(text: string): Profile
+  /** Reads a profile file (YAML or JSON); throws Node's file errors (`ENOENT`, …) or `ProfileError`. */
+  static fromFile(path: string): Profile
+  /** `x-hookwise.name`. */
+  readonly name: string
+  /** The operation ids (`operationId`s), in the document's order. */
+  readonly operations: string[]
+  /** `servers[0].url`, or null. */
+  readonly baseUrl: string | null
+}
+
+/**
+ * Options of `new Api(profile, options)`; one that is undefined or null is not passed. What is
+ * not given comes from the environment (`<NAME>_API_KEY`, `<NAME>_USERNAME`, `<NAME>_PASSWORD`,
+ * `<NAME>_BASE_URL`), then from the profile (`servers`) and the engine's defaults
+ * (profiles/README.md, "Retries").
+ */
+export interface ApiOptions {
+  /** The API key (bearer and API-key-header auth). */
+  apiKey?: string
+  /** The user name (HTTP basic auth). */
+  username?: string
+  /** The password (HTTP basic auth). */
+  password?: string
+  /** Where the API is. */
+  baseUrl?: string
+  /** Per-request timeout in milliseconds. */
+  timeout?: number
+  /** Retries after the first attempt. */
+  maxRetries?: number
+  /** The first backoff ceiling in milliseconds (it doubles each retry, with full jitter). */
+  initialRetryDelay?: number
+  /** The longest wait between tries in milliseconds, `Retry-After` included. */
+  maxRetryDelay?: number
+  /** The `User-Agent` header. */
+  userAgent?: string
+}
+
+/** Named arguments of an operation: path, query, header (snake_case) and body arguments, as the profile names them. */
+export type ApiArgs = Record<string, unknown>
+
+export interface WaitOptions<T = any> {
+  /** How long to wait, in milliseconds, before failing with `TimeoutError`. */
+  timeout: number
+  /** Called with the object whenever its status or progress changes; every call has run before the Promise settles. */
+  onProgress?: (object: T) => void
+}
+
+/** A client for the API a profile describes; every call returns a Promise. */
+export declare class Api {
+  /** `profile`: a Profile, or the path of a profile file. */
+  constructor(profile: Profile | string, options?: ApiOptions)
+  /** The profile this client speaks. */
+  readonly profile: Profile
+  /** Calls operation `op`; resolves to the decoded answer (null for no content). */
+  call<T = any>(op: string, args?: ApiArgs): Promise<T>
+  /** Every item of every page of list operation `op`; a page is fetched only when the items run out. */
+  paginate<T = any>(op: string, args?: ApiArgs): AsyncIterableIterator<T>
+  /** Polls operation `op` until its status is terminal; resolves to the final object. */
+  wait<T = any>(op: string, args: ApiArgs, options: WaitOptions<T>): Promise<T>
+  /** Downloads `url` (absolute, or a path of the API); credentials go only to the API's own origin. */
+  download(url: string): Promise<Buffer>
+}
+
 /** Base class of every hookwise error. */
 export declare class HookwiseError extends Error {
   code?: string
@@ -213,14 +281,46 @@ export declare class WebhookSignatureError extends HookwiseError {
 }
 /** The API answered with an error. */
 export declare class ApiError extends HookwiseError {
+  /** The API's own code, or `http_<status>` when its error body has none. */
   code: string
   status?: number
   traceId?: string
+  /** The error body, parsed, when it is JSON. */
+  body?: unknown
 }
+/** 401: the credentials are missing or wrong. */
 export declare class AuthenticationError extends ApiError {}
+/** 403: the credentials may not do this. */
+export declare class PermissionDeniedError extends ApiError {}
+/** 404: no such object. */
 export declare class NotFoundError extends ApiError {}
+/** 409: a conflict. */
 export declare class ConflictError extends ApiError {}
+/** 422: the request was understood but refused. */
+export declare class UnprocessableEntityError extends ApiError {}
+/** 429: too many requests. */
 export declare class RateLimitError extends ApiError {}
+/** 5xx: the server failed. */
 export declare class ServerError extends ApiError {}
-export declare class ConnectionError extends HookwiseError {}
-export declare class TimeoutError extends HookwiseError {}
+/** The connection failed or broke (`code: 'connection_error'`). */
+export declare class ConnectionError extends HookwiseError {
+  code: 'connection_error'
+}
+/** The request, or a wait, took too long (`code: 'timeout'`). */
+export declare class TimeoutError extends HookwiseError {
+  code: 'timeout'
+}
+/** Refused before anything was sent: unknown operation or argument, a required one missing, no credentials, a bad option. */
+export declare class InvalidArgumentError extends HookwiseError {
+  code: 'invalid_argument'
+}
+/** The API answered with something that cannot be read. */
+export declare class InvalidResponseError extends HookwiseError {
+  code: 'invalid_response'
+}
+/** A profile that cannot be used. */
+export declare class ProfileError extends HookwiseError {
+  code: 'invalid_profile' | 'unsupported_profile'
+  /** Where, as a JSON pointer (`#/paths/~1v1~1jobs/post`). */
+  pointer: string
+}

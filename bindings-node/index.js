@@ -2,6 +2,7 @@
 // hookwise for Node.js. The logic is in Rust (native.js loads the addon); this file converts
 // arguments (raw bodies, Node's header objects) and errors (native → the classes below).
 
+const fs = require('node:fs')
 const { inspect } = require('node:util')
 const native = require('./native.js')
 
@@ -17,27 +18,45 @@ class HookwiseError extends Error {
 }
 /** A webhook failed verification; `.code` says why. */
 class WebhookSignatureError extends HookwiseError {}
-/** The API answered with an error: `.status`, `.code`, `.message`, `.traceId`. */
+/** The API answered with an error: `.status`, `.code`, `.message`, `.traceId`, `.body` (parsed). */
 class ApiError extends HookwiseError {}
+/** 401: the credentials are missing or wrong. */
 class AuthenticationError extends ApiError {}
+/** 403: the credentials may not do this. */
+class PermissionDeniedError extends ApiError {}
+/** 404: no such object. */
 class NotFoundError extends ApiError {}
+/** 409: a conflict (an idempotency key reused, a state that does not allow it, …). */
 class ConflictError extends ApiError {}
+/** 422: the request was understood but refused. */
+class UnprocessableEntityError extends ApiError {}
+/** 429: too many requests. */
 class RateLimitError extends ApiError {}
+/** 5xx: the server failed. */
 class ServerError extends ApiError {}
+/** The connection failed or broke. */
 class ConnectionError extends HookwiseError {}
+/** The request, or a wait, took too long. */
 class TimeoutError extends HookwiseError {}
+/** Refused before anything was sent: unknown operation or argument, a required one missing, no credentials. */
+class InvalidArgumentError extends HookwiseError {}
+/** The API answered with something that cannot be read. */
+class InvalidResponseError extends HookwiseError {}
+/** A profile that cannot be used: `.code` (`invalid_profile`, `unsupported_profile`), `.pointer`. */
+class ProfileError extends HookwiseError {}
 
 const CLASSES = {
-  WebhookSignatureError, ApiError, AuthenticationError, NotFoundError, ConflictError, RateLimitError,
-  ServerError, ConnectionError, TimeoutError,
+  WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError,
+  UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError, InvalidArgumentError,
+  InvalidResponseError, ProfileError,
 }
 
 /** Native errors carry `hookwise:{json}`; rethrow them as the matching class. */
 function rethrow(err) {
   if (err && typeof err.message === 'string' && err.message.startsWith('hookwise:')) {
-    const record = JSON.parse(err.message.slice('hookwise:'.length))
-    const Class = CLASSES[record.class] || HookwiseError
-    throw new Class(record.message, { code: record.code, status: record.status, traceId: record.traceId })
+    const { class: name, message, ...fields } = JSON.parse(err.message.slice('hookwise:'.length))
+    const Class = CLASSES[name] || HookwiseError
+    throw new Class(message, fields)
   }
   throw err
 }
@@ -235,8 +254,87 @@ class Client {
   }
 }
 
+/** A profile (profiles/README.md): an OpenAPI 3.1 document with `x-hookwise` extensions, validated. */
+class Profile {
+  constructor(nativeProfile) {
+    if (!(nativeProfile instanceof native.NativeProfile)) {
+      throw new TypeError('hookwise: use Profile.fromText(text) or Profile.fromFile(path)')
+    }
+    this._native = nativeProfile
+  }
+
+  /** Reads a profile from YAML or JSON text; throws `ProfileError`. */
+  static fromText(text) {
+    return new Profile(call(() => native.NativeProfile.fromText(text)))
+  }
+
+  /** Reads a profile file (YAML or JSON); throws Node's file errors, or `ProfileError`. */
+  static fromFile(path) {
+    return Profile.fromText(fs.readFileSync(path, 'utf8'))
+  }
+
+  /** `x-hookwise.name`. */
+  get name() {
+    return this._native.name
+  }
+
+  /** The operation ids. */
+  get operations() {
+    return this._native.operations
+  }
+
+  /** `servers[0].url`, or null. */
+  get baseUrl() {
+    return this._native.baseUrl ?? null
+  }
+}
+
+/** The options of `new Api`; one that is undefined or null is not passed. */
+const API_OPTIONS = ['apiKey', 'username', 'password', 'baseUrl', 'timeout', 'maxRetries', 'initialRetryDelay', 'maxRetryDelay', 'userAgent']
+
+/**
+ * A client for the API a profile describes: `call`, `paginate`, `wait`, `download`. Options not
+ * given come from the environment (`<NAME>_API_KEY`, …), then from the engine's defaults.
+ */
+class Api {
+  constructor(profile, options = {}) {
+    const p = typeof profile === 'string' ? Profile.fromFile(profile) : profile
+    if (!(p instanceof Profile)) throw new TypeError('hookwise: new Api(profile) needs a Profile or the path of a profile file')
+    const given = {}
+    for (const key of API_OPTIONS) if (options[key] !== undefined && options[key] !== null) given[key] = options[key]
+    this.profile = p
+    this._native = call(() => new native.NativeApi(p._native, given))
+  }
+
+  /** Calls operation `op` with named arguments; resolves to the decoded answer (null for no content). */
+  async call(op, args) {
+    return callAsync(this._native.call(op, args))
+  }
+
+  /** Every item of every page of list operation `op`, a page fetched only when the items run out. */
+  async *paginate(op, args) {
+    const pages = call(() => this._native.paginate(op, args))
+    for (;;) {
+      const { done, value } = await callAsync(pages.next())
+      if (done) return
+      yield value
+    }
+  }
+
+  /** Polls operation `op` until its status is terminal; `onProgress(object)` runs at each change, before the Promise settles. */
+  async wait(op, args, { timeout, onProgress } = {}) {
+    return callAsync(this._native.wait(op, args, timeout, onProgress))
+  }
+
+  /** Downloads `url` (absolute, or a path of the API) into a Buffer; credentials go only to the API's origin. */
+  async download(url) {
+    return callAsync(this._native.download(url))
+  }
+}
+
 module.exports = {
-  Webhook, Event, Client, canonicalize, presets,
-  HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, NotFoundError, ConflictError,
-  RateLimitError, ServerError, ConnectionError, TimeoutError,
+  Webhook, Event, Client, Profile, Api, canonicalize, presets,
+  HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError,
+  ConflictError, UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError,
+  InvalidArgumentError, InvalidResponseError, ProfileError,
 }

@@ -4,8 +4,9 @@ import { createRequire } from 'node:module'
 const hookwise = createRequire(import.meta.url)('./index.js')
 
 export const {
-  Webhook, Event, Client, canonicalize, presets,
-  HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, NotFoundError, ConflictError,
-  RateLimitError, ServerError, ConnectionError, TimeoutError,
+  Webhook, Event, Client, Profile, Api, canonicalize, presets,
+  HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError,
+  ConflictError, UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError,
+  InvalidArgumentError, InvalidResponseError, ProfileError,
 } = hookwise
 export default hookwise

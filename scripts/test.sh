@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 root=$PWD
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step prints its title, and how long it took when the next one starts.
+step_started=
+took() { if [ -n "$step_started" ]; then printf -- '-- took %ss\n' "$((SECONDS - step_started))"; fi; }
+step() { took; step_started=$SECONDS; printf '\n== %s\n' "$*"; }
 
 step "rustfmt and clippy components"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -19,7 +22,7 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets and features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "cargo test: conformance vectors and scenarios, properties, client, server, CLI contract"
+step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), properties, engine, server, CLI"
 cargo test --workspace
 
 step "conformance vectors are exactly what the committed generator makes from the reference code"
@@ -66,5 +69,6 @@ cargo run --quiet --release -p hookwise-ffi --bin uniffi-bindgen -- generate --n
 step "demo: every preset round trip, then server + receiver + webhook + job"
 bash scripts/demo.sh >/dev/null
 
+took
 echo
-echo "all tests passed"
+echo "all tests passed in ${SECONDS}s"

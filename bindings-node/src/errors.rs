@@ -1,6 +1,7 @@
 //! The one place core errors become JavaScript errors. The native error's message is a small
-//! JSON record (`class`, `code`, `message`, `status`, `traceId`); `index.js` turns it into an
-//! instance of the matching class (`WebhookSignatureError`, `NotFoundError`, …).
+//! JSON record (`class`, `code`, `message`, and `status`, `traceId`, `body` or `pointer` when
+//! there are); `index.js` turns it into an instance of the matching class
+//! (`WebhookSignatureError`, `NotFoundError`, `ProfileError`, …).
 
 use hookwise::api::{Error as ClientError, ErrorKind as ClientErrorKind, ProfileError};
 use hookwise::webhook::{Error as WebhookError, ErrorKind};
@@ -27,7 +28,8 @@ pub fn webhook_error(e: &WebhookError) -> napi::Error {
     encoded(&json!({"class": class, "code": e.code(), "message": e.message()}))
 }
 
-/// A client error: the matching `ApiError` subclass, `ConnectionError` or `TimeoutError`.
+/// A client error: the matching `ApiError` subclass (with the error body, parsed, as `.body`),
+/// `ConnectionError`, `TimeoutError`, `InvalidArgumentError` or `InvalidResponseError`.
 pub fn client_error(e: &ClientError) -> napi::Error {
     let class = match e.kind() {
         ClientErrorKind::Authentication => "AuthenticationError",
@@ -45,10 +47,19 @@ pub fn client_error(e: &ClientError) -> napi::Error {
     };
     encoded(&json!({
         "class": class, "code": e.code(), "message": e.message(), "status": e.status(), "traceId": e.trace_id(),
+        "body": e.body(),
     }))
 }
 
-/// A profile that cannot be used: `ProfileError` with `.code` (`invalid_profile`, `unsupported_profile`).
+/// A profile that cannot be used: `ProfileError` with `.code` (`invalid_profile`,
+/// `unsupported_profile`) and `.pointer` (where, as a JSON pointer).
 pub fn profile_error(e: &ProfileError) -> napi::Error {
-    encoded(&json!({"class": "ProfileError", "code": e.code(), "message": e.to_string()}))
+    encoded(&json!({"class": "ProfileError", "code": e.code(), "message": e.to_string(), "pointer": e.pointer()}))
+}
+
+/// An option the binding cannot convert (a negative timeout, …): refused before anything is
+/// sent, as the engine refuses what it cannot send.
+pub fn invalid_argument(message: &str) -> napi::Error {
+    let kind = ClientErrorKind::InvalidArgument;
+    encoded(&json!({"class": "InvalidArgumentError", "code": kind.name(), "message": message}))
 }

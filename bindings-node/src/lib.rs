@@ -5,6 +5,7 @@
 // In `cargo test` builds napi registers no exports, so the exported functions look unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod api;
 mod client;
 mod errors;
 mod webhook;

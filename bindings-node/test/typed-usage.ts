@@ -1,6 +1,9 @@
 // Typed usage of the public API: `tsc --noEmit` must accept it (the types are tested, not only written).
 import express from 'express'
-import { Client, Webhook, WebhookSignatureError, NotFoundError, canonicalize, type Event, type EventObject, type Job } from 'hookwise'
+import {
+  Api, ApiError, Client, InvalidArgumentError, NotFoundError, PermissionDeniedError, Profile, ProfileError, Webhook,
+  WebhookSignatureError, canonicalize, type ApiOptions, type Event, type EventObject, type Job,
+} from 'hookwise'
 import { webhook } from 'hookwise/express'
 
 interface JobData { job: Job }
@@ -43,3 +46,40 @@ export function app(): express.Express {
 }
 
 export const client = new Client({ apiKey: 'hw_test_key', baseUrl: 'http://127.0.0.1:8080', timeout: 5000, maxRetries: 3 })
+
+interface ArgusJob { id: string; status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'; progress_pct?: number }
+
+export function profile(text: string): Profile | string {
+  try {
+    const p = Profile.fromText(text)
+    const ops: string[] = p.operations
+    const base: string | null = p.baseUrl
+    return `${p.name} ${ops.join(',')} ${base ?? 'no base URL'}`
+  } catch (err) {
+    if (err instanceof ProfileError) return `${err.code} at ${err.pointer}`
+    throw err
+  }
+}
+
+export async function engine(): Promise<string[]> {
+  const options: ApiOptions = { apiKey: 'test_key', baseUrl: 'http://127.0.0.1:8080', timeout: 5000, maxRetries: 2,
+    initialRetryDelay: 100, maxRetryDelay: 2000, userAgent: 'typed-usage/1' }
+  const api = new Api(Profile.fromFile('profiles/argus.yaml'), options)
+  const fromPath = new Api('profiles/argus.yaml', { apiKey: 'test_key' })
+  const job = await api.call<ArgusJob>('create_job', { kind: 'intelligence.enrich.bulk', payload: { profile_ids: ['p1'] } })
+  const seen: number[] = []
+  const done: ArgusJob = await api.wait<ArgusJob>('get_job', { id: job.id }, {
+    timeout: 60000, onProgress: (j) => seen.push(j.progress_pct ?? 0),
+  })
+  const ids: string[] = [fromPath.profile.name]
+  for await (const j of api.paginate<ArgusJob>('list_jobs', { status: 'succeeded', limit: 50 })) ids.push(j.id)
+  const bytes: Buffer = await api.download('/v1/files/result.json')
+  try {
+    await api.call('get_job', { id: 'nope' })
+  } catch (err) {
+    if (err instanceof NotFoundError || err instanceof PermissionDeniedError) ids.push(`${err.status} ${err.code} ${JSON.stringify(err.body)}`)
+    else if (err instanceof ApiError) ids.push(err.code)
+    else if (err instanceof InvalidArgumentError) ids.push(err.code)
+  }
+  return [done.status, String(bytes.length), ...ids]
+}

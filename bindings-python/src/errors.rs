@@ -3,7 +3,7 @@
 //! ```text
 //! HookwiseError(Exception)
 //! ├── WebhookSignatureError          .code: one of the nine verification codes
-//! ├── ApiError                       .status .code .message .trace_id
+//! ├── ApiError                       .status .code .message .trace_id .body
 //! │   ├── AuthenticationError (401)  PermissionDeniedError (403)  NotFoundError (404)
 //! │   ├── ConflictError (409)  UnprocessableEntityError (422)  RateLimitError (429)
 //! │   └── ServerError (5xx)
@@ -16,10 +16,12 @@
 
 use hookwise::api::{Error as ClientError, ErrorKind as ClientErrorKind, ProfileError};
 use hookwise::webhook::{Error as WebhookError, ErrorKind};
-use pyo3::exceptions::{PyConnectionError, PyException, PyTimeoutError};
+use pyo3::exceptions::{PyConnectionError, PyException, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
+
+use crate::convert::json_to_py;
 
 pyo3::create_exception!(hookwise, HookwiseError, PyException, "Base class of every hookwise error.");
 pyo3::create_exception!(
@@ -49,10 +51,12 @@ pyo3::create_exception!(hookwise, ConflictError, ApiError, "409: idempotency key
 pyo3::create_exception!(hookwise, RateLimitError, ApiError, "429: too many requests.");
 pyo3::create_exception!(hookwise, ServerError, ApiError, "5xx: the server failed.");
 
-/// `ConnectionError` and `TimeoutError` also subclass the builtins, so `except ConnectionError`
-/// written for the standard library catches ours too. Made once, at module initialisation.
+/// `ConnectionError`, `TimeoutError` and `ProfileError` also subclass the builtins, so `except
+/// ConnectionError` (or `ValueError`) written for the standard library catches ours too. Made
+/// once, at module initialisation.
 static CONNECTION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static TIMEOUT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static PROFILE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn subclass<'py>(py: Python<'py>, name: &str, builtin: Bound<'py, PyType>, doc: &str) -> PyResult<Bound<'py, PyType>> {
     let namespace = PyDict::new(py);
@@ -85,8 +89,18 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         subclass(py, "TimeoutError", py.get_type::<PyTimeoutError>(), "A request, or a wait, took too long.")
             .map(Bound::unbind)
     })?;
+    let profile = PROFILE_ERROR.get_or_try_init(py, || {
+        subclass(
+            py,
+            "ProfileError",
+            py.get_type::<PyValueError>(),
+            "A profile that cannot be used: `.code` (`invalid_profile`, `unsupported_profile`) and `.pointer`.",
+        )
+        .map(Bound::unbind)
+    })?;
     m.add("ConnectionError", connection.bind(py))?;
     m.add("TimeoutError", timeout.bind(py))?;
+    m.add("ProfileError", profile.bind(py))?;
     Ok(())
 }
 
@@ -122,7 +136,9 @@ pub fn webhook_error(py: Python<'_>, e: &WebhookError) -> PyErr {
     }
 }
 
-/// A client error as the matching `ApiError` subclass, `ConnectionError` or `TimeoutError`.
+/// A client or engine error as the matching `ApiError` subclass, `InvalidArgumentError`,
+/// `InvalidResponseError`, `ConnectionError` or `TimeoutError`, with `.status`, `.code`,
+/// `.message`, `.trace_id` and `.body` (the error body as Python data, or `None`).
 pub fn client_error(py: Python<'_>, e: &ClientError) -> PyErr {
     let class = match e.kind() {
         ClientErrorKind::Authentication => py.get_type::<AuthenticationError>(),
@@ -147,6 +163,20 @@ pub fn client_error(py: Python<'_>, e: &ClientError) -> PyErr {
         ("code", e.code().into_pyobject(py).map(|v| v.into_any().unbind())),
         ("message", e.message().into_pyobject(py).map(|v| v.into_any().unbind())),
         ("trace_id", e.trace_id().into_pyobject(py).map(|v| v.into_any().unbind())),
+    ];
+    let mut attrs: Vec<(&str, Py<PyAny>)> = attrs.into_iter().filter_map(|(k, v)| v.ok().map(|v| (k, v))).collect();
+    // The error body as Python data (`None` when the API sent none that parses).
+    let body = e.body().and_then(|b| json_to_py(py, b).ok()).map_or_else(|| py.None(), Bound::unbind);
+    attrs.push(("body", body));
+    raise(py, class, &e.to_string(), &attrs)
+}
+
+/// A profile refusal as `ProfileError` with `.code` and `.pointer`.
+pub fn profile_error(py: Python<'_>, e: &ProfileError) -> PyErr {
+    let class = PROFILE_ERROR.get(py).map_or_else(|| py.get_type::<HookwiseError>(), |t| t.bind(py).clone());
+    let attrs = [
+        ("code", e.code().into_pyobject(py).map(|v| v.into_any().unbind())),
+        ("pointer", e.pointer().into_pyobject(py).map(|v| v.into_any().unbind())),
     ];
     let attrs: Vec<(&str, Py<PyAny>)> = attrs.into_iter().filter_map(|(k, v)| v.ok().map(|v| (k, v))).collect();
     raise(py, class, &e.to_string(), &attrs)

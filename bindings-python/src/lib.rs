@@ -1,6 +1,7 @@
 //! `hookwise._native`: the Python binding of the hookwise core. It converts types and errors and
 //! holds no logic of its own; the pure-Python package `hookwise` re-exports it.
 
+mod api;
 mod call;
 mod client;
 mod convert;
@@ -18,6 +19,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhook::presets, m)?)?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<client::JobIterator>()?;
+    m.add_class::<api::Profile>()?;
+    m.add_class::<api::Api>()?;
+    m.add_class::<api::Items>()?;
+    m.add_class::<api::NativeAsyncApi>()?;
+    m.add_class::<api::AsyncItems>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

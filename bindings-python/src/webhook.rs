@@ -62,8 +62,12 @@ fn secrets(secret: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 fn scheme(py: Python<'_>, scheme: Option<&Bound<'_, PyAny>>) -> PyResult<Scheme> {
     let spec = match scheme {
         None => None,
-        Some(s) if s.is_none() || s.is_instance_of::<PyString>() || s.is_instance_of::<PyDict>() => Some(py_to_json(s)?),
-        Some(_) => return Err(PyTypeError::new_err("scheme must be a preset name (str) or a scheme description (dict)")),
+        Some(s) if s.is_none() || s.is_instance_of::<PyString>() || s.is_instance_of::<PyDict>() => {
+            Some(py_to_json(s)?)
+        }
+        Some(_) => {
+            return Err(PyTypeError::new_err("scheme must be a preset name (str) or a scheme description (dict)"))
+        }
     };
     Scheme::resolve(spec.as_ref()).map_err(|e| webhook_error(py, &e))
 }
@@ -92,7 +96,8 @@ impl Webhook {
         max_payload_bytes: Option<usize>,
     ) -> PyResult<Self> {
         guard(|| {
-            let mut inner = CoreWebhook::new(self::scheme(py, scheme)?, secrets(secret)?).map_err(|e| webhook_error(py, &e))?;
+            let mut inner =
+                CoreWebhook::new(self::scheme(py, scheme)?, secrets(secret)?).map_err(|e| webhook_error(py, &e))?;
             if let Some(t) = tolerance {
                 inner = inner.with_tolerance(t);
             }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import pathlib
+from typing import Any, Optional
 
 import hookwise
 
@@ -30,6 +32,38 @@ def jobs(client: hookwise.Client) -> list[str]:
     except hookwise.NotFoundError as e:
         ids.append(f"{e.status} {e.code} {e.trace_id}")
     return [done.status, page.total_count, endpoint.id, *ids]
+
+
+def engine(path: str) -> list[str]:
+    profile: hookwise.Profile = hookwise.Profile.from_file(path)
+    api = hookwise.Api(profile, api_key="k", timeout=5.0, max_retries=1, initial_retry_delay=0.1, max_retry_delay=2)
+    hookwise.Api(pathlib.Path(path), username="u", password="p", base_url="http://127.0.0.1:8080", user_agent="ua")
+    job: Any = api.call("create_job", {"kind": "k", "payload": {"n": [1, 2.5, None]}})
+    ids = [str(item["id"]) for item in api.paginate("list_jobs", {"limit": 10})]
+    done = api.wait("get_job", {"id": job["id"]}, timeout=30, on_progress=lambda o: print(o["progress_pct"]))
+    data: bytes = api.download("/v1/results/1")
+    try:
+        hookwise.Profile.from_text("openapi: 3.1.0")
+    except hookwise.ProfileError as e:
+        ids.append(f"{e.code} {e.pointer}")
+    try:
+        api.call("get_job", {"id": "nope"})
+    except hookwise.PermissionDeniedError as e:
+        ids.append(f"{e.status} {e.code} {e.body}")
+    except (hookwise.UnprocessableEntityError, hookwise.InvalidArgumentError, hookwise.InvalidResponseError) as e:
+        ids.append(e.code)
+    names: list[str] = profile.operations
+    base: Optional[str] = profile.base_url
+    return [profile.name, api.base_url, str(done), str(len(data)), str(base), *names, *ids]
+
+
+async def async_engine(path: str) -> list[Any]:
+    api = hookwise.AsyncApi(path, api_key="k", timeout=5.0)
+    job = await api.call("get_job", {"id": "j1"})
+    items = [item async for item in api.paginate("list_jobs")]
+    task: asyncio.Task[Any] = asyncio.create_task(api.wait("get_job", {"id": "j1"}, timeout=30, on_progress=print))
+    data: bytes = await api.download("/v1/results/1")
+    return [job, items, await task, data, api.profile.name]
 
 
 async def async_jobs() -> str:

@@ -14,9 +14,9 @@ pub struct ApiArgs {
     /// The API key.
     #[arg(long, env = "HOOKWISE_API_KEY", default_value = "hw_test_key", hide_default_value = true)]
     api_key: String,
-    /// The API's base URL.
-    #[arg(long, env = "HOOKWISE_BASE_URL", default_value = "http://127.0.0.1:8080")]
-    base_url: String,
+    /// The API's base URL (default: `HOOKWISE_BASE_URL`, else the profile's server, `http://127.0.0.1:8080`).
+    #[arg(long)]
+    base_url: Option<String>,
     /// Print JSON (one object; for scripts) instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -31,7 +31,8 @@ impl ApiArgs {
     {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let outcome =
-            Client::new(&self.api_key, &self.base_url).map(|client| runtime.block_on(call(client, self.json)));
+            Client::connect(Some(&self.api_key), self.base_url.as_deref(), hookwise::client::ClientOptions::default())
+                .map(|client| runtime.block_on(call(client, self.json)));
         match outcome {
             Ok(Ok(Ok(code))) => Ok(code),
             Ok(Err(io)) => Err(io),

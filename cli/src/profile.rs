@@ -1,5 +1,6 @@
 //! `hookwise profile check FILE`: validate a profile and list its operations and arguments.
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -115,13 +116,13 @@ fn describe(profile: &Profile) -> String {
         profile.env_prefix()
     );
     if let Some(scheme) = &profile.scheme {
-        out.push_str(&format!("  webhooks signed with: {} ({})\n", scheme.name, scheme.signature_header));
+        let _ = writeln!(out, "  webhooks signed with: {} ({})", scheme.name, scheme.signature_header);
     }
-    out.push_str(&format!("operations ({}):\n", profile.operations.len()));
+    let _ = writeln!(out, "operations ({}):", profile.operations.len());
     out.extend(profile.operations.iter().map(operation));
     if !profile.events.is_empty() {
         let names: Vec<&str> = profile.events.iter().map(|e| e.name.as_str()).collect();
-        out.push_str(&format!("events ({}): {}\n", names.len(), names.join(", ")));
+        let _ = writeln!(out, "events ({}): {}", names.len(), names.join(", "));
     }
     out
 }

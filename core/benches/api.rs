@@ -16,7 +16,12 @@ fn serve(rt: &tokio::runtime::Runtime) -> String {
     rt.block_on(async {
         let app = axum::Router::new()
             .route("/v1/jobs/{id}", axum::routing::get(|| async { ([("content-type", "application/json")], JOB) }))
-            .route("/v1/jobs", axum::routing::post(|| async { (axum::http::StatusCode::CREATED, [("content-type", "application/json")], JOB) }));
+            .route(
+                "/v1/jobs",
+                axum::routing::post(|| async {
+                    (axum::http::StatusCode::CREATED, [("content-type", "application/json")], JOB)
+                }),
+            );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -27,7 +32,8 @@ fn serve(rt: &tokio::runtime::Runtime) -> String {
 fn calls(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let url = serve(&rt);
-    let options = ApiOptions { api_key: Some("hw_test_key".into()), base_url: Some(url.clone()), ..ApiOptions::default() };
+    let options =
+        ApiOptions { api_key: Some("hw_test_key".into()), base_url: Some(url.clone()), ..ApiOptions::default() };
     let api = Api::new(Arc::new(Profile::hookwise().clone()), options).unwrap();
     // After Api::new, which installs the TLS crypto provider reqwest is built without.
     let raw = reqwest::Client::new();
@@ -38,7 +44,12 @@ fn calls(c: &mut Criterion) {
     group.bench_function("GET job: raw reqwest + serde_json", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let response = raw.get(format!("{url}/v1/jobs/job_01JD2Y6Z3Q9W1V8X0T5R4P7M2N")).bearer_auth("hw_test_key").send().await.unwrap();
+                let response = raw
+                    .get(format!("{url}/v1/jobs/job_01JD2Y6Z3Q9W1V8X0T5R4P7M2N"))
+                    .bearer_auth("hw_test_key")
+                    .send()
+                    .await
+                    .unwrap();
                 serde_json::from_slice::<Value>(&response.bytes().await.unwrap()).unwrap()
             })
         });

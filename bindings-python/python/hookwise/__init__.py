@@ -1,26 +1,35 @@
-"""hookwise: verify any provider's webhook signature, drive async jobs, manage webhook subscriptions.
+"""hookwise: verify any provider's webhook signature, drive async jobs, manage webhook subscriptions,
+and call any API a profile describes (``Api``, ``AsyncApi``).
 
 The logic lives in Rust (``hookwise._native``); this package re-exports it and adds typed
 wrappers for the client's answers.
 """
 
 from hookwise._native import (
+    Api,
     ApiError,
     AuthenticationError,
     ConflictError,
     ConnectionError,
     Event,
     HookwiseError,
+    InvalidArgumentError,
+    InvalidResponseError,
     NotFoundError,
+    PermissionDeniedError,
+    Profile,
+    ProfileError,
     RateLimitError,
     ServerError,
     TimeoutError,
+    UnprocessableEntityError,
     Webhook,
     WebhookSignatureError,
     __version__,
     canonicalize,
     presets,
 )
+from hookwise._api import AsyncApi
 from hookwise._client import (
     AsyncClient,
     Client,
@@ -33,7 +42,9 @@ from hookwise._client import (
 )
 
 __all__ = [
+    "Api",
     "ApiError",
+    "AsyncApi",
     "AsyncClient",
     "AuthenticationError",
     "Client",
@@ -43,13 +54,19 @@ __all__ = [
     "Delivery",
     "Event",
     "HookwiseError",
+    "InvalidArgumentError",
+    "InvalidResponseError",
     "Job",
     "JobList",
     "JobResult",
     "NotFoundError",
+    "PermissionDeniedError",
+    "Profile",
+    "ProfileError",
     "RateLimitError",
     "ServerError",
     "TimeoutError",
+    "UnprocessableEntityError",
     "Webhook",
     "WebhookEndpoint",
     "WebhookSignatureError",

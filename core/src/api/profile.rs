@@ -559,33 +559,10 @@ fn operation(
             args.push(arg);
         }
     }
-    let mut body = None;
-    if let Some(request) = node.get("requestBody") {
-        let request = request.node();
-        let schema =
-            json_schema(&request)?.ok_or_else(|| request.invalid("a request body needs an application/json schema"))?;
-        let schema_name = match &schema.ty {
-            Type::Ref(name) => Some(name.clone()),
-            _ => None,
-        };
-        let object = profile
-            .resolve(&schema)
-            .object()
-            .ok_or_else(|| request.unsupported("a request body that is not an object"))?;
-        for property in &object.properties {
-            args.push(Arg {
-                name: property.name.clone(),
-                wire: property.name.clone(),
-                location: Location::Body,
-                required: property.required,
-                schema: property.schema.clone(),
-            });
-        }
-        body = Some(BodyShape {
-            required: request.get("required").map(|r| r.node().bool()).transpose()?.unwrap_or(false),
-            schema_name,
-        });
-    }
+    let body = match node.get("requestBody") {
+        Some(request) => Some(body_args(&request.node(), profile, &mut args)?),
+        None => None,
+    };
     args.sort_by_key(|a| match a.location {
         Location::Path => 0,
         Location::Query => 1,
@@ -635,6 +612,31 @@ fn operation(
         idempotency_header,
         pagination,
         wait,
+    })
+}
+
+/// The JSON request body: its properties become body arguments.
+fn body_args(request: &Node<'_>, profile: &Profile, args: &mut Vec<Arg>) -> Result<BodyShape, ProfileError> {
+    let schema =
+        json_schema(request)?.ok_or_else(|| request.invalid("a request body needs an application/json schema"))?;
+    let schema_name = match &schema.ty {
+        Type::Ref(name) => Some(name.clone()),
+        _ => None,
+    };
+    let object =
+        profile.resolve(&schema).object().ok_or_else(|| request.unsupported("a request body that is not an object"))?;
+    for property in &object.properties {
+        args.push(Arg {
+            name: property.name.clone(),
+            wire: property.name.clone(),
+            location: Location::Body,
+            required: property.required,
+            schema: property.schema.clone(),
+        });
+    }
+    Ok(BodyShape {
+        required: request.get("required").map(|r| r.node().bool()).transpose()?.unwrap_or(false),
+        schema_name,
     })
 }
 
@@ -727,7 +729,7 @@ mod tests {
     }
 
     fn refusal(text: &str) -> String {
-        Profile::from_text(text).map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+        Profile::from_text(text).map_or_else(|e| e.to_string(), |_| String::new())
     }
 
     const BASE: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nx-hookwise: {name: t}\n";

@@ -18,8 +18,7 @@ pub(crate) enum Failure {
 /// nothing (429, 503).
 pub(crate) fn retryable(idempotent: bool, failure: Failure) -> bool {
     match failure {
-        Failure::Connect => true,
-        Failure::Status(429 | 503) => true,
+        Failure::Connect | Failure::Status(429 | 503) => true,
         Failure::AfterSend => idempotent,
         Failure::Status(status) => idempotent && (status == 408 || (500..=599).contains(&status)),
     }

@@ -60,6 +60,7 @@ impl Jobs {
     }
 
     /// Every job matching `params`, fetching pages as the stream is read.
+    #[allow(clippy::needless_pass_by_value)] // The stream outlives the call; taking the filters by value is the API.
     pub fn list_all(&self, params: ListJobs) -> impl Stream<Item = Result<Job, Error>> + Send + 'static {
         self.api.0.paginate("list_jobs", args(&params, &[])).map(|item| item.and_then(typed))
     }

@@ -85,11 +85,20 @@ impl Client {
     /// # Errors
     /// As [`Client::new`].
     pub fn with_options(api_key: &str, base_url: &str, options: ClientOptions) -> Result<Client, Error> {
+        Client::connect(Some(api_key), Some(base_url), options)
+    }
+
+    /// A client whose key and base URL may be left to the engine's rules: when not given, the
+    /// environment (`HOOKWISE_API_KEY`, `HOOKWISE_BASE_URL`), then the profile's server.
+    ///
+    /// # Errors
+    /// As [`Client::new`]; `invalid_argument` when no API key is given or set.
+    pub fn connect(api_key: Option<&str>, base_url: Option<&str>, options: ClientOptions) -> Result<Client, Error> {
         let api = Api::new(
             Arc::new(Profile::hookwise().clone()),
             ApiOptions {
-                api_key: Some(api_key.to_owned()),
-                base_url: Some(base_url.to_owned()),
+                api_key: api_key.map(str::to_owned),
+                base_url: base_url.map(str::to_owned),
                 timeout: options.timeout,
                 max_retries: options.max_retries,
                 initial_retry_delay: options.initial_retry_delay,

@@ -358,7 +358,12 @@ mod tests {
         let custom = json!({"name": "acme", "signature_header": "X-Acme", "signature_format": "hex"});
         assert_eq!(Scheme::resolve(Some(&custom)).map(|s| s.name), Ok("acme".to_owned()));
         assert_eq!(Scheme::resolve(Some(&json!(custom.to_string()))).map(|s| s.name), Ok("acme".to_owned()));
-        for bad in [json!("nosuch"), json!(7), json!({"name": "x"}), json!({"name": "x", "signature_header": "H", "signature_format": "prefixed"})] {
+        for bad in [
+            json!("nosuch"),
+            json!(7),
+            json!({"name": "x"}),
+            json!({"name": "x", "signature_header": "H", "signature_format": "prefixed"}),
+        ] {
             assert_eq!(Scheme::resolve(Some(&bad)).map_err(|e| e.code()), Err("unknown_scheme"), "{bad}");
         }
     }

@@ -107,12 +107,11 @@ impl Matcher {
             }
             "$same" => {
                 let name = arg.as_str().unwrap_or_default().to_owned();
-                match self.same.get(&name) {
-                    Some(first) => first == value,
-                    None => {
-                        self.same.insert(name, value.clone());
-                        actual.is_some()
-                    }
+                if let Some(first) = self.same.get(&name) {
+                    first == value
+                } else {
+                    self.same.insert(name, value.clone());
+                    actual.is_some()
                 }
             }
             other => return Err(format!("{at}: unknown operator {other}")),

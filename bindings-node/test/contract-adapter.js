@@ -1,0 +1,161 @@
+'use strict'
+// The Node adapter of the conformance driver (tests/conformance/contracts/README.md, "Adapters"):
+// one JSON request per stdin line, answered by one JSON line on stdout, in order. Contract cases go
+// through `Api`; scenario steps (`"suite": "scenario"`, as the driver's Rust adapter plays them)
+// through `Client`, and `webhook.verify` through `Webhook`.
+//   hookwise-conformance --lang node -- node test/contract-adapter.js
+const readline = require('node:readline')
+const hookwise = require('..')
+
+/** The protocol's option keys, as `new Api(profile, options)` names them. */
+const OPTIONS = {
+  api_key: 'apiKey',
+  username: 'username',
+  password: 'password',
+  base_url: 'baseUrl',
+  max_retries: 'maxRetries',
+  timeout_ms: 'timeout',
+  initial_retry_delay_ms: 'initialRetryDelay',
+  max_retry_delay_ms: 'maxRetryDelay',
+}
+
+/** Error classes and their kinds; subclasses before `ApiError`. */
+const KINDS = [
+  [hookwise.AuthenticationError, 'authentication'],
+  [hookwise.PermissionDeniedError, 'permission_denied'],
+  [hookwise.NotFoundError, 'not_found'],
+  [hookwise.ConflictError, 'conflict'],
+  [hookwise.UnprocessableEntityError, 'unprocessable_entity'],
+  [hookwise.RateLimitError, 'rate_limit'],
+  [hookwise.ServerError, 'server'],
+  [hookwise.ApiError, 'api'],
+  [hookwise.ConnectionError, 'connection'],
+  [hookwise.TimeoutError, 'timeout'],
+  [hookwise.InvalidArgumentError, 'invalid_argument'],
+  [hookwise.InvalidResponseError, 'invalid_response'],
+]
+
+const profiles = new Map()
+
+function profile(file) {
+  if (!profiles.has(file)) profiles.set(file, hookwise.Profile.fromFile(file))
+  return profiles.get(file)
+}
+
+function options(given) {
+  const out = {}
+  for (const [key, value] of Object.entries(given ?? {})) {
+    if (!(key in OPTIONS)) throw new Error(`adapter: unknown option ${key}`)
+    if (value !== null && value !== undefined) out[OPTIONS[key]] = value
+  }
+  return out
+}
+
+async function play(request) {
+  const api = new hookwise.Api(profile(request.profile), options(request.options))
+  const args = request.args ?? {}
+  switch (request.mode) {
+    case 'call':
+      return { result: await api.call(request.op, args) }
+    case 'paginate': {
+      const items = []
+      for await (const item of api.paginate(request.op, args)) items.push(item)
+      return { result: items }
+    }
+    case 'wait': {
+      const progress = []
+      const result = await api.wait(request.op, args, { timeout: request.timeout_ms, onProgress: (o) => progress.push(o) })
+      return { result, progress }
+    }
+    case 'download': {
+      const text = (await api.download(args.url)).toString('utf8')
+      try {
+        return { result: JSON.parse(text) }
+      } catch {
+        return { result: text }
+      }
+    }
+    default:
+      throw new Error(`adapter: unknown mode ${request.mode}`)
+  }
+}
+
+/** A verification of a delivery: the event, or `{message}` when it does not verify. */
+function verify({ scheme, secret, headers, body_b64: body }) {
+  const hook = new hookwise.Webhook(secret, { scheme })
+  try {
+    const { createdAt, ...event } = hook.verify(Buffer.from(body, 'base64'), new Map(headers)).toJSON()
+    return { ok: true, result: { ...event, created_at: createdAt } }
+  } catch (err) {
+    if (err instanceof hookwise.WebhookSignatureError) return { ok: false, error: { message: `${err.code}: ${err.message}` } }
+    throw err
+  }
+}
+
+/** One scenario step through `Client`. */
+async function step({ op, args, api_key: apiKey, base_url: baseUrl }) {
+  const { jobs, webhooks } = new hookwise.Client({ apiKey, baseUrl })
+  switch (op) {
+    case 'jobs.create': return jobs.create(args)
+    case 'jobs.get': return jobs.get(args.id)
+    case 'jobs.cancel': return jobs.cancel(args.id)
+    case 'jobs.result': return jobs.result(args.id)
+    case 'jobs.download': return JSON.parse((await jobs.download(args.url)).toString('utf8'))
+    case 'jobs.list': return jobs.list(args)
+    case 'jobs.list_all': {
+      const found = []
+      for await (const job of jobs.listAll(args)) found.push(job)
+      return { count: found.length, jobs: found }
+    }
+    case 'jobs.wait': {
+      const progress = []
+      const job = await jobs.wait(args.id, { timeout: args.timeout_ms ?? 15000, onProgress: (j) => progress.push(j.progress_pct) })
+      await new Promise((resolve) => setImmediate(resolve)) // the Client queues its progress callbacks
+      return { job, progress }
+    }
+    case 'webhooks.register': return webhooks.register(args)
+    case 'webhooks.list': return { webhooks: await webhooks.list() }
+    case 'webhooks.get': return webhooks.get(args.id)
+    case 'webhooks.update': {
+      const { id, ...params } = args
+      return webhooks.update(id, params)
+    }
+    case 'webhooks.delete': return webhooks.delete(args.id)
+    case 'webhooks.rotate_secret': return webhooks.rotateSecret(args.id)
+    case 'webhooks.deliveries': return { deliveries: await webhooks.deliveries(args.id) }
+    default: throw new Error(`adapter: unknown op ${op}`)
+  }
+}
+
+function errorJson(err) {
+  const found = KINDS.find(([Class]) => err instanceof Class)
+  if (!found) return { kind: `unexpected ${err && err.name}`, message: String(err && err.stack ? err.stack : err) }
+  return { kind: found[1], status: err.status ?? null, code: err.code ?? null, message: err.message, trace_id: err.traceId ?? null }
+}
+
+async function answer(line) {
+  try {
+    const request = JSON.parse(line)
+    if (request.suite === 'scenario') {
+      if (request.op === 'webhook.verify') return verify(request.args)
+      return { ok: true, result: (await step(request)) ?? null }
+    }
+    const { result, progress = [] } = await play(request)
+    return { ok: true, result: result === undefined ? null : result, progress }
+  } catch (err) {
+    return { ok: false, error: errorJson(err) }
+  }
+}
+
+async function main() {
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
+  for await (const line of lines) {
+    if (line.trim() === '') continue
+    process.stdout.write(`${JSON.stringify(await answer(line))}\n`)
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`adapter: ${err && err.stack ? err.stack : err}\n`)
+  process.exitCode = 1
+})

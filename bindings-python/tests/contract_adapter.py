@@ -1,0 +1,157 @@
+"""The Python adapter of the conformance driver (tests/conformance/contracts/README.md, *Adapters*).
+
+It reads one JSON request per line on stdin, makes that one call and writes one JSON answer per
+line on stdout. Contract cases go through ``hookwise.Api``; scenario steps (``"suite":
+"scenario"``, as the driver's Rust adapter plays them) through ``hookwise.Client``, and
+``webhook.verify`` through ``hookwise.Webhook``. It translates and decides nothing: the options
+are passed as given (milliseconds become seconds, a key absent is not passed), and an error is
+reported by its exception class.
+
+    hookwise-conformance --lang python -- python3 bindings-python/tests/contract_adapter.py
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from typing import Any, Optional
+
+import hookwise
+
+# Exception classes, most specific first: the first that matches names the kind.
+KINDS: list[tuple[type[BaseException], str]] = [
+    (hookwise.AuthenticationError, "authentication"),
+    (hookwise.PermissionDeniedError, "permission_denied"),
+    (hookwise.NotFoundError, "not_found"),
+    (hookwise.ConflictError, "conflict"),
+    (hookwise.UnprocessableEntityError, "unprocessable_entity"),
+    (hookwise.RateLimitError, "rate_limit"),
+    (hookwise.ServerError, "server"),
+    (hookwise.ApiError, "api"),
+    (hookwise.ConnectionError, "connection"),
+    (hookwise.TimeoutError, "timeout"),
+    (hookwise.InvalidArgumentError, "invalid_argument"),
+    (hookwise.InvalidResponseError, "invalid_response"),
+]
+
+# Option keys as the driver writes them, and as `hookwise.Api` takes them.
+PLAIN = ("api_key", "username", "password", "base_url", "max_retries")
+MILLISECONDS = {"timeout_ms": "timeout", "initial_retry_delay_ms": "initial_retry_delay", "max_retry_delay_ms": "max_retry_delay"}
+
+
+def options(given: dict[str, Any]) -> dict[str, Any]:
+    """The driver's options as keywords of ``hookwise.Api``; unknown keys are refused."""
+    out: dict[str, Any] = {}
+    for key, value in given.items():
+        if key in PLAIN:
+            out[key] = value
+        elif key in MILLISECONDS:
+            out[MILLISECONDS[key]] = value / 1000
+        else:
+            raise ValueError(f"unknown option {key!r}")
+    return out
+
+
+def error(e: BaseException) -> dict[str, Any]:
+    """The error line's fields; an exception no kind names is reported by its class, so the
+    driver shows it as a mismatch and the next case still runs."""
+    kind = next((name for cls, name in KINDS if isinstance(e, cls)), f"unexpected {type(e).__name__}")
+    return {
+        "kind": kind,
+        "status": getattr(e, "status", None),
+        "code": getattr(e, "code", None),
+        "message": getattr(e, "message", str(e)),
+        "trace_id": getattr(e, "trace_id", None),
+    }
+
+
+def play(request: dict[str, Any]) -> dict[str, Any]:
+    mode = request["mode"]
+    args: Optional[dict[str, Any]] = request.get("args")
+    progress: list[Any] = []
+    try:
+        api = hookwise.Api(request["profile"], **options(request.get("options") or {}))
+        if mode == "call":
+            result = api.call(request["op"], args)
+        elif mode == "paginate":
+            result = list(api.paginate(request["op"], args))
+        elif mode == "wait":
+            result = api.wait(request["op"], args, timeout=request["timeout_ms"] / 1000, on_progress=progress.append)
+        elif mode == "download":
+            result = json.loads(api.download((args or {})["url"]))
+        else:
+            raise ValueError(f"unknown mode {mode!r}")
+    except Exception as e:  # noqa: BLE001 (every failure is an answer line)
+        return {"ok": False, "error": error(e)}
+    return {"ok": True, "result": result, "progress": progress}
+
+
+def verify(args: dict[str, Any]) -> dict[str, Any]:
+    """A delivery's verification: the event, or ``{message}`` when it does not verify."""
+    try:
+        hook = hookwise.Webhook(args["secret"], args["scheme"])
+        event = hook.verify(base64.b64decode(args["body_b64"]), [tuple(h) for h in args["headers"]])
+    except hookwise.WebhookSignatureError as e:
+        return {"ok": False, "error": {"message": f"{e.code}: {e.message}"}}
+    except Exception as e:  # noqa: BLE001 (every failure is an answer line)
+        return {"ok": False, "error": {"message": repr(e)}}
+    return {"ok": True, "result": event.to_dict()}
+
+
+def step(request: dict[str, Any]) -> Any:
+    """One scenario step through ``hookwise.Client``."""
+    op, args = request["op"], request.get("args") or {}
+    client = hookwise.Client(request["api_key"], request["base_url"])
+    jobs, hooks = client.jobs, client.webhooks
+    if op == "jobs.create":
+        return jobs.create(args["kind"], args.get("payload"), callback_url=args.get("callback_url"),
+                           secrecy_level=args.get("secrecy_level"), idempotency_key=args.get("idempotency_key")).to_dict()
+    if op in ("jobs.get", "jobs.cancel", "jobs.result", "webhooks.get", "webhooks.delete", "webhooks.rotate_secret"):
+        namespace, method = op.split(".")
+        return getattr(jobs if namespace == "jobs" else hooks, method)(args["id"]).to_dict()
+    if op == "jobs.download":
+        return json.loads(jobs.download(args["url"]))
+    if op == "jobs.list":
+        return jobs.list(kind=args.get("kind"), status=args.get("status"), limit=args.get("limit"), cursor=args.get("cursor")).to_dict()
+    if op == "jobs.list_all":
+        found = [j.to_dict() for j in jobs.list_all(kind=args.get("kind"), status=args.get("status"), limit=args.get("limit"))]
+        return {"count": len(found), "jobs": found}
+    if op == "jobs.wait":
+        progress: list[Any] = []
+        job = jobs.wait(args["id"], args.get("timeout_ms", 15000) / 1000, on_progress=lambda j: progress.append(j.progress_pct))
+        return {"job": job.to_dict(), "progress": progress}
+    if op == "webhooks.register":
+        return hooks.register(args["url"], events=args.get("events"), secret=args.get("secret"), name=args.get("name")).to_dict()
+    if op == "webhooks.list":
+        return {"webhooks": [h.to_dict() for h in hooks.list()]}
+    if op == "webhooks.update":
+        return hooks.update(args["id"], url=args.get("url"), events=args.get("events"), name=args.get("name"),
+                            status=args.get("status")).to_dict()
+    if op == "webhooks.deliveries":
+        return {"deliveries": [d.to_dict() for d in hooks.deliveries(args["id"])]}
+    raise ValueError(f"unknown op {op!r}")
+
+
+def answer(request: dict[str, Any]) -> dict[str, Any]:
+    if request.get("suite") != "scenario":
+        return play(request)
+    if request["op"] == "webhook.verify":
+        return verify(request["args"])
+    try:
+        return {"ok": True, "result": step(request)}
+    except Exception as e:  # noqa: BLE001 (every failure is an answer line)
+        return {"ok": False, "error": error(e)}
+
+
+def main() -> None:
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        answer_line = answer(json.loads(line))
+        sys.stdout.write(json.dumps(answer_line) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
