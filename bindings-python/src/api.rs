@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt as _};
@@ -47,6 +47,13 @@ impl Profile {
             let inner = CoreProfile::from_text(text).map_err(|e| profile_error(py, &e))?;
             Ok(Profile { inner: Arc::new(inner) })
         })
+    }
+
+    /// The profile of hookwise's own API (`profiles/hookwise.yaml`), embedded in the core.
+    #[staticmethod]
+    fn hookwise() -> Profile {
+        static HOOKWISE: OnceLock<Arc<CoreProfile>> = OnceLock::new();
+        Profile { inner: HOOKWISE.get_or_init(|| Arc::new(CoreProfile::hookwise().clone())).clone() }
     }
 
     /// Reads a profile file (`str` or `os.PathLike`).

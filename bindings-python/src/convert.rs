@@ -62,12 +62,6 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<B
     })
 }
 
-/// Any serializable core object as Python data.
-pub fn to_py<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_value(value).map_err(|e| crate::errors::HookwiseError::new_err(e.to_string()))?;
-    json_to_py(py, &json)
-}
-
 /// A Python object (dict, list, …) as JSON, through the standard library's `json.dumps`.
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     let text: String = obj.py().import("json")?.call_method1("dumps", (obj,))?.extract()?;

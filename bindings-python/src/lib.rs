@@ -3,7 +3,6 @@
 
 mod api;
 mod call;
-mod client;
 mod convert;
 mod errors;
 mod webhook;
@@ -17,8 +16,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webhook::Event>()?;
     m.add_function(wrap_pyfunction!(webhook::canonicalize, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::presets, m)?)?;
-    m.add_class::<client::NativeClient>()?;
-    m.add_class::<client::JobIterator>()?;
     m.add_class::<api::Profile>()?;
     m.add_class::<api::Api>()?;
     m.add_class::<api::Items>()?;

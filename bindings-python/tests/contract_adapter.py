@@ -99,35 +99,38 @@ def verify(args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "result": event.to_dict()}
 
 
+def given(args: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The keywords among ``names`` that the step gives (a key absent is not passed)."""
+    return {name: args[name] for name in names if name in args}
+
+
 def step(request: dict[str, Any]) -> Any:
     """One scenario step through ``hookwise.Client``."""
     op, args = request["op"], request.get("args") or {}
     client = hookwise.Client(request["api_key"], request["base_url"])
     jobs, hooks = client.jobs, client.webhooks
     if op == "jobs.create":
-        return jobs.create(args["kind"], args.get("payload"), callback_url=args.get("callback_url"),
-                           secrecy_level=args.get("secrecy_level"), idempotency_key=args.get("idempotency_key")).to_dict()
+        return jobs.create(args["kind"], **given(args, "payload", "callback_url", "secrecy_level", "idempotency_key")).to_dict()
     if op in ("jobs.get", "jobs.cancel", "jobs.result", "webhooks.get", "webhooks.delete", "webhooks.rotate_secret"):
         namespace, method = op.split(".")
         return getattr(jobs if namespace == "jobs" else hooks, method)(args["id"]).to_dict()
     if op == "jobs.download":
         return json.loads(jobs.download(args["url"]))
     if op == "jobs.list":
-        return jobs.list(kind=args.get("kind"), status=args.get("status"), limit=args.get("limit"), cursor=args.get("cursor")).to_dict()
+        return jobs.list(**given(args, "kind", "status", "limit", "cursor")).to_dict()
     if op == "jobs.list_all":
-        found = [j.to_dict() for j in jobs.list_all(kind=args.get("kind"), status=args.get("status"), limit=args.get("limit"))]
+        found = [j.to_dict() for j in jobs.list_all(**given(args, "kind", "status", "limit"))]
         return {"count": len(found), "jobs": found}
     if op == "jobs.wait":
         progress: list[Any] = []
         job = jobs.wait(args["id"], args.get("timeout_ms", 15000) / 1000, on_progress=lambda j: progress.append(j.progress_pct))
         return {"job": job.to_dict(), "progress": progress}
     if op == "webhooks.register":
-        return hooks.register(args["url"], events=args.get("events"), secret=args.get("secret"), name=args.get("name")).to_dict()
+        return hooks.register(args["url"], **given(args, "events", "secret", "name")).to_dict()
     if op == "webhooks.list":
         return {"webhooks": [h.to_dict() for h in hooks.list()]}
     if op == "webhooks.update":
-        return hooks.update(args["id"], url=args.get("url"), events=args.get("events"), name=args.get("name"),
-                            status=args.get("status")).to_dict()
+        return hooks.update(args["id"], **given(args, "url", "events", "name", "status")).to_dict()
     if op == "webhooks.deliveries":
         return {"deliveries": [d.to_dict() for d in hooks.deliveries(args["id"])]}
     raise ValueError(f"unknown op {op!r}")

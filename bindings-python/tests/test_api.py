@@ -61,7 +61,7 @@ class Stub:
                 except BrokenPipeError:
                     pass
 
-            do_GET = do_POST = answer  # noqa: N815 (http.server's naming)
+            do_GET = do_POST = do_PATCH = do_DELETE = answer  # noqa: N815 (http.server's naming)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -68,10 +68,22 @@ async def async_engine(path: str) -> list[Any]:
 
 async def async_jobs() -> str:
     client = hookwise.AsyncClient("hw_test_key", "http://127.0.0.1:8080")
-    job = await client.jobs.create("transcode")
+    job: hookwise.Job = await client.jobs.create("transcode", callback_url=None)
     async for j in client.jobs.list_all():
         print(j)
-    return str(job)
+    done = await client.jobs.wait(job.id, timeout=30, on_progress=lambda j: print(j.progress_pct))
+    data: bytes = await client.jobs.download((await client.jobs.result(done.id)).signed_url)
+    hooks: list[hookwise.WebhookEndpoint] = await client.webhooks.list()
+    deliveries: list[hookwise.Delivery] = await client.webhooks.deliveries(hooks[0].id)
+    deleted: hookwise.Deleted = await client.webhooks.delete(hooks[0].id)
+    return f"{job} {len(data)} {deliveries} {deleted.deleted}"
+
+
+def defaults() -> list[str]:
+    profile: hookwise.Profile = hookwise.Profile.hookwise()
+    client = hookwise.Client(timeout=5.0, max_retries=0, initial_retry_delay=0.1, max_retry_delay=1, user_agent="ua")
+    endpoint = client.webhooks.register("https://example.com/hooks", name=None, events=("job.failed",))
+    return [profile.name, client.base_url, hookwise.AsyncClient(max_retries=1).base_url, endpoint.id]
 
 
 if __name__ == "__main__":
