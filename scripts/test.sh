@@ -25,6 +25,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), properties, engine, server, CLI"
 cargo test --workspace
 
+step "the conformance driver binary (hookwise-conformance) the other languages' adapters run under"
+cargo build --quiet -p hookwise-conformance
+
 step "conformance vectors are exactly what the committed generator makes from the reference code"
 bash tests/conformance/generate/run.sh --check
 
@@ -38,7 +41,7 @@ rm -rf target/wheels
 "$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 
-step "Python: conformance vectors and scenarios, API, GIL and fork, asyncio, the Flask receiver"
+step "Python: vectors; every contract and scenario through the driver; Api, Client, GIL and fork, asyncio, the Flask receiver"
 HOOKWISE_BIN="$root/target/release/hookwise" "$venv/bin/python" -m pytest -q bindings-python/tests
 
 step "Python: mypy --strict on the examples and a typed usage file; stubs checked by stubtest"
@@ -53,14 +56,14 @@ step "Node: pack the package and install the tarball into the Express example, a
 rm -rf examples/express-receiver/node_modules
 (cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-0.1.0.tgz" express@5.1.0)
 
-step "Node: conformance vectors and scenarios, API, ESM/CJS, the Express receiver; tsc on a typed usage file"
+step "Node: vectors; every contract and scenario through the driver; Api, Client, ESM/CJS, the Express receiver; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
 (cd bindings-node && npx tsc --noEmit -p test/tsconfig.json)
 
 step "uniffi: the cdylib; the committed Swift sources are what uniffi-bindgen generates"
 bash bindings-swift/scripts/generate.sh --check
 
-step "Kotlin on the JVM (Maven: Kotlin, JNA, coroutines, JUnit): every vector and scenario through the uniffi layer"
+step "Kotlin on the JVM (Maven: Kotlin, JNA, coroutines, JUnit): every vector, contract and scenario through the uniffi layer"
 rm -rf bindings-kotlin/target/generated-sources/uniffi
 cargo run --quiet --release -p hookwise-ffi --bin uniffi-bindgen -- generate --no-format \
   --library target/release/libhookwise_ffi.so --language kotlin --out-dir bindings-kotlin/target/generated-sources/uniffi

@@ -54,8 +54,17 @@ pub enum HookwiseError {
     InvalidProfile { code: String, reason: String },
 }
 
-impl std::fmt::Display for HookwiseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// What every variant carries, read by one exhaustive match: `code`, `reason`, and for API
+/// errors the HTTP status and the trace id.
+struct Parts<'a> {
+    code: &'a str,
+    reason: &'a str,
+    status: Option<u16>,
+    trace_id: Option<&'a str>,
+}
+
+impl HookwiseError {
+    fn parts(&self) -> Parts<'_> {
         match self {
             HookwiseError::MissingSignature { code, reason }
             | HookwiseError::MalformedSignature { code, reason }
@@ -66,20 +75,54 @@ impl std::fmt::Display for HookwiseError {
             | HookwiseError::InvalidSecret { code, reason }
             | HookwiseError::PayloadTooLarge { code, reason }
             | HookwiseError::UnknownScheme { code, reason }
-            | HookwiseError::Authentication { code, reason, .. }
-            | HookwiseError::PermissionDenied { code, reason, .. }
-            | HookwiseError::UnprocessableEntity { code, reason, .. }
-            | HookwiseError::NotFound { code, reason, .. }
-            | HookwiseError::Conflict { code, reason, .. }
-            | HookwiseError::RateLimit { code, reason, .. }
-            | HookwiseError::Server { code, reason, .. }
-            | HookwiseError::Api { code, reason, .. }
             | HookwiseError::Connection { code, reason }
             | HookwiseError::Timeout { code, reason }
             | HookwiseError::InvalidArgument { code, reason }
             | HookwiseError::InvalidResponse { code, reason }
-            | HookwiseError::InvalidProfile { code, reason } => write!(f, "{code}: {reason}"),
+            | HookwiseError::InvalidProfile { code, reason } => Parts { code, reason, status: None, trace_id: None },
+            HookwiseError::Authentication { code, reason, status, trace_id }
+            | HookwiseError::PermissionDenied { code, reason, status, trace_id }
+            | HookwiseError::NotFound { code, reason, status, trace_id }
+            | HookwiseError::Conflict { code, reason, status, trace_id }
+            | HookwiseError::UnprocessableEntity { code, reason, status, trace_id }
+            | HookwiseError::RateLimit { code, reason, status, trace_id }
+            | HookwiseError::Server { code, reason, status, trace_id }
+            | HookwiseError::Api { code, reason, status, trace_id } => {
+                Parts { code, reason, status: Some(*status), trace_id: trace_id.as_deref() }
+            }
         }
+    }
+}
+
+/// Readable on the base type in Swift (`error.code()`) and Kotlin (`e.code()`), whatever the
+/// variant.
+#[uniffi::export]
+impl HookwiseError {
+    /// The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
+    pub fn code(&self) -> String {
+        self.parts().code.to_owned()
+    }
+
+    /// What went wrong (the API's message for API errors).
+    pub fn reason(&self) -> String {
+        self.parts().reason.to_owned()
+    }
+
+    /// The HTTP status of an API error; null for every other error.
+    pub fn status(&self) -> Option<u16> {
+        self.parts().status
+    }
+
+    /// The server's trace id of an API error, when it sent one.
+    pub fn trace_id(&self) -> Option<String> {
+        self.parts().trace_id.map(str::to_owned)
+    }
+}
+
+impl std::fmt::Display for HookwiseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Parts { code, reason, .. } = self.parts();
+        write!(f, "{code}: {reason}")
     }
 }
 
@@ -127,6 +170,12 @@ impl From<ClientError> for HookwiseError {
             ClientErrorKind::InvalidResponse => HookwiseError::InvalidResponse { code, reason: message },
         }
     }
+}
+
+/// Input a binding could not convert (JSON text that is not JSON, arguments that are not an
+/// object): refused before anything is sent, as the engine refuses a bad argument.
+pub fn invalid_argument(reason: String) -> HookwiseError {
+    HookwiseError::InvalidArgument { code: "invalid_argument".into(), reason }
 }
 
 impl From<ProfileError> for HookwiseError {

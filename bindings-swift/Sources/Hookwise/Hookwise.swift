@@ -616,6 +616,579 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A client for the API a profile describes.
+ */
+public protocol ApiProtocol: AnyObject, Sendable {
+    
+    /**
+     * Calls operation `op` with named arguments (a JSON object as text); the decoded answer as
+     * JSON text (`null` for no content).
+     */
+    func call(op: String, argsJson: String) async throws  -> String
+    
+    /**
+     * Downloads `url` (absolute, such as a signed result link, or a path of the API); the
+     * credentials go only to the API's own origin.
+     */
+    func download(url: String) async throws  -> Data
+    
+    /**
+     * Every item of every page of list operation `op`, fetched page by page as `next()` is
+     * awaited.
+     */
+    func paginate(op: String, argsJson: String) throws  -> ApiPages
+    
+    /**
+     * Polls operation `op` until its status is terminal, telling `on_progress` of each change;
+     * the final object as JSON text. `Timeout` when `timeout_ms` passes first.
+     */
+    func wait(op: String, argsJson: String, timeoutMs: UInt64, onProgress: ApiProgressListener?) async throws  -> String
+    
+}
+/**
+ * A client for the API a profile describes.
+ */
+open class Api: ApiProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hookwise_ffi_fn_clone_api(self.handle, $0) }
+    }
+    /**
+     * A client for `profile` with `options`; `InvalidArgument` when the profile needs
+     * credentials or a base URL that neither the options nor the environment give.
+     */
+public convenience init(profile: Profile, options: ApiOptions)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeHookwiseError_lift) {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_constructor_api_new(
+        FfiConverterTypeProfile_lower(profile),
+        FfiConverterTypeApiOptions_lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hookwise_ffi_fn_free_api(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Calls operation `op` with named arguments (a JSON object as text); the decoded answer as
+     * JSON text (`null` for no content).
+     */
+open func call(op: String, argsJson: String)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hookwise_ffi_fn_method_api_call(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(op),FfiConverterString.lower(argsJson)
+                )
+            },
+            pollFunc: ffi_hookwise_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hookwise_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hookwise_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHookwiseError_lift
+        )
+}
+    
+    /**
+     * Downloads `url` (absolute, such as a signed result link, or a path of the API); the
+     * credentials go only to the API's own origin.
+     */
+open func download(url: String)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hookwise_ffi_fn_method_api_download(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(url)
+                )
+            },
+            pollFunc: ffi_hookwise_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hookwise_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hookwise_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeHookwiseError_lift
+        )
+}
+    
+    /**
+     * Every item of every page of list operation `op`, fetched page by page as `next()` is
+     * awaited.
+     */
+open func paginate(op: String, argsJson: String)throws  -> ApiPages  {
+    return try  FfiConverterTypeApiPages_lift(try rustCallWithError(FfiConverterTypeHookwiseError_lift) {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_api_paginate(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(op),
+        FfiConverterString.lower(argsJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Polls operation `op` until its status is terminal, telling `on_progress` of each change;
+     * the final object as JSON text. `Timeout` when `timeout_ms` passes first.
+     */
+open func wait(op: String, argsJson: String, timeoutMs: UInt64, onProgress: ApiProgressListener? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hookwise_ffi_fn_method_api_wait(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(op),FfiConverterString.lower(argsJson),FfiConverterUInt64.lower(timeoutMs),FfiConverterOptionTypeApiProgressListener.lower(onProgress)
+                )
+            },
+            pollFunc: ffi_hookwise_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hookwise_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hookwise_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHookwiseError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApi: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Api
+
+    public static func lift(_ handle: UInt64) throws -> Api {
+        return Api(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Api) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Api {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Api, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApi_lift(_ handle: UInt64) throws -> Api {
+    return try FfiConverterTypeApi.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApi_lower(_ value: Api) -> UInt64 {
+    return FfiConverterTypeApi.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Every item of a listing, as JSON text; the engine fetches a page when `next()` needs one.
+ */
+public protocol ApiPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next item as JSON text, or null at the end.
+     */
+    func next() async throws  -> String?
+    
+}
+/**
+ * Every item of a listing, as JSON text; the engine fetches a page when `next()` needs one.
+ */
+open class ApiPages: ApiPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hookwise_ffi_fn_clone_apipages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hookwise_ffi_fn_free_apipages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next item as JSON text, or null at the end.
+     */
+open func next()async throws  -> String?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hookwise_ffi_fn_method_apipages_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_hookwise_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hookwise_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hookwise_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionString.lift,
+            errorHandler: FfiConverterTypeHookwiseError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApiPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ApiPages
+
+    public static func lift(_ handle: UInt64) throws -> ApiPages {
+        return ApiPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ApiPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApiPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ApiPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiPages_lift(_ handle: UInt64) throws -> ApiPages {
+    return try FfiConverterTypeApiPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiPages_lower(_ value: ApiPages) -> UInt64 {
+    return FfiConverterTypeApiPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Receives the polled object, as JSON text, at each change of status or progress during
+ * `Api.wait`.
+ */
+public protocol ApiProgressListener: AnyObject, Sendable {
+    
+    /**
+     * Called with the object as it is now, as JSON text.
+     */
+    func onProgress(objectJson: String) 
+    
+}
+/**
+ * Receives the polled object, as JSON text, at each change of status or progress during
+ * `Api.wait`.
+ */
+open class ApiProgressListenerImpl: ApiProgressListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hookwise_ffi_fn_clone_apiprogresslistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hookwise_ffi_fn_free_apiprogresslistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Called with the object as it is now, as JSON text.
+     */
+open func onProgress(objectJson: String)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_apiprogresslistener_on_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(objectJson),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceApiProgressListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceApiProgressListener = UniffiVTableCallbackInterfaceApiProgressListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeApiProgressListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ApiProgressListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeApiProgressListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ApiProgressListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            objectJson: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeApiProgressListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onProgress(
+                     objectJson: try FfiConverterString.lift(objectJson)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceApiProgressListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceApiProgressListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitApiProgressListener() {
+    uniffi_hookwise_ffi_fn_init_callback_vtable_apiprogresslistener(UniffiCallbackInterfaceApiProgressListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApiProgressListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ApiProgressListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ApiProgressListener
+
+    public static func lift(_ handle: UInt64) throws -> ApiProgressListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ApiProgressListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ApiProgressListener) -> UInt64 {
+         if let rustImpl = value as? ApiProgressListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApiProgressListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ApiProgressListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiProgressListener_lift(_ handle: UInt64) throws -> ApiProgressListener {
+    return try FfiConverterTypeApiProgressListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiProgressListener_lower(_ value: ApiProgressListener) -> UInt64 {
+    return FfiConverterTypeApiProgressListener.lower(value)
+}
+
+
+
+
+
+
+/**
  * The jobs and webhook-subscription client.
  */
 public protocol ClientProtocol: AnyObject, Sendable {
@@ -1151,6 +1724,183 @@ public func FfiConverterTypeJobIterator_lower(_ value: JobIterator) -> UInt64 {
 
 
 /**
+ * A profile: an OpenAPI 3.1 document with `x-hookwise` extensions, validated.
+ */
+public protocol ProfileProtocol: AnyObject, Sendable {
+    
+    /**
+     * `servers[0].url`, or null.
+     */
+    func baseUrl()  -> String?
+    
+    /**
+     * The profile's `x-hookwise.name`.
+     */
+    func name()  -> String
+    
+    /**
+     * The operation ids, in the document's order.
+     */
+    func operations()  -> [String]
+    
+}
+/**
+ * A profile: an OpenAPI 3.1 document with `x-hookwise` extensions, validated.
+ */
+open class Profile: ProfileProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hookwise_ffi_fn_clone_profile(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hookwise_ffi_fn_free_profile(handle, $0) }
+    }
+
+    
+    /**
+     * Reads and validates a profile from YAML or JSON text; `InvalidProfile` says where it is
+     * wrong (`invalid_profile`) or what it uses that hookwise does not support
+     * (`unsupported_profile`).
+     */
+public static func fromText(text: String)throws  -> Profile  {
+    return try  FfiConverterTypeProfile_lift(try rustCallWithError(FfiConverterTypeHookwiseError_lift) {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_constructor_profile_from_text(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * `servers[0].url`, or null.
+     */
+open func baseUrl() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_profile_base_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The profile's `x-hookwise.name`.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_profile_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The operation ids, in the document's order.
+     */
+open func operations() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_profile_operations(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProfile: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Profile
+
+    public static func lift(_ handle: UInt64) throws -> Profile {
+        return Profile(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Profile) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Profile {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Profile, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfile_lift(_ handle: UInt64) throws -> Profile {
+    return try FfiConverterTypeProfile.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfile_lower(_ value: Profile) -> UInt64 {
+    return FfiConverterTypeProfile.lower(value)
+}
+
+
+
+
+
+
+/**
  * Receives a job at each change of status or progress during `jobsWait`.
  */
 public protocol ProgressListener: AnyObject, Sendable {
@@ -1543,6 +2293,147 @@ public func FfiConverterTypeWebhook_lower(_ value: Webhook) -> UInt64 {
 }
 
 
+
+
+/**
+ * Options of `Api(profile, options)`. A field left null takes the engine's default;
+ * credentials and the base URL not given come from the environment (`<NAME>_API_KEY`,
+ * `<NAME>_USERNAME`, `<NAME>_PASSWORD`, `<NAME>_BASE_URL`), then from the profile.
+ */
+public struct ApiOptions: Equatable, Hashable {
+    /**
+     * The API key (bearer and API-key-header auth).
+     */
+    public var apiKey: String?
+    /**
+     * The user name (HTTP basic auth).
+     */
+    public var username: String?
+    /**
+     * The password (HTTP basic auth).
+     */
+    public var password: String?
+    /**
+     * Where the API is.
+     */
+    public var baseUrl: String?
+    /**
+     * The per-request timeout, in milliseconds.
+     */
+    public var timeoutMs: UInt64?
+    /**
+     * Retries after the first attempt.
+     */
+    public var maxRetries: UInt32?
+    /**
+     * The first backoff ceiling, in milliseconds.
+     */
+    public var initialRetryDelayMs: UInt64?
+    /**
+     * The longest wait between tries (`Retry-After` included), in milliseconds.
+     */
+    public var maxRetryDelayMs: UInt64?
+    /**
+     * The `User-Agent` header.
+     */
+    public var userAgent: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The API key (bearer and API-key-header auth).
+         */apiKey: String? = nil, 
+        /**
+         * The user name (HTTP basic auth).
+         */username: String? = nil, 
+        /**
+         * The password (HTTP basic auth).
+         */password: String? = nil, 
+        /**
+         * Where the API is.
+         */baseUrl: String? = nil, 
+        /**
+         * The per-request timeout, in milliseconds.
+         */timeoutMs: UInt64? = nil, 
+        /**
+         * Retries after the first attempt.
+         */maxRetries: UInt32? = nil, 
+        /**
+         * The first backoff ceiling, in milliseconds.
+         */initialRetryDelayMs: UInt64? = nil, 
+        /**
+         * The longest wait between tries (`Retry-After` included), in milliseconds.
+         */maxRetryDelayMs: UInt64? = nil, 
+        /**
+         * The `User-Agent` header.
+         */userAgent: String? = nil) {
+        self.apiKey = apiKey
+        self.username = username
+        self.password = password
+        self.baseUrl = baseUrl
+        self.timeoutMs = timeoutMs
+        self.maxRetries = maxRetries
+        self.initialRetryDelayMs = initialRetryDelayMs
+        self.maxRetryDelayMs = maxRetryDelayMs
+        self.userAgent = userAgent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApiOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApiOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApiOptions {
+        return
+            try ApiOptions(
+                apiKey: FfiConverterOptionString.read(from: &buf), 
+                username: FfiConverterOptionString.read(from: &buf), 
+                password: FfiConverterOptionString.read(from: &buf), 
+                baseUrl: FfiConverterOptionString.read(from: &buf), 
+                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
+                maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
+                initialRetryDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                maxRetryDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                userAgent: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApiOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.apiKey, into: &buf)
+        FfiConverterOptionString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.password, into: &buf)
+        FfiConverterOptionString.write(value.baseUrl, into: &buf)
+        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionUInt64.write(value.initialRetryDelayMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxRetryDelayMs, into: &buf)
+        FfiConverterOptionString.write(value.userAgent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiOptions_lift(_ buf: RustBuffer) throws -> ApiOptions {
+    return try FfiConverterTypeApiOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiOptions_lower(_ value: ApiOptions) -> RustBuffer {
+    return FfiConverterTypeApiOptions.lower(value)
+}
 
 
 /**
@@ -2188,6 +3079,11 @@ enum HookwiseError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     case Authentication(code: String, reason: String, status: UInt16, traceId: String?
     )
     /**
+     * 403.
+     */
+    case PermissionDenied(code: String, reason: String, status: UInt16, traceId: String?
+    )
+    /**
      * 404.
      */
     case NotFound(code: String, reason: String, status: UInt16, traceId: String?
@@ -2196,6 +3092,11 @@ enum HookwiseError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      * 409.
      */
     case Conflict(code: String, reason: String, status: UInt16, traceId: String?
+    )
+    /**
+     * 422.
+     */
+    case UnprocessableEntity(code: String, reason: String, status: UInt16, traceId: String?
     )
     /**
      * 429.
@@ -2222,7 +3123,70 @@ enum HookwiseError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Timeout(code: String, reason: String
     )
+    /**
+     * The call was refused before anything was sent (unknown operation or argument, missing credentials).
+     */
+    case InvalidArgument(code: String, reason: String
+    )
+    /**
+     * The API's answer could not be read.
+     */
+    case InvalidResponse(code: String, reason: String
+    )
+    /**
+     * A profile that cannot be used (`invalid_profile`, `unsupported_profile`).
+     */
+    case InvalidProfile(code: String, reason: String
+    )
 
+    
+    /**
+     * The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
+     */
+public func code() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_hookwiseerror_code(
+            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What went wrong (the API's message for API errors).
+     */
+public func reason() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_hookwiseerror_reason(
+            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The HTTP status of an API error; null for every other error.
+     */
+public func status() -> UInt16?  {
+    return try!  FfiConverterOptionUInt16.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_hookwiseerror_status(
+            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The server's trace id of an API error, when it sent one.
+     */
+public func traceId() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hookwise_ffi_fn_method_hookwiseerror_trace_id(
+            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -2293,41 +3257,65 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             status: try FfiConverterUInt16.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .NotFound(
+        case 11: return .PermissionDenied(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterUInt16.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .Conflict(
+        case 12: return .NotFound(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterUInt16.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .RateLimit(
+        case 13: return .Conflict(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterUInt16.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .Server(
+        case 14: return .UnprocessableEntity(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterUInt16.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .Api(
+        case 15: return .RateLimit(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterUInt16.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .Connection(
+        case 16: return .Server(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 17: return .Api(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 18: return .Connection(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 17: return .Timeout(
+        case 19: return .Timeout(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 20: return .InvalidArgument(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 21: return .InvalidResponse(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 22: return .InvalidProfile(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
@@ -2405,7 +3393,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .NotFound(code,reason,status,traceId):
+        case let .PermissionDenied(code,reason,status,traceId):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2413,7 +3401,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Conflict(code,reason,status,traceId):
+        case let .NotFound(code,reason,status,traceId):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2421,7 +3409,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .RateLimit(code,reason,status,traceId):
+        case let .Conflict(code,reason,status,traceId):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2429,7 +3417,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Server(code,reason,status,traceId):
+        case let .UnprocessableEntity(code,reason,status,traceId):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2437,7 +3425,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Api(code,reason,status,traceId):
+        case let .RateLimit(code,reason,status,traceId):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2445,14 +3433,48 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Connection(code,reason):
+        case let .Server(code,reason,status,traceId):
             writeInt(&buf, Int32(16))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Api(code,reason,status,traceId):
+            writeInt(&buf, Int32(17))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Connection(code,reason):
+            writeInt(&buf, Int32(18))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
         case let .Timeout(code,reason):
-            writeInt(&buf, Int32(17))
+            writeInt(&buf, Int32(19))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .InvalidArgument(code,reason):
+            writeInt(&buf, Int32(20))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .InvalidResponse(code,reason):
+            writeInt(&buf, Int32(21))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .InvalidProfile(code,reason):
+            writeInt(&buf, Int32(22))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
@@ -2590,6 +3612,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeApiProgressListener: FfiConverterRustBuffer {
+    typealias SwiftType = ApiProgressListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeApiProgressListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeApiProgressListener.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2927,6 +3973,33 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hookwise_ffi_checksum_func_presets() != 25166) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_hookwise_ffi_checksum_method_api_call() != 18470) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_api_download() != 18846) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_api_paginate() != 63160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_api_wait() != 23187) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_apipages_next() != 17421) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_apiprogresslistener_on_progress() != 55177) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_profile_base_url() != 34423) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_profile_name() != 60820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_method_profile_operations() != 43130) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_hookwise_ffi_checksum_method_client_jobs_cancel() != 16604) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2987,6 +4060,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hookwise_ffi_checksum_method_webhook_verify() != 14646) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_hookwise_ffi_checksum_constructor_api_new() != 36658) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hookwise_ffi_checksum_constructor_profile_from_text() != 24101) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_hookwise_ffi_checksum_constructor_client_new() != 38672) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2994,6 +4073,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitApiProgressListener()
     uniffiCallbackInitProgressListener()
     return InitializationResult.ok
 }()

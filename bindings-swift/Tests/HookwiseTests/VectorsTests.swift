@@ -13,16 +13,7 @@ final class VectorsTests: XCTestCase {
     }
 
     func code(_ error: Error) -> String {
-        switch error as! HookwiseError {
-        case .MissingSignature(let code, _), .MalformedSignature(let code, _), .SignatureMismatch(let code, _),
-             .TimestampMissing(let code, _), .TimestampOutsideTolerance(let code, _), .InvalidJson(let code, _),
-             .InvalidSecret(let code, _), .PayloadTooLarge(let code, _), .UnknownScheme(let code, _),
-             .Connection(let code, _), .Timeout(let code, _):
-            return code
-        case .Authentication(let code, _, _, _), .NotFound(let code, _, _, _), .Conflict(let code, _, _, _),
-             .RateLimit(let code, _, _, _), .Server(let code, _, _, _), .Api(let code, _, _, _):
-            return code
-        }
+        (error as! HookwiseError).code()
     }
 
     func json(_ text: String) -> NSObject {

@@ -243,11 +243,27 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_API_PROGRESS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_API_PROGRESS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceApiProgressListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_API_PROGRESS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_API_PROGRESS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceApiProgressListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceApiProgressListenerMethod0 _Nonnull onProgress;
+} UniffiVTableCallbackInterfaceApiProgressListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
@@ -258,6 +274,106 @@ typedef struct UniffiVTableCallbackInterfaceProgressListener {
     UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
 } UniffiVTableCallbackInterfaceProgressListener;
 
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_API
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_API
+uint64_t uniffi_hookwise_ffi_fn_clone_api(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_API
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_API
+void uniffi_hookwise_ffi_fn_free_api(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_API_NEW
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_API_NEW
+uint64_t uniffi_hookwise_ffi_fn_constructor_api_new(uint64_t profile, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_CALL
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_CALL
+uint64_t uniffi_hookwise_ffi_fn_method_api_call(uint64_t ptr, RustBuffer op, RustBuffer args_json
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_DOWNLOAD
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_DOWNLOAD
+uint64_t uniffi_hookwise_ffi_fn_method_api_download(uint64_t ptr, RustBuffer url
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_PAGINATE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_PAGINATE
+uint64_t uniffi_hookwise_ffi_fn_method_api_paginate(uint64_t ptr, RustBuffer op, RustBuffer args_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_WAIT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_WAIT
+uint64_t uniffi_hookwise_ffi_fn_method_api_wait(uint64_t ptr, RustBuffer op, RustBuffer args_json, uint64_t timeout_ms, RustBuffer on_progress
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_APIPAGES
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_APIPAGES
+uint64_t uniffi_hookwise_ffi_fn_clone_apipages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_APIPAGES
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_APIPAGES
+void uniffi_hookwise_ffi_fn_free_apipages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_APIPAGES_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_APIPAGES_NEXT
+uint64_t uniffi_hookwise_ffi_fn_method_apipages_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_APIPROGRESSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_APIPROGRESSLISTENER
+uint64_t uniffi_hookwise_ffi_fn_clone_apiprogresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_APIPROGRESSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_APIPROGRESSLISTENER
+void uniffi_hookwise_ffi_fn_free_apiprogresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_INIT_CALLBACK_VTABLE_APIPROGRESSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_INIT_CALLBACK_VTABLE_APIPROGRESSLISTENER
+void uniffi_hookwise_ffi_fn_init_callback_vtable_apiprogresslistener(const UniffiVTableCallbackInterfaceApiProgressListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_APIPROGRESSLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_APIPROGRESSLISTENER_ON_PROGRESS
+void uniffi_hookwise_ffi_fn_method_apiprogresslistener_on_progress(uint64_t ptr, RustBuffer object_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_PROFILE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_PROFILE
+uint64_t uniffi_hookwise_ffi_fn_clone_profile(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_PROFILE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_PROFILE
+void uniffi_hookwise_ffi_fn_free_profile(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_PROFILE_FROM_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_PROFILE_FROM_TEXT
+uint64_t uniffi_hookwise_ffi_fn_constructor_profile_from_text(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_BASE_URL
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_BASE_URL
+RustBuffer uniffi_hookwise_ffi_fn_method_profile_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_NAME
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_NAME
+RustBuffer uniffi_hookwise_ffi_fn_method_profile_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_OPERATIONS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_OPERATIONS
+RustBuffer uniffi_hookwise_ffi_fn_method_profile_operations(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_CLIENT
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_CLIENT
@@ -412,6 +528,26 @@ RustBuffer uniffi_hookwise_ffi_fn_method_webhook_sign(uint64_t ptr, RustBuffer p
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_WEBHOOK_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_WEBHOOK_VERIFY
 RustBuffer uniffi_hookwise_ffi_fn_method_webhook_verify(uint64_t ptr, RustBuffer payload, RustBuffer headers, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_CODE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_CODE
+RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_REASON
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_REASON
+RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_reason(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_STATUS
+RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_status(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_TRACE_ID
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_TRACE_ID
+RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_trace_id(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FUNC_CANONICALIZE
@@ -708,6 +844,60 @@ uint16_t uniffi_hookwise_ffi_checksum_func_presets(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_CALL
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_CALL
+uint16_t uniffi_hookwise_ffi_checksum_method_api_call(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_DOWNLOAD
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_DOWNLOAD
+uint16_t uniffi_hookwise_ffi_checksum_method_api_download(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_PAGINATE
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_PAGINATE
+uint16_t uniffi_hookwise_ffi_checksum_method_api_paginate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_WAIT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_API_WAIT
+uint16_t uniffi_hookwise_ffi_checksum_method_api_wait(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_APIPAGES_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_APIPAGES_NEXT
+uint16_t uniffi_hookwise_ffi_checksum_method_apipages_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_APIPROGRESSLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_APIPROGRESSLISTENER_ON_PROGRESS
+uint16_t uniffi_hookwise_ffi_checksum_method_apiprogresslistener_on_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROFILE_BASE_URL
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROFILE_BASE_URL
+uint16_t uniffi_hookwise_ffi_checksum_method_profile_base_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROFILE_NAME
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROFILE_NAME
+uint16_t uniffi_hookwise_ffi_checksum_method_profile_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROFILE_OPERATIONS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROFILE_OPERATIONS
+uint16_t uniffi_hookwise_ffi_checksum_method_profile_operations(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_CANCEL
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_CANCEL
 uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_cancel(void
@@ -825,6 +1015,18 @@ uint16_t uniffi_hookwise_ffi_checksum_method_webhook_sign(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_WEBHOOK_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_WEBHOOK_VERIFY
 uint16_t uniffi_hookwise_ffi_checksum_method_webhook_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_API_NEW
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_API_NEW
+uint16_t uniffi_hookwise_ffi_checksum_constructor_api_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_PROFILE_FROM_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_PROFILE_FROM_TEXT
+uint16_t uniffi_hookwise_ffi_checksum_constructor_profile_from_text(void
     
 );
 #endif

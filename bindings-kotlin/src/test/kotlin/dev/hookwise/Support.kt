@@ -8,27 +8,27 @@ val ROOT = File(System.getProperty("hookwise.root") ?: "..").canonicalFile
 val SUITE = File(ROOT, "tests/conformance")
 const val API_KEY = "hw_test_key"
 
-/** The stable code of any hookwise error, whatever its variant. */
-val HookwiseException.code: String
-    get() = when (this) {
-        is HookwiseException.MissingSignature -> code
-        is HookwiseException.MalformedSignature -> code
-        is HookwiseException.SignatureMismatch -> code
-        is HookwiseException.TimestampMissing -> code
-        is HookwiseException.TimestampOutsideTolerance -> code
-        is HookwiseException.InvalidJson -> code
-        is HookwiseException.InvalidSecret -> code
-        is HookwiseException.PayloadTooLarge -> code
-        is HookwiseException.UnknownScheme -> code
-        is HookwiseException.Authentication -> code
-        is HookwiseException.NotFound -> code
-        is HookwiseException.Conflict -> code
-        is HookwiseException.RateLimit -> code
-        is HookwiseException.Server -> code
-        is HookwiseException.Api -> code
-        is HookwiseException.Connection -> code
-        is HookwiseException.Timeout -> code
-    }
+/** The conformance suite's `kind` of an API error (`contracts/README.md`), by exception class;
+ *  null for the errors an API call does not raise (webhook verification, an unusable profile). */
+fun kindOf(e: HookwiseException): String? = when (e) {
+    is HookwiseException.Authentication -> "authentication"
+    is HookwiseException.PermissionDenied -> "permission_denied"
+    is HookwiseException.NotFound -> "not_found"
+    is HookwiseException.Conflict -> "conflict"
+    is HookwiseException.UnprocessableEntity -> "unprocessable_entity"
+    is HookwiseException.RateLimit -> "rate_limit"
+    is HookwiseException.Server -> "server"
+    is HookwiseException.Api -> "api"
+    is HookwiseException.Connection -> "connection"
+    is HookwiseException.Timeout -> "timeout"
+    is HookwiseException.InvalidArgument -> "invalid_argument"
+    is HookwiseException.InvalidResponse -> "invalid_response"
+    is HookwiseException.MissingSignature, is HookwiseException.MalformedSignature,
+    is HookwiseException.SignatureMismatch, is HookwiseException.TimestampMissing,
+    is HookwiseException.TimestampOutsideTolerance, is HookwiseException.InvalidJson,
+    is HookwiseException.InvalidSecret, is HookwiseException.PayloadTooLarge,
+    is HookwiseException.UnknownScheme, is HookwiseException.InvalidProfile -> null
+}
 
 fun xfail(): Set<String> {
     val file = File(SUITE, "xfail/kotlin.txt")

@@ -33,7 +33,7 @@ class VectorsTest {
             )
             hook.verify(b64.decode(c.getString("body_b64")), headers, c.getLong("now"))
         } catch (e: HookwiseException) {
-            e.code
+            e.code()
         }
         if (!expect.getBoolean("ok")) {
             return if (outcome == expect.getString("error")) null else "got $outcome, expected ${expect.getString("error")}"
@@ -92,7 +92,7 @@ class VectorsTest {
         assertEquals("github", hook.verify(body, headers).scheme)
         val e = runCatching { hook.verify("""{"a":2}""".toByteArray(), headers) }.exceptionOrNull()
         assertTrue(e is HookwiseException.SignatureMismatch)
-        assertEquals("signature_mismatch", (e as HookwiseException).code)
+        assertEquals("signature_mismatch", (e as HookwiseException).code())
         val stripe = Webhook(listOf("whsec_x"), "stripe").sign(body, null, 1_700_000_000)
         assertEquals("stripe", constructEvent(body, stripe.getValue("Stripe-Signature"), "whsec_x", "stripe", null, 1_700_000_000).scheme)
     }
