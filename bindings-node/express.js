@@ -1,6 +1,8 @@
 'use strict'
 // Express middleware: verifies the raw body and puts the Event on `req.webhookEvent`; a request
 // that fails verification gets 400 and `{ error: { code, message } }` and never reaches the route.
+// The headers are read from `req.rawHeaders`, the pairs as received: `req.headers` joins a
+// repeated header's values with ", ", while the core lets the first value win.
 
 const { Webhook, WebhookSignatureError } = require('./index.js')
 
@@ -11,6 +13,17 @@ function readBody(req) {
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
+}
+
+/** The request's headers as [name, value] pairs, in the order received. */
+function headerPairs(req, wanted) {
+  const raw = req.rawHeaders
+  if (!Array.isArray(raw)) return req.headers
+  const pairs = []
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (wanted.includes(raw[i].toLowerCase())) pairs.push([raw[i], raw[i + 1]])
+  }
+  return pairs
 }
 
 /** `app.post('/webhooks', webhook(secret, { scheme: 'stripe' }), (req, res) => { req.webhookEvent … })` */
@@ -29,7 +42,7 @@ function webhook(secret, options = {}) {
           )
         }
       }
-      req.webhookEvent = hook.verify(body, req.headers)
+      req.webhookEvent = hook.verify(body, headerPairs(req, hook._headerNames))
       next()
     } catch (err) {
       if (err instanceof WebhookSignatureError) {

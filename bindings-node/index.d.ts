@@ -4,12 +4,18 @@
 /** Raw request bodies: the exact bytes received. */
 export type RawBody = Buffer | Uint8Array | string
 
-/** Request headers: Node's IncomingHttpHeaders, fetch `Headers`, a Map or a plain object. */
+/**
+ * Request headers: a plain object such as Node's IncomingHttpHeaders (keys in any case; a
+ * `string[]` value is a header that was repeated, each value in order), fetch `Headers` (which joins
+ * a repeated header's values with ", "), a Map, or any iterable of [name, value] pairs in the order
+ * received (an array of pairs, `Object.entries(…)`, a generator). Names match in any case, and when
+ * a name repeats the first value wins, as in every hookwise language.
+ */
 export type HeadersLike =
   | Record<string, string | string[] | undefined>
   | Headers
-  | Map<string, string>
-  | Iterable<[string, string]>
+  | Map<string, string | string[]>
+  | Iterable<readonly [string, string]>
 
 /** A custom scheme: the format of tests/conformance/README.md ("Scheme objects"). */
 export interface SchemeDescription {
@@ -82,7 +88,7 @@ export declare class Webhook {
   verify<Data = any>(rawBody: RawBody, headers: HeadersLike, options?: VerifyOptions): Event<Data>
   /** The headers a sender attaches to `payload`. */
   sign(payload: RawBody, options?: { id?: string; timestamp?: number }): Record<string, string>
-  /** Stripe-style: verify with the signature header's value alone. */
+  /** Stripe-style: verify with the signature header's value alone (of a `string[]`, the first). */
   static constructEvent<Data = any>(
     rawBody: RawBody,
     signatureHeader: string | string[] | undefined,
@@ -151,10 +157,11 @@ export interface Delivery {
   next_attempt_at: string | null
 }
 
+/** A parameter left out (or undefined) is not sent; one the API lets be null may be passed as null. */
 export interface CreateJobParams {
   kind: string
   payload?: Record<string, unknown>
-  callbackUrl?: string
+  callbackUrl?: string | null
   secrecyLevel?: 'public' | 'internal' | 'confidential' | 'restricted'
   /** Generated when absent, and reused on every retry of the call. */
   idempotencyKey?: string
@@ -167,19 +174,32 @@ export interface ListJobsParams {
   cursor?: string
 }
 
+/** Options of `new Client(options)`: the engine's (`ApiOptions`); one that is undefined or null is not passed. */
 export interface ClientOptions {
-  apiKey: string
-  /** Default `http://127.0.0.1:8080`. */
+  /** Default: env `HOOKWISE_API_KEY`. */
+  apiKey?: string
+  /** Default: env `HOOKWISE_BASE_URL`, then the profile's server (`http://127.0.0.1:8080`). */
   baseUrl?: string
   /** Per-request timeout in milliseconds (default 30000). */
   timeout?: number
   /** Retries after the first attempt (default 2). */
   maxRetries?: number
+  /** The first backoff ceiling in milliseconds (default 500; it doubles each retry, with full jitter). */
+  initialRetryDelay?: number
+  /** The longest wait between tries in milliseconds, `Retry-After` included (default 8000). */
+  maxRetryDelay?: number
+  /** The `User-Agent` header (default `hookwise/<version>`). */
+  userAgent?: string
 }
 
-/** The jobs and webhook-subscription client; every call returns a Promise. */
+/**
+ * hookwise's own jobs and webhook-subscription client: typed calls into an `Api` built from
+ * `Profile.hookwise()`. Every call returns a Promise; the errors are the engine's classes.
+ */
 export declare class Client {
-  constructor(options: ClientOptions)
+  constructor(options?: ClientOptions)
+  /** The base URL in use. */
+  readonly baseUrl: string
   readonly jobs: {
     create(params: CreateJobParams): Promise<Job>
     get(id: string): Promise<Job>
@@ -188,10 +208,11 @@ export declare class Client {
     download(signedUrl: string): Promise<Buffer>
     list(params?: ListJobsParams): Promise<JobList>
     listAll(params?: Omit<ListJobsParams, 'cursor'>): AsyncIterableIterator<Job>
+    /** Polls until the job has finished (`timeout` in milliseconds, default 300000); every `onProgress` call has run before the Promise settles. */
     wait(id: string, options?: { timeout?: number; onProgress?: (job: Job) => void }): Promise<Job>
   }
   readonly webhooks: {
-    register(params: { url: string; events?: string[]; secret?: string; name?: string }): Promise<WebhookEndpoint>
+    register(params: { url: string; events?: string[]; secret?: string; name?: string | null }): Promise<WebhookEndpoint>
     list(): Promise<WebhookEndpoint[]>
     get(id: string): Promise<WebhookEndpoint>
     update(id: string, params: { url?: string; events?: string[]; name?: string; status?: 'active' | 'disabled' }): Promise<WebhookEndpoint>
@@ -208,6 +229,8 @@ export declare class Profile {
   static fromText(text: string): Profile
   /** Reads a profile file (YAML or JSON); throws Node's file errors (`ENOENT`, …) or `ProfileError`. */
   static fromFile(path: string): Profile
+  /** The profile of hookwise's own API (`profiles/hookwise.yaml`), embedded in the core. */
+  static hookwise(): Profile
   /** `x-hookwise.name`. */
   readonly name: string
   /** The operation ids (`operationId`s), in the document's order. */
@@ -259,6 +282,8 @@ export declare class Api {
   constructor(profile: Profile | string, options?: ApiOptions)
   /** The profile this client speaks. */
   readonly profile: Profile
+  /** The base URL in use: the option, else `<NAME>_BASE_URL`, else the profile's server. */
+  readonly baseUrl: string
   /** Calls operation `op`; resolves to the decoded answer (null for no content). */
   call<T = any>(op: string, args?: ApiArgs): Promise<T>
   /** Every item of every page of list operation `op`; a page is fetched only when the items run out. */

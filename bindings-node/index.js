@@ -1,6 +1,7 @@
 'use strict'
 // hookwise for Node.js. The logic is in Rust (native.js loads the addon); this file converts
-// arguments (raw bodies, Node's header objects) and errors (native → the classes below).
+// arguments (raw bodies, header objects) and errors (native → the classes below). `Client`, at the
+// end, is SDK code: typed calls into `Api` with the profile the core embeds.
 
 const fs = require('node:fs')
 const { inspect } = require('node:util')
@@ -53,7 +54,7 @@ const CLASSES = {
 
 /** Native errors carry `hookwise:{json}`; rethrow them as the matching class. */
 function rethrow(err) {
-  if (err && typeof err.message === 'string' && err.message.startsWith('hookwise:')) {
+  if (err && typeof err.message === 'string' && err.message.startsWith('hookwise:{')) {
     const { class: name, message, ...fields } = JSON.parse(err.message.slice('hookwise:'.length))
     const Class = CLASSES[name] || HookwiseError
     throw new Class(message, fields)
@@ -89,28 +90,58 @@ function toBuffer(body) {
   )
 }
 
+/** Appends header `name` to `out` once per value (a string[] is a header that was repeated). */
+function put(out, name, value) {
+  if (value === undefined || value === null) return
+  if (Array.isArray(value)) {
+    for (const one of value) if (one !== undefined && one !== null) out.push(name, String(one))
+  } else {
+    out.push(name, typeof value === 'string' ? value : String(value))
+  }
+}
+
 /**
- * The headers named in `wanted` (lower-case: the ones the scheme reads, as the core lists them)
- * from Node's IncomingHttpHeaders (string or string[] values), fetch Headers, a Map, or a plain
- * object with keys in any case. Only these cross into Rust: a request carries many more.
+ * The request's headers as the core takes them: name/value pairs, flattened
+ * (`[name, value, name, value, …]`) in the order received. The core matches names in any case and
+ * lets the first of a repeated name win; this only converts. Only the headers named in `wanted`
+ * (lower-case: the ones the scheme reads, as the core lists them) cross into Rust: a request
+ * carries many more.
+ *
+ * `headers` may be a plain object such as Node's IncomingHttpHeaders (keys in any case; a string[]
+ * value is a header that was repeated, each value a pair of its own, in order), a fetch `Headers`
+ * (which joins a repeated header's values with ", ", as fetch does), a `Map`, or any iterable of
+ * [name, value] pairs.
  */
 function toHeaders(headers, wanted) {
-  const out = {}
+  const out = []
   if (headers == null) return out
-  const put = (name, value) => {
-    if (value !== undefined && value !== null) out[name] = Array.isArray(value) ? value.join(', ') : String(value)
-  }
-  if (typeof headers.entries === 'function' && Object.getPrototypeOf(headers) !== Object.prototype) {
-    for (const [name, value] of headers.entries()) if (wanted.includes(name.toLowerCase())) put(name, value)
+  if (typeof Headers === 'function' && headers instanceof Headers) {
+    for (const name of wanted) put(out, name, headers.get(name))
     return out
   }
-  let missing = false
-  for (const name of wanted) {
-    if (headers[name] === undefined) missing = true
-    else put(name, headers[name])
+  if (typeof headers[Symbol.iterator] === 'function') {
+    for (const pair of headers) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TypeError('hookwise: headers given as an iterable must yield [name, value] pairs')
+      }
+      if (wanted.includes(String(pair[0]).toLowerCase())) put(out, String(pair[0]), pair[1])
+    }
+    return out
   }
-  // Keys not in lower case (a hand-made object): one pass over them.
-  if (missing) for (const name of Object.keys(headers)) if (name !== name.toLowerCase() && wanted.includes(name.toLowerCase())) put(name, headers[name])
+  if (typeof headers !== 'object') throw new TypeError('hookwise: headers must be an object, a Headers, a Map or an iterable of [name, value] pairs')
+  // Every key, in order (a hand-made object may hold one name in two cases); a key is lower-cased
+  // only when its length is a wanted name's, which keeps this cheap on a request's dozen headers.
+  const keys = Object.keys(headers)
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i]
+    for (let j = 0; j < wanted.length; j++) {
+      const want = wanted[j]
+      if (want.length === name.length && (want === name || want === name.toLowerCase())) {
+        put(out, name, headers[name])
+        break
+      }
+    }
+  }
   return out
 }
 
@@ -186,7 +217,8 @@ class Webhook {
   /** Verifies the raw body against the request headers; returns the Event or throws WebhookSignatureError. */
   verify(rawBody, headers, options = {}) {
     const body = toBuffer(rawBody)
-    return toEvent(call(() => this._native.verify(body, toHeaders(headers, this._headerNames), options.now)), rawBody, body)
+    const pairs = toHeaders(headers, this._headerNames)
+    return toEvent(call(() => this._native.verify(body, pairs, options.now)), rawBody, body)
   }
 
   /** The headers a sender attaches to `payload`. */
@@ -199,7 +231,9 @@ class Webhook {
   static constructEvent(rawBody, signatureHeader, secret, options = {}) {
     const hook = new Webhook(secret, options)
     const body = toBuffer(rawBody)
-    return toEvent(call(() => hook._native.constructEvent(body, String(signatureHeader ?? ''), options.now)), rawBody, body)
+    // A repeated header (string[]): the first value, as for `verify`.
+    const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader
+    return toEvent(call(() => hook._native.constructEvent(body, String(header ?? ''), options.now)), rawBody, body)
   }
 
   get scheme() {
@@ -217,48 +251,11 @@ function presets() {
   return native.presets()
 }
 
-/** The jobs and webhook-subscription client; every call returns a Promise. */
-class Client {
-  constructor({ apiKey, baseUrl, timeout, maxRetries } = {}) {
-    if (typeof apiKey !== 'string') throw new TypeError('hookwise: new Client({ apiKey, baseUrl }) needs an apiKey string')
-    const n = call(() => new native.NativeClient({ apiKey, baseUrl, timeout, maxRetries }))
-    this._native = n
-    this.jobs = {
-      create: (params) => callAsync(n.jobsCreate(params)),
-      get: (id) => callAsync(n.jobsGet(id)),
-      result: (id) => callAsync(n.jobsResult(id)),
-      cancel: (id) => callAsync(n.jobsCancel(id)),
-      download: (signedUrl) => callAsync(n.jobsDownload(signedUrl)),
-      list: (params) => callAsync(n.jobsList(params ?? null)),
-      listAll: (params) => {
-        const pages = call(() => n.jobsListAll(params ?? null))
-        return (async function* iterate() {
-          for (;;) {
-            const job = await callAsync(pages.next())
-            if (job === null) return
-            yield job
-          }
-        })()
-      },
-      wait: (id, { timeout = 300000, onProgress } = {}) => callAsync(n.jobsWait(id, timeout, onProgress ?? null)),
-    }
-    this.webhooks = {
-      register: (params) => callAsync(n.webhooksRegister(params)),
-      list: () => callAsync(n.webhooksList()),
-      get: (id) => callAsync(n.webhooksGet(id)),
-      update: (id, params) => callAsync(n.webhooksUpdate(id, params)),
-      delete: (id) => callAsync(n.webhooksDelete(id)),
-      rotateSecret: (id) => callAsync(n.webhooksRotateSecret(id)),
-      deliveries: (id) => callAsync(n.webhooksDeliveries(id)),
-    }
-  }
-}
-
 /** A profile (profiles/README.md): an OpenAPI 3.1 document with `x-hookwise` extensions, validated. */
 class Profile {
   constructor(nativeProfile) {
     if (!(nativeProfile instanceof native.NativeProfile)) {
-      throw new TypeError('hookwise: use Profile.fromText(text) or Profile.fromFile(path)')
+      throw new TypeError('hookwise: use Profile.fromText(text), Profile.fromFile(path) or Profile.hookwise()')
     }
     this._native = nativeProfile
   }
@@ -271,6 +268,11 @@ class Profile {
   /** Reads a profile file (YAML or JSON); throws Node's file errors, or `ProfileError`. */
   static fromFile(path) {
     return Profile.fromText(fs.readFileSync(path, 'utf8'))
+  }
+
+  /** The profile of hookwise's own API (`profiles/hookwise.yaml`), embedded in the core. */
+  static hookwise() {
+    return new Profile(native.NativeProfile.hookwise())
   }
 
   /** `x-hookwise.name`. */
@@ -306,6 +308,11 @@ class Api {
     this._native = call(() => new native.NativeApi(p._native, given))
   }
 
+  /** The base URL in use: the option, else `<NAME>_BASE_URL`, else the profile's server. */
+  get baseUrl() {
+    return this._native.baseUrl
+  }
+
   /** Calls operation `op` with named arguments; resolves to the decoded answer (null for no content). */
   async call(op, args) {
     return callAsync(this._native.call(op, args))
@@ -329,6 +336,54 @@ class Api {
   /** Downloads `url` (absolute, or a path of the API) into a Buffer; credentials go only to the API's origin. */
   async download(url) {
     return callAsync(this._native.download(url))
+  }
+}
+
+// hookwise's own client: SDK code, typed calls into `Api` built from the embedded profile. The
+// engine routes the arguments, retries, paginates, waits and throws the errors; the API key and
+// base URL follow its rules when not given (HOOKWISE_API_KEY / HOOKWISE_BASE_URL, then the
+// profile's server). Here: the operation each method calls, and the names of `jobs.create`'s
+// parameters on the wire. An argument not given (undefined) is left out; null is sent as null.
+
+/** `jobs.create`'s parameters whose name on the wire differs. */
+const CREATE_JOB_ARGS = { callbackUrl: 'callback_url', secrecyLevel: 'secrecy_level', idempotencyKey: 'idempotency_key' }
+
+/** `params` as the operation's arguments: the names in `names` renamed, the rest (the engine refuses unknown ones) as given. */
+function args(params, names = {}) {
+  const out = {}
+  for (const [key, value] of Object.entries(params ?? {})) if (value !== undefined) out[names[key] ?? key] = value
+  return out
+}
+
+/** The jobs and webhook-subscription client; every call returns a Promise. */
+class Client {
+  constructor(options = {}) {
+    const api = new Api(Profile.hookwise(), options)
+    this._api = api
+    this.jobs = {
+      create: (params) => api.call('create_job', args(params, CREATE_JOB_ARGS)),
+      get: (id) => api.call('get_job', { id }),
+      result: (id) => api.call('get_job_result', { id }),
+      cancel: (id) => api.call('cancel_job', { id }),
+      download: (signedUrl) => api.download(signedUrl),
+      list: (params) => api.call('list_jobs', args(params)),
+      listAll: (params) => api.paginate('list_jobs', args(params)),
+      wait: (id, { timeout = 300000, onProgress } = {}) => api.wait('get_job', { id }, { timeout, onProgress }),
+    }
+    this.webhooks = {
+      register: (params) => api.call('register_webhook', args(params)),
+      list: async () => (await api.call('list_webhooks')).webhooks,
+      get: (id) => api.call('get_webhook', { id }),
+      update: (id, params) => api.call('update_webhook', { ...args(params), id }),
+      delete: (id) => api.call('delete_webhook', { id }),
+      rotateSecret: (id) => api.call('rotate_webhook_secret', { id }),
+      deliveries: async (id) => (await api.call('list_deliveries', { id })).deliveries,
+    }
+  }
+
+  /** The base URL in use. */
+  get baseUrl() {
+    return this._api.baseUrl
   }
 }
 

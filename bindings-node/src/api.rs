@@ -3,7 +3,7 @@
 //! with numbers as `JSON.stringify` and `JSON.parse` treat them.
 
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt as _};
@@ -30,6 +30,13 @@ impl NativeProfile {
     #[napi(factory)]
     pub fn from_text(text: String) -> napi::Result<Self> {
         Profile::from_text(&text).map(|p| NativeProfile { inner: Arc::new(p) }).map_err(|e| profile_error(&e))
+    }
+
+    /// The profile of hookwise's own API (`profiles/hookwise.yaml`), embedded in the core.
+    #[napi(factory)]
+    pub fn hookwise() -> Self {
+        static HOOKWISE: OnceLock<Arc<Profile>> = OnceLock::new();
+        NativeProfile { inner: HOOKWISE.get_or_init(|| Arc::new(Profile::hookwise().clone())).clone() }
     }
 
     /// The profile's `x-hookwise.name`.
@@ -206,6 +213,12 @@ impl NativeApi {
     pub fn new(profile: &NativeProfile, config: ApiConfig) -> napi::Result<Self> {
         let inner = Api::new(profile.inner.clone(), config.options()?).map_err(|e| client_error(&e))?;
         Ok(NativeApi { inner })
+    }
+
+    /// The base URL in use (the option, else `<NAME>_BASE_URL`, else the profile's server).
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
     }
 
     /// Calls operation `op` with named arguments; resolves to the decoded answer.

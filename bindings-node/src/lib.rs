@@ -6,6 +6,5 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod api;
-mod client;
 mod errors;
 mod webhook;

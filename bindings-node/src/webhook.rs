@@ -83,12 +83,15 @@ impl NativeWebhook {
         Ok(NativeWebhook { inner })
     }
 
-    /// Verifies `payload` against `headers` (lower-case or any case), at `now` (unix seconds) if
-    /// given; returns the event.
+    /// Verifies `payload` against `headers`, at `now` (unix seconds) if given; returns the event.
+    /// `headers` holds the request's header pairs flattened, `[name, value, name, value, …]`, in
+    /// the order received: the core matches names in any case, and the first of a repeated name
+    /// wins.
     #[napi]
-    pub fn verify(&self, payload: Buffer, headers: HashMap<String, String>, now: Option<i64>) -> napi::Result<String> {
+    pub fn verify(&self, payload: Buffer, headers: Vec<String>, now: Option<i64>) -> napi::Result<String> {
+        let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
-        event_json(&self.inner.verify_at(&payload, &headers, now).map_err(|e| webhook_error(&e))?)
+        event_json(&self.inner.verify_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
     }
 
     /// Stripe-style: verifies with the signature header's value alone.

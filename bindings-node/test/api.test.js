@@ -4,34 +4,12 @@
 // (routing, retries, errors by status) is the contract cases' (contracts.test.js).
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const http = require('node:http')
 const path = require('node:path')
 const hookwise = require('..')
-const { ROOT } = require('./support.js')
+const { ROOT, serve } = require('./support.js')
 
 const ARGUS = path.join(ROOT, 'profiles', 'argus.yaml')
 const FAST = { apiKey: 'test_key', maxRetries: 0 }
-
-/** A local server answering with `route(request)` ({status, body, text, headers}), keeping every request. */
-async function serve(t, route) {
-  const requests = []
-  const server = http.createServer((req, res) => {
-    const chunks = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => {
-      const url = new URL(req.url, 'http://localhost')
-      const request = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers,
-        text: Buffer.concat(chunks).toString('utf8') }
-      requests.push(request)
-      const { status = 200, body, text, headers = {} } = route(request, requests.length)
-      res.writeHead(status, { 'content-type': text === undefined ? 'application/json' : 'text/plain', ...headers })
-      res.end(text ?? (body === undefined ? '' : JSON.stringify(body)))
-    })
-  })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => server.close())
-  return { baseUrl: `http://127.0.0.1:${server.address().port}`, requests }
-}
 
 test('Profile: fromFile and fromText, with its name, operations and base URL', () => {
   const argus = hookwise.Profile.fromFile(ARGUS)

@@ -84,7 +84,8 @@ async function play(request) {
 function verify({ scheme, secret, headers, body_b64: body }) {
   const hook = new hookwise.Webhook(secret, { scheme })
   try {
-    const { createdAt, ...event } = hook.verify(Buffer.from(body, 'base64'), new Map(headers)).toJSON()
+    // The pairs as the delivery carried them (a repeated name stays repeated: the first wins).
+    const { createdAt, ...event } = hook.verify(Buffer.from(body, 'base64'), headers).toJSON()
     return { ok: true, result: { ...event, created_at: createdAt } }
   } catch (err) {
     if (err instanceof hookwise.WebhookSignatureError) return { ok: false, error: { message: `${err.code}: ${err.message}` } }
@@ -92,11 +93,21 @@ function verify({ scheme, secret, headers, body_b64: body }) {
   }
 }
 
-/** One scenario step through `Client`. */
-async function step({ op, args, api_key: apiKey, base_url: baseUrl }) {
+/** The step's arguments named in `names` (wire name → the Client's parameter), those given only. */
+function given(args, names) {
+  const out = {}
+  for (const [wire, param] of Object.entries(names)) if (args[wire] !== undefined) out[param] = args[wire]
+  return out
+}
+
+/** One scenario step through `Client`, with its documented parameter names. */
+async function step({ op, args: stepArgs, api_key: apiKey, base_url: baseUrl }) {
+  const args = stepArgs ?? {}
   const { jobs, webhooks } = new hookwise.Client({ apiKey, baseUrl })
   switch (op) {
-    case 'jobs.create': return jobs.create(args)
+    case 'jobs.create': return jobs.create(given(args, {
+      kind: 'kind', payload: 'payload', callback_url: 'callbackUrl', secrecy_level: 'secrecyLevel', idempotency_key: 'idempotencyKey',
+    }))
     case 'jobs.get': return jobs.get(args.id)
     case 'jobs.cancel': return jobs.cancel(args.id)
     case 'jobs.result': return jobs.result(args.id)
@@ -110,7 +121,6 @@ async function step({ op, args, api_key: apiKey, base_url: baseUrl }) {
     case 'jobs.wait': {
       const progress = []
       const job = await jobs.wait(args.id, { timeout: args.timeout_ms ?? 15000, onProgress: (j) => progress.push(j.progress_pct) })
-      await new Promise((resolve) => setImmediate(resolve)) // the Client queues its progress callbacks
       return { job, progress }
     }
     case 'webhooks.register': return webhooks.register(args)

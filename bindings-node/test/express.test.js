@@ -5,6 +5,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
+const http = require('node:http')
 const path = require('node:path')
 const hookwise = require('..')
 const { ROOT, API_KEY, startServer } = require('./support.js')
@@ -53,6 +54,41 @@ test('the Express app accepts a real delivery and refuses a tampered one', async
     assert.deepEqual(received.map((e) => e.id).slice(1), ['evt_forged'])
   } finally {
     server.stop()
+    listener.close()
+  }
+})
+
+/** POSTs `body` with `headers` (a string[] value: the header sent once per value, in order). */
+function post(url, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+test('a repeated signature header: the first value wins, as in Python and Rust (the middleware reads req.rawHeaders)', async () => {
+  linkPackage()
+  const { createApp } = require(path.join(example, 'app.js'))
+  const { app, received } = createApp(SECRET)
+  const listener = await new Promise((resolve) => { const l = app.listen(0, '127.0.0.1', () => resolve(l)) })
+  const url = `http://127.0.0.1:${listener.address().port}/webhooks`
+  try {
+    const body = Buffer.from(JSON.stringify({ id: 'evt_dup', type: 'job.succeeded', data: { job: { id: 'job_x' } } }))
+    const signed = new hookwise.Webhook(SECRET).sign(body, { id: 'evt_dup' })
+    const valid = signed['webhook-signature']
+    const invalid = new hookwise.Webhook('whsec_b3RoZXI=').sign(body, { id: 'evt_dup' })['webhook-signature']
+    const first = await post(url, body, { ...signed, 'webhook-signature': [valid, invalid] })
+    assert.deepEqual([first.status, first.body], [200, { received: 'evt_dup' }])
+    const second = await post(url, body, { ...signed, 'webhook-signature': [invalid, valid] })
+    assert.equal(second.status, 400)
+    assert.equal(second.body.error.code, 'signature_mismatch')
+    assert.deepEqual(received.map((e) => e.id), ['evt_dup'])
+  } finally {
     listener.close()
   }
 })

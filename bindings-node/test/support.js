@@ -1,7 +1,9 @@
 'use strict'
-// Shared by the tests: the conformance suite's location and a real `hookwise serve` on loopback.
+// Shared by the tests: the conformance suite's location, a real `hookwise serve` on loopback, and
+// a scripted local server that keeps every request.
 const { spawn } = require('node:child_process')
 const fs = require('node:fs')
+const http = require('node:http')
 const os = require('node:os')
 const path = require('node:path')
 const readline = require('node:readline')
@@ -49,4 +51,25 @@ function startServer(...flags) {
   })
 }
 
-module.exports = { ROOT, SUITE, API_KEY, load, xfail, startServer }
+/** A local server answering with `route(request)` ({status, body, text, headers}), keeping every request. */
+async function serve(t, route) {
+  const requests = []
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://localhost')
+      const request = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers,
+        text: Buffer.concat(chunks).toString('utf8') }
+      requests.push(request)
+      const { status = 200, body, text, headers = {} } = route(request, requests.length)
+      res.writeHead(status, { 'content-type': text === undefined ? 'application/json' : 'text/plain', ...headers })
+      res.end(text ?? (body === undefined ? '' : JSON.stringify(body)))
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  return { baseUrl: `http://127.0.0.1:${server.address().port}`, requests }
+}
+
+module.exports = { ROOT, SUITE, API_KEY, load, xfail, startServer, serve }

@@ -46,6 +46,28 @@ export function app(): express.Express {
 }
 
 export const client = new Client({ apiKey: 'hw_test_key', baseUrl: 'http://127.0.0.1:8080', timeout: 5000, maxRetries: 3 })
+/** The key and base URL from HOOKWISE_API_KEY / HOOKWISE_BASE_URL (then the profile's server). */
+export const fromEnv: string = new Client().baseUrl + new Client({ initialRetryDelay: 100, userAgent: 'typed/1' }).baseUrl
+
+export async function nullable(c: Client): Promise<string> {
+  const job = await c.jobs.create({ kind: 'k', callbackUrl: null, secrecyLevel: 'internal' })
+  const hook = await c.webhooks.register({ url: 'https://example.com/hooks', name: null })
+  const own: Profile = Profile.hookwise()
+  return `${job.id} ${hook.id} ${own.name} ${new Api(own, { apiKey: 'k' }).baseUrl}`
+}
+
+export function headerForms(body: Buffer, raw: string[]): Array<string | null> {
+  const hook = new Webhook('whsec_x')
+  const pairs: Array<[string, string]> = []
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]])
+  return [
+    hook.verify(body, pairs).id,
+    hook.verify(body, new Map<string, string | string[]>([['webhook-signature', ['v1,a', 'v1,b']]])).id,
+    hook.verify(body, Object.entries({ 'webhook-id': 'msg_1' })).id,
+    hook.verify(body, new Headers({ 'webhook-id': 'msg_1' })).id,
+    Webhook.constructEvent(body, ['t=1,v1=a', 't=1,v1=b'], 'whsec_x', { scheme: 'stripe' }).id,
+  ]
+}
 
 interface ArgusJob { id: string; status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'; progress_pct?: number }
 

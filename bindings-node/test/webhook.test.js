@@ -54,6 +54,53 @@ test("Node's IncomingHttpHeaders (lower-case keys, string[] values) and fetch He
   assert.equal(hook.verify(BODY, handMade).type, 'push', 'keys in any case')
 })
 
+test('a repeated signature header: the first value wins, in every form the headers come in', () => {
+  const hook = new hookwise.Webhook('k', { scheme: 'github' })
+  const valid = hook.sign(BODY)['X-Hub-Signature-256']
+  const invalid = `sha256=${'0'.repeat(64)}`
+  const name = 'x-hub-signature-256'
+  const forms = (first, second) => ({
+    'object with a string[] (IncomingHttpHeaders)': { [name]: [first, second], 'x-github-event': 'push' },
+    'an array of pairs': [[name, first], ['X-GitHub-Event', 'push'], ['X-Hub-Signature-256', second]],
+    'a Map with a string[]': new Map([[name, [first, second]], ['x-github-event', 'push']]),
+    'a Map with the name in two cases': new Map([['X-Hub-Signature-256', first], [name, second], ['x-github-event', 'push']]),
+    'an object with the name in two cases': { 'X-Hub-Signature-256': first, [name]: second, 'x-github-event': 'push' },
+  })
+  for (const [form, headers] of Object.entries(forms(valid, invalid))) {
+    assert.equal(hook.verify(BODY, headers).type, 'push', `first valid, ${form}`)
+  }
+  for (const [form, headers] of Object.entries(forms(invalid, valid))) {
+    assert.throws(() => hook.verify(BODY, headers), { name: 'WebhookSignatureError', code: 'signature_mismatch' }, `first invalid, ${form}`)
+  }
+  // Stripe-style: of a string[], the first value too.
+  const stripe = new hookwise.Webhook('whsec_test', { scheme: 'stripe' })
+  const header = stripe.sign(BODY, { timestamp: 1700000000 })['Stripe-Signature']
+  const forged = header.replace(/v1=[0-9a-f]+/, `v1=${'0'.repeat(64)}`)
+  const options = { scheme: 'stripe', now: 1700000000 }
+  assert.equal(hookwise.Webhook.constructEvent(BODY, [header, forged], 'whsec_test', options).type, 'job.succeeded')
+  assert.throws(() => hookwise.Webhook.constructEvent(BODY, [forged, header], 'whsec_test', options), { code: 'signature_mismatch' })
+})
+
+test('headers as any iterable of [name, value] pairs', () => {
+  const hook = new hookwise.Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')
+  const signed = hook.sign(BODY, { id: 'msg_1', timestamp: 1700000000 })
+  const pairs = Object.entries(signed)
+  function* generated() { yield ['Host', 'example.com']; yield* pairs }
+  for (const [form, headers] of Object.entries({
+    'an array of pairs': pairs,
+    'Object.entries(…)': Object.entries({ ...signed, 'content-type': 'application/json' }),
+    'a generator': generated(),
+    'a Map iterator': new Map(pairs).entries(),
+    'a Set of pairs': new Set(pairs),
+    'fetch Headers': new Headers(pairs),
+    'upper-case names': pairs.map(([k, v]) => [k.toUpperCase(), v]),
+  })) {
+    assert.equal(hook.verify(BODY, headers, { now: 1700000000 }).id, 'msg_1', form)
+  }
+  assert.throws(() => hook.verify(BODY, [], { now: 1700000000 }), { code: 'missing_signature' })
+  assert.throws(() => hook.verify(BODY, pairs.flat(), { now: 1700000000 }), TypeError, 'a flat [name, value, …] list is not pairs')
+})
+
 test('a parsed body throws a TypeError that says to use express.raw()', () => {
   const hook = new hookwise.Webhook('k', { scheme: 'github' })
   assert.throws(() => hook.verify(JSON.parse(BODY), {}), (err) => err instanceof TypeError && /express\.raw\(/.test(err.message))
