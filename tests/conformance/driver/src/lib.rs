@@ -67,7 +67,10 @@ pub async fn run_case<A: Adapter>(
         profile: profile.to_path_buf(),
         op: case.op.clone(),
         mode: case.mode,
-        args: case.args.clone(),
+        args: match replay.substitute(&Value::Object(case.args.clone())) {
+            Value::Object(args) => args,
+            _ => Map::new(),
+        },
         timeout_ms: case.timeout_ms,
         options,
     };

@@ -78,7 +78,8 @@ impl Replay {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn substitute(&self, value: &Value) -> Value {
+    /// `${base_url}` and `${other_origin}` in every string of `value` become the two origins.
+    pub fn substitute(&self, value: &Value) -> Value {
         match value {
             Value::String(s) => {
                 Value::String(s.replace("${base_url}", &self.url).replace("${other_origin}", &self.other_origin))
