@@ -29,13 +29,14 @@ for preset in argus auggie asg gabinete360 argyle standard stripe github shopify
   printf '  %-12s verified; tampered copy refused with %s\n' "$preset" "$(cut -d: -f1 "$work/err" | head -n1)"
 done
 
-# Starts a background command, waits for its stdout line containing "on http://…", prints the URL.
+# Starts a background command (in this shell, so the exit trap stops it), waits for its stdout
+# line containing "on http://…", and sets $url to that URL.
 start() {
   local log="$1"; shift
   "$@" >"$log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 200); do
-    if url=$(grep -o 'on http://[0-9.:]*' "$log" | head -n1); then echo "${url#on }"; return; fi
+    if url=$(grep -o 'on http://[0-9.:]*' "$log" | head -n1); then url="${url#on }"; return; fi
     sleep 0.05
   done
   echo "did not start: $*" >&2; cat "$log" >&2; exit 1
@@ -43,8 +44,10 @@ start() {
 
 echo
 echo "== 2. the reference server, a receiver, a webhook, a job"
-api=$(start "$work/serve.log" "$hookwise" serve --port 0 --data-dir "$work/data" --api-key demo_key)
-receiver=$(start "$work/listen.log" "$hookwise" listen --port 0 --scheme standard --secret "$secret")
+start "$work/serve.log" "$hookwise" serve --port 0 --data-dir "$work/data" --api-key demo_key
+api=$url
+start "$work/listen.log" "$hookwise" listen --port 0 --scheme standard --secret "$secret"
+receiver=$url
 echo "  server   $api"
 echo "  receiver $receiver"
 export HOOKWISE_API_KEY=demo_key HOOKWISE_BASE_URL="$api"
