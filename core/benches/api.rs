@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 
 const JOB: &str = r#"{"id":"job_01JD2Y6Z3Q9W1V8X0T5R4P7M2N","object":"job","kind":"transcode","status":"running","progress_pct":40,"payload":{"input":"movie.mp4"},"callback_url":null,"secrecy_level":"internal","result_ref":null,"error":null,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:01Z","started_at":"2026-11-22T10:00:00Z","finished_at":null}"#;
 
+/// The server runs on a runtime of its own (one worker thread); the clients are driven from the
+/// bench thread by a current-thread runtime, so both sides pay the same wake-ups.
 fn serve(rt: &tokio::runtime::Runtime) -> String {
     rt.block_on(async {
         let app = axum::Router::new()
@@ -30,8 +32,9 @@ fn serve(rt: &tokio::runtime::Runtime) -> String {
 }
 
 fn calls(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let url = serve(&rt);
+    let server = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let url = serve(&server);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let options =
         ApiOptions { api_key: Some("hw_test_key".into()), base_url: Some(url.clone()), ..ApiOptions::default() };
     let api = Api::new(Arc::new(Profile::hookwise().clone()), options).unwrap();
