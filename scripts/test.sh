@@ -67,8 +67,11 @@ cargo run --quiet --release -p hookwise-ffi --bin uniffi-bindgen -- generate --n
   --library target/release/libhookwise_ffi.so --language kotlin --out-dir bindings-kotlin/target/generated-sources/uniffi
 (cd bindings-kotlin && HOOKWISE_BIN="$root/target/release/hookwise" mvn -B --no-transfer-progress test)
 
-step "demo: every preset round trip, then server + receiver + webhook + job"
+step "demo: every preset round trip, then server + receiver + webhook + job; it leaves nothing running"
 bash scripts/demo.sh >/dev/null
+if pgrep -f "$root/target/[a-z]*/hookwise (serve|listen)" >/dev/null; then
+  echo "the demo left processes running:"; pgrep -af "$root/target/[a-z]*/hookwise (serve|listen)"; exit 1
+fi
 
 took
 echo
