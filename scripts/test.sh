@@ -34,12 +34,12 @@ cargo build --release -p hookwise-cli
 venv="$root/target/py-venv"
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest flask mypy
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest flask mypy "setuptools>=70.1"
 rm -rf target/wheels
 "$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 
-step "Python: vectors; every contract and scenario through the driver; Api, Client, GIL and fork, asyncio, the Flask receiver"
+step "Python: vectors; every contract and scenario through the driver; Api, Client, GIL and fork, asyncio, the Flask receiver; generated seed SDKs running their documented snippets"
 HOOKWISE_BIN="$root/target/release/hookwise" "$venv/bin/python" -m pytest -q bindings-python/tests
 
 step "Python: mypy --strict on the examples and a typed usage file; stubs checked by stubtest"

@@ -2,10 +2,11 @@
 
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
 use hookwise::Event as CoreEvent;
-use pyo3::exceptions::{PyRecursionError, PyTypeError};
+use pyo3::exceptions::{PyKeyError, PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyMapping, PyString};
+use pyo3::IntoPyObjectExt as _;
 
 use crate::call::guard;
 use crate::convert::{py_to_json, value_to_py};
@@ -253,6 +254,20 @@ impl Event {
     #[getter]
     fn scheme(&self) -> &str {
         &self.inner.scheme
+    }
+
+    /// `event["type"]`, `event["data"]`, …: the same fields as the attributes, for code written
+    /// against providers whose SDKs return dicts (Stripe's, Auggie's documented snippets).
+    fn __getitem__<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        match key {
+            "id" => self.id().into_bound_py_any(py),
+            "type" => self.r#type().into_bound_py_any(py),
+            "created_at" => self.created_at().into_bound_py_any(py),
+            "data" => self.data(py),
+            "payload" => self.payload(py),
+            "scheme" => self.scheme().into_bound_py_any(py),
+            other => Err(PyKeyError::new_err(other.to_owned())),
+        }
     }
 
     /// The event as a dict (`id`, `type`, `created_at`, `data`, `payload`, `scheme`).

@@ -4,6 +4,7 @@
 //! `CODE: message` as the first line of stderr, CODE being one of the nine stable codes; a usage
 //! error exits 2.
 
+mod generate;
 mod jobs;
 mod listen;
 mod profile;
@@ -44,6 +45,8 @@ enum Command {
     Webhooks(webhooks::WebhooksArgs),
     /// Validate an API profile and list its operations.
     Profile(profile::ProfileArgs),
+    /// Generate a typed SDK from an API profile.
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Jobs(args) => jobs::run(args),
         Command::Webhooks(args) => webhooks::run(args),
         Command::Profile(args) => profile::run(&args),
+        Command::Generate(args) => Ok(generate::run(&args)),
     };
     match result {
         Ok(code) => code,

@@ -120,6 +120,7 @@ pub struct Error {
 
 impl Error {
     /// An error the API returned: its status, and what the profile's pointers found in the body.
+    #[cfg(feature = "client")]
     pub(crate) fn api(
         status: u16,
         code: String,
@@ -131,6 +132,7 @@ impl Error {
     }
 
     /// An error that is not an API answer; its code is fixed by its kind.
+    #[cfg(feature = "client")]
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         let code = match kind {
             ErrorKind::Connection => "connection_error",

@@ -1,0 +1,104 @@
+"""The shared runtime of generated SDKs: what `hookwise generate` emits is typed calls into
+`hookwise.Api` plus these few pieces (records, the not-given marker, pages, a bound `Webhook`)."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Callable, ClassVar, Iterator, Mapping, Optional, Sequence, Union
+
+from hookwise._native import Event
+from hookwise._native import Webhook as _Webhook
+
+
+class NotGiven:
+    """The default of an optional argument: left out of the request (``None`` sends ``null``)."""
+
+    _instance: ClassVar[Optional["NotGiven"]] = None
+
+    def __new__(cls) -> "NotGiven":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+def args(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments to send: everything but what was not given."""
+    return {k: v for k, v in given.items() if v is not NOT_GIVEN}
+
+
+class Record(dict[str, Any]):
+    """An API object: a ``dict`` (``wh["secret"]``, ``json.dumps(wh)``) whose fields are also
+    attributes (``wh.secret``). Unknown fields are kept."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}") from None
+
+
+def record(value: Any) -> Any:
+    """An answer as records: objects become `Record`s, lists are converted item by item."""
+    if isinstance(value, dict):
+        return Record(value)
+    if isinstance(value, list):
+        return [record(v) for v in value]
+    return value
+
+
+class Page(Record):
+    """One page of a list operation; ``auto_paging_iter()`` yields every item across pages."""
+
+    def __init__(self, data: Mapping[str, Any], pages: Callable[[], Iterator[Any]]) -> None:
+        super().__init__(data)
+        self._pages = pages
+
+    def auto_paging_iter(self) -> Iterator[Record]:
+        """Every item of every page (the walk starts again from the first page)."""
+        return (record(item) for item in self._pages())
+
+
+class AsyncPage(Record):
+    """One page of a list operation; ``auto_paging_iter()`` is an async iterator over every item."""
+
+    def __init__(self, data: Mapping[str, Any], pages: Callable[[], AsyncIterator[Any]]) -> None:
+        super().__init__(data)
+        self._pages = pages
+
+    async def auto_paging_iter(self) -> AsyncIterator[Record]:
+        """Every item of every page (the walk starts again from the first page)."""
+        async for item in self._pages():
+            yield record(item)
+
+
+Secret = Union[str, Sequence[str]]
+
+
+class BoundWebhook:
+    """A `hookwise.Webhook` bound to one vendor's scheme (a generated SDK sets `SCHEME`)."""
+
+    SCHEME: ClassVar[str]
+
+    def __init__(self, secret: Secret, *, tolerance: Optional[int] = None) -> None:
+        self._inner = _Webhook(secret if isinstance(secret, str) else list(secret), scheme=self.SCHEME, tolerance=tolerance)
+
+    def verify(self, payload: bytes, headers: Any, *, now: Optional[int] = None) -> Event:
+        """Verifies the raw body against the request headers; returns the event or raises
+        `WebhookSignatureError`."""
+        return self._inner.verify(payload, headers, now=now)
+
+    @classmethod
+    def construct_event(
+        cls, payload: bytes, signature_header: str, secret: Secret, *, tolerance: Optional[int] = None, now: Optional[int] = None
+    ) -> Event:
+        """Stripe-style: verifies with the signature header's value alone."""
+        keys = secret if isinstance(secret, str) else list(secret)
+        return _Webhook.construct_event(payload, signature_header, keys, scheme=cls.SCHEME, tolerance=tolerance, now=now)

@@ -1,0 +1,121 @@
+//! `hookwise generate`: a profile becomes a language-neutral SDK model ([`model::Sdk`]), which
+//! each language renders through its templates (minijinja) with its own naming (heck). The
+//! generated code is typed calls into the language's hookwise package, which runs every request.
+
+pub mod model;
+mod python;
+
+use std::path::{Path, PathBuf};
+
+use hookwise::api::Profile;
+
+/// A generated file: its path inside the output directory and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// Relative to the output directory.
+    pub path: PathBuf,
+    /// The contents.
+    pub text: String,
+}
+
+impl File {
+    fn new(path: impl Into<PathBuf>, text: String) -> File {
+        File { path: path.into(), text }
+    }
+}
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The profile cannot be used.
+    Profile(hookwise::api::ProfileError),
+    /// A template failed to render (a bug in the generator).
+    Template(minijinja::Error),
+    /// The language is not (yet) generated.
+    Language(String),
+    /// Writing the output failed.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Profile(e) => write!(f, "{}: {e}", e.code()),
+            Error::Template(e) => write!(f, "template: {e:#}"),
+            Error::Language(lang) => write!(f, "unsupported_language: {lang} (generated today: python)"),
+            Error::Io(e) => write!(f, "io_error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Renders one template with the shared filters: `pystr` (a Python string literal) and
+/// `wordwrap`.
+fn render(template: &str, context: &minijinja::Value) -> Result<String, Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.add_filter("pystr", |v: String| serde_json::to_string(&v).unwrap_or_default());
+    env.add_filter("wordwrap", |text: String, width: usize| wrap(&text, width));
+    let out = env.render_str(template, context).map_err(Error::Template)?;
+    Ok(out)
+}
+
+/// Greedy word wrap that keeps paragraph breaks.
+fn wrap(text: &str, width: usize) -> String {
+    text.split("\n\n")
+        .map(|paragraph| {
+            let mut lines = vec![String::new()];
+            for word in paragraph.split_whitespace() {
+                let line = lines.last_mut().map_or(0, |l| l.len());
+                if line > 0 && line + 1 + word.len() > width {
+                    lines.push(String::new());
+                }
+                if let Some(last) = lines.last_mut() {
+                    if !last.is_empty() {
+                        last.push(' ');
+                    }
+                    last.push_str(word);
+                }
+            }
+            lines.join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The files of `lang`'s SDK for the profile at `path` (text `text`).
+///
+/// # Errors
+/// An invalid profile, an unknown language, a template error.
+pub fn generate(path: &Path, text: &str, lang: &str) -> Result<Vec<File>, Error> {
+    let profile = Profile::from_text(text).map_err(Error::Profile)?;
+    let sdk = model::Sdk::of(&profile);
+    let name = path.file_name().map_or_else(|| "profile".to_owned(), |n| n.to_string_lossy().into_owned());
+    let options = profile.extension.get(lang).cloned().unwrap_or_default();
+    match lang {
+        "python" => python::files(&sdk, &options, &name, text),
+        other => Err(Error::Language(other.to_owned())),
+    }
+}
+
+/// Generates and writes the files under `out`; returns their paths.
+///
+/// # Errors
+/// As [`generate`], and I/O errors.
+pub fn write(path: &Path, lang: &str, out: &Path) -> Result<Vec<PathBuf>, Error> {
+    let text = std::fs::read_to_string(path).map_err(Error::Io)?;
+    let files = generate(path, &text, lang)?;
+    files
+        .into_iter()
+        .map(|file| {
+            let target = out.join(&file.path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(Error::Io)?;
+            }
+            std::fs::write(&target, file.text).map_err(Error::Io)?;
+            Ok(target)
+        })
+        .collect()
+}

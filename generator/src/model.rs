@@ -1,0 +1,180 @@
+//! The language-neutral SDK model: what every language's templates render. Built from a validated
+//! profile: operations with their arguments in call order, and the webhook scheme.
+
+use hookwise::api::{Arg, Location, Operation, Profile, Schema, Type};
+use serde::Serialize;
+
+/// A type, as the templates need it: a name per language is chosen from this.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeRef {
+    /// Any JSON value.
+    Any,
+    /// A string (enums included: unknown values are kept).
+    String,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// A list.
+    List {
+        /// The item type.
+        item: Box<TypeRef>,
+    },
+    /// An object.
+    Object,
+}
+
+impl TypeRef {
+    /// The type of `schema`, `$ref`s followed.
+    pub fn of(profile: &Profile, schema: &Schema) -> TypeRef {
+        match &profile.resolve(schema).ty {
+            Type::Any | Type::Null | Type::Ref(_) => TypeRef::Any,
+            Type::String => TypeRef::String,
+            Type::Integer => TypeRef::Integer,
+            Type::Number => TypeRef::Number,
+            Type::Boolean => TypeRef::Boolean,
+            Type::Array(items) => TypeRef::List { item: Box::new(TypeRef::of(profile, items)) },
+            Type::Object(_) => TypeRef::Object,
+        }
+    }
+}
+
+/// One argument of a method.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// The argument's name (the API's own field name; a header's in snake case).
+    pub name: String,
+    /// Whether the caller must pass it.
+    pub required: bool,
+    /// Whether `null` may be passed (and is then sent).
+    pub nullable: bool,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// What a method returns.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Returns {
+    /// Nothing (204).
+    Nothing,
+    /// One object.
+    Object,
+    /// A list of objects.
+    List,
+    /// One page of a paginated list.
+    Page,
+    /// Any JSON value.
+    Value,
+}
+
+/// One method.
+#[derive(Debug, Clone, Serialize)]
+pub struct Method {
+    /// The operation id (`register_webhook`).
+    pub id: String,
+    /// `summary`, then `description`, joined for a docstring.
+    pub doc: String,
+    /// `POST /v1/webhooks/register`.
+    pub http: String,
+    /// Required arguments, in call order: path parameters first, then the required fields in
+    /// schema order.
+    pub positional: Vec<Param>,
+    /// Optional arguments.
+    pub keyword: Vec<Param>,
+    /// What it returns.
+    pub returns: Returns,
+    /// `wait_for_<thing>` when the operation has `x-hookwise-wait` (`job` for `get_job`).
+    pub waits_for: Option<String>,
+}
+
+/// An SDK.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sdk {
+    /// `x-hookwise.name`.
+    pub name: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: String,
+    /// `AUGGIE`: the prefix of the env vars.
+    pub env_prefix: String,
+    /// Whether credentials are a user name and a password (HTTP basic).
+    pub basic_auth: bool,
+    /// The webhook scheme: a preset's name, or a custom scheme as JSON text.
+    pub scheme: Option<String>,
+    /// The methods, in document order.
+    pub methods: Vec<Method>,
+    /// The webhook event types.
+    pub events: Vec<String>,
+}
+
+fn param(profile: &Profile, arg: &Arg) -> Param {
+    Param {
+        name: arg.name.clone(),
+        required: arg.required,
+        nullable: arg.schema.nullable || profile.resolve(&arg.schema).nullable,
+        ty: TypeRef::of(profile, &arg.schema),
+        description: arg.schema.description.clone(),
+    }
+}
+
+fn method(profile: &Profile, op: &Operation) -> Method {
+    let mut positional: Vec<Param> =
+        op.args.iter().filter(|a| a.location == Location::Path).map(|a| param(profile, a)).collect();
+    positional.extend(op.args.iter().filter(|a| a.required && a.location != Location::Path).map(|a| param(profile, a)));
+    let keyword =
+        op.args.iter().filter(|a| !a.required && a.location != Location::Path).map(|a| param(profile, a)).collect();
+    let returns = match (&op.response, &op.pagination) {
+        (None, _) => Returns::Nothing,
+        (Some(_), Some(_)) => Returns::Page,
+        (Some(schema), None) => match profile.resolve(schema).ty {
+            Type::Array(_) => Returns::List,
+            Type::Object(_) => Returns::Object,
+            _ => Returns::Value,
+        },
+    };
+    let doc = [op.summary.as_deref(), op.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+    let waits_for = op.wait.as_ref().map(|_| op.id.strip_prefix("get_").unwrap_or(&op.id).to_owned());
+    Method {
+        id: op.id.clone(),
+        doc,
+        http: format!("{} {}", op.method.as_str(), op.path),
+        positional,
+        keyword,
+        returns,
+        waits_for,
+    }
+}
+
+impl Sdk {
+    /// The model of `profile`.
+    pub fn of(profile: &Profile) -> Sdk {
+        let scheme = profile.scheme.as_ref().map(|s| {
+            let preset = hookwise::webhook::preset(&s.name).ok().filter(|p| *p == s);
+            match preset {
+                Some(p) => p.name.clone(),
+                None => serde_json::to_string(s).unwrap_or_default(),
+            }
+        });
+        Sdk {
+            name: profile.name.clone(),
+            title: profile.title.clone(),
+            version: profile.version.clone(),
+            description: profile.description.clone().unwrap_or_default(),
+            env_prefix: profile.env_prefix(),
+            basic_auth: profile.auth == Some(hookwise::api::Auth::Basic),
+            scheme,
+            methods: profile.operations.iter().map(|op| method(profile, op)).collect(),
+            events: profile.events.iter().map(|e| e.name.clone()).collect(),
+        }
+    }
+}
