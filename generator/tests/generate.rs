@@ -66,3 +66,17 @@ fn every_profile_generates_a_python_package_with_its_header() {
     let err = hookwise_generate::generate(Path::new("x.yaml"), &profile("auggie").1, "cobol").unwrap_err();
     assert!(err.to_string().starts_with("unsupported_language: cobol"));
 }
+
+#[test]
+fn the_committed_auggie_sdk_is_what_the_generator_makes() {
+    let (path, text) = profile("auggie");
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/generated/auggie/python");
+    for file in hookwise_generate::generate(&path, &text, "python").unwrap() {
+        let on_disk = std::fs::read_to_string(committed.join(&file.path)).unwrap_or_default();
+        assert!(
+            on_disk == file.text,
+            "examples/generated/auggie/python/{} is stale: run `hookwise generate profiles/auggie.yaml --lang python --out examples/generated/auggie/python`",
+            file.path.display()
+        );
+    }
+}
