@@ -34,7 +34,7 @@ cargo build --release -p hookwise-cli
 venv="$root/target/py-venv"
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest flask mypy "setuptools>=70.1"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest flask mypy "setuptools>=70.1" ruff
 rm -rf target/wheels
 "$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl

@@ -209,3 +209,9 @@ def test_generated_packages_pass_mypy_strict(generated: str) -> None:
                  ("argyle", "argyle")]]
     run = subprocess.run([sys.executable, "-m", "mypy", "--strict", *packages], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_generated_packages_are_formatted(generated: str) -> None:
+    """The templates emit what `ruff format` would (the generator also runs it where installed)."""
+    run = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", generated], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr

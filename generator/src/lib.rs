@@ -56,6 +56,7 @@ fn render(template: &str, context: &minijinja::Value) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
     env.add_filter("pystr", |v: String| serde_json::to_string(&v).unwrap_or_default());
     env.add_filter("wordwrap", |text: String, width: usize| wrap(&text, width));
     let out = env.render_str(template, context).map_err(Error::Template)?;
@@ -117,5 +118,20 @@ pub fn write(path: &Path, lang: &str, out: &Path) -> Result<Vec<PathBuf>, Error>
             std::fs::write(&target, file.text).map_err(Error::Io)?;
             Ok(target)
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()
+        .inspect(|_| format(lang, out))
+}
+
+/// Runs the language's formatter over `out` where this machine has one (`ruff format` for
+/// Python). The templates already emit formatted code, so this changes nothing the freshness
+/// check sees; it is there for output of profiles the templates lay out less well.
+fn format(lang: &str, out: &Path) {
+    if lang == "python" {
+        let _ = std::process::Command::new("ruff")
+            .args(["format", "--quiet"])
+            .arg(out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
 }

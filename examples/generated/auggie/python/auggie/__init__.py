@@ -31,6 +31,7 @@ from hookwise import (
 from hookwise.sdk import NOT_GIVEN, Record
 
 from auggie._client import AsyncClient, Client, Webhook
+
 __all__ = [
     "ApiError",
     "AsyncClient",

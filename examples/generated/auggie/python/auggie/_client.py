@@ -55,7 +55,12 @@ class Client:
 
         `POST /v1/webhooks/register`
         """
-        a = args({"url": url, "event_types": event_types})
+        a = args(
+            {
+                "url": url,
+                "event_types": event_types,
+            }
+        )
         return cast("Record", record(self._api.call("register_webhook", a)))
 
     def get_webhook(
@@ -115,7 +120,12 @@ class AsyncClient:
 
         `POST /v1/webhooks/register`
         """
-        a = args({"url": url, "event_types": event_types})
+        a = args(
+            {
+                "url": url,
+                "event_types": event_types,
+            }
+        )
         return cast("Record", record(await self._api.call("register_webhook", a)))
 
     async def get_webhook(
