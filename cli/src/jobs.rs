@@ -203,7 +203,8 @@ pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
                 }
             }
             JobsCommand::Wait { id, timeout } => {
-                match wait(&client, &id, Duration::from_secs_f64(timeout.max(0.0)), json).await {
+                let timeout = Duration::try_from_secs_f64(timeout.max(0.0)).unwrap_or(Duration::MAX);
+                match wait(&client, &id, timeout, json).await {
                     Ok(done) => print(json, &done, || line(&done)).map(|()| Ok(finished(&done)))?,
                     Err(e) => Err(e),
                 }

@@ -288,3 +288,16 @@ fn profile_check_lists_every_seed_profile_and_refuses_unsupported_constructs() {
         )
     );
 }
+
+#[test]
+fn a_huge_or_infinite_wait_timeout_is_no_panic() {
+    // Nothing listens on the port: the wait fails with a connection error, whatever the timeout.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    for timeout in ["1e20", "inf", "NaN", "-5"] {
+        let out = hookwise(&["jobs", "--base-url", &url, "wait", "job_1", &format!("--timeout={timeout}")], b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{timeout}: {stderr}");
+        assert!(stderr.lines().any(|l| l.starts_with("connection_error: ")), "{timeout}: {stderr}");
+    }
+}
