@@ -179,13 +179,18 @@ impl Api {
     ) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
         let api = self.clone();
         let id = id.to_owned();
+        // The cursor argument is looked up once; an operation that does not paginate fails on
+        // the first item, as any other error of the walk does.
+        let cursor_param = self.cursor_param(&id).map(str::to_owned);
         let start = (args, VecDeque::new(), false);
         futures_util::stream::try_unfold(
             start,
             move |(mut args, mut page, mut done): (Map<String, Value>, VecDeque<Value>, bool)| {
                 let api = api.clone();
                 let id = id.clone();
+                let cursor_param = cursor_param.clone();
                 async move {
+                    let cursor_param = cursor_param?;
                     loop {
                         if let Some(item) = page.pop_front() {
                             return Ok(Some((item, (args, page, done))));
@@ -194,10 +199,10 @@ impl Api {
                             return Ok(None);
                         }
                         let body = api.call(&id, &args).await?;
-                        let (items, next) = api.page(&id, &body, args.get(api.cursor_param(&id)?))?;
+                        let (items, next) = api.page(&id, &body, args.get(&cursor_param))?;
                         done = items.is_empty() || next.is_none();
                         if let Some(cursor) = next {
-                            args.insert(api.cursor_param(&id)?.to_owned(), cursor);
+                            args.insert(cursor_param.clone(), cursor);
                         }
                         page = items.into();
                     }
