@@ -2,8 +2,12 @@
 //! each language renders through its templates (minijinja) with its own naming (heck). The
 //! generated code is typed calls into the language's hookwise package, which runs every request.
 
+mod kotlin;
 pub mod model;
+mod node;
 mod python;
+mod rust;
+mod swift;
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +46,9 @@ impl std::fmt::Display for Error {
         match self {
             Error::Profile(e) => write!(f, "{}: {e}", e.code()),
             Error::Template(e) => write!(f, "template: {e:#}"),
-            Error::Language(lang) => write!(f, "unsupported_language: {lang} (generated today: python)"),
+            Error::Language(lang) => {
+                write!(f, "unsupported_language: {lang} (one of {}, or all)", LANGUAGES.join(", "))
+            }
             Error::Io(e) => write!(f, "io_error: {e}"),
         }
     }
@@ -86,7 +92,32 @@ fn wrap(text: &str, width: usize) -> String {
         .join("\n\n")
 }
 
-/// The files of `lang`'s SDK for the profile at `path` (text `text`).
+/// The languages `hookwise generate` writes; `all` writes each into a folder of its name.
+pub const LANGUAGES: &[&str] = &["python", "node", "rust", "swift", "kotlin"];
+
+/// What a language module gets: the model, the profile's options for that language
+/// (`x-hookwise.<lang>`), the profile's file name (for the generated-file header) and its text
+/// (shipped with the package).
+pub(crate) struct Input<'a> {
+    /// The SDK model.
+    pub sdk: &'a model::Sdk,
+    /// `x-hookwise.<lang>` (`Null` when absent).
+    pub options: &'a serde_json::Value,
+    /// `auggie.yaml`.
+    pub profile_file: &'a str,
+    /// The profile's text.
+    pub profile_text: &'a str,
+}
+
+impl Input<'_> {
+    /// A string option of `x-hookwise.<lang>`.
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options.get(key).and_then(|v| v.as_str())
+    }
+}
+
+/// The files of `lang`'s SDK for the profile at `path` (text `text`); for `all`, every
+/// language's under a folder of its name.
 ///
 /// # Errors
 /// An invalid profile, an unknown language, a template error.
@@ -94,11 +125,26 @@ pub fn generate(path: &Path, text: &str, lang: &str) -> Result<Vec<File>, Error>
     let profile = Profile::from_text(text).map_err(Error::Profile)?;
     let sdk = model::Sdk::of(&profile);
     let name = path.file_name().map_or_else(|| "profile".to_owned(), |n| n.to_string_lossy().into_owned());
-    let options = profile.extension.get(lang).cloned().unwrap_or_default();
-    match lang {
-        "python" => python::files(&sdk, &options, &name, text),
-        other => Err(Error::Language(other.to_owned())),
+    let one = |lang: &str| {
+        let options = profile.extension.get(lang).cloned().unwrap_or_default();
+        let input = Input { sdk: &sdk, options: &options, profile_file: &name, profile_text: text };
+        match lang {
+            "python" => python::files(&input),
+            "node" => node::files(&input),
+            "rust" => rust::files(&input),
+            "swift" => swift::files(&input),
+            "kotlin" => kotlin::files(&input),
+            other => Err(Error::Language(other.to_owned())),
+        }
+    };
+    if lang != "all" {
+        return one(lang);
     }
+    let mut files = Vec::new();
+    for lang in LANGUAGES {
+        files.extend(one(lang)?.into_iter().map(|f| File::new(Path::new(lang).join(f.path), f.text)));
+    }
+    Ok(files)
 }
 
 /// Generates and writes the files under `out`; returns their paths.
@@ -123,15 +169,25 @@ pub fn write(path: &Path, lang: &str, out: &Path) -> Result<Vec<PathBuf>, Error>
 }
 
 /// Runs the language's formatter over `out` where this machine has one (`ruff format` for
-/// Python). The templates already emit formatted code, so this changes nothing the freshness
-/// check sees; it is there for output of profiles the templates lay out less well.
+/// Python, `rustfmt` for Rust, `prettier` for Node). The templates already emit formatted code,
+/// so this changes nothing the freshness check sees; it is there for output of profiles the
+/// templates lay out less well.
 fn format(lang: &str, out: &Path) {
-    if lang == "python" {
-        let _ = std::process::Command::new("ruff")
-            .args(["format", "--quiet"])
-            .arg(out)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status();
+    match lang {
+        "all" => LANGUAGES.iter().for_each(|lang| format(lang, &out.join(lang))),
+        "python" => run_formatter("ruff", &["format", "--quiet"], out),
+        "node" => node::format(out),
+        "rust" => rust::format(out),
+        _ => {}
     }
+}
+
+/// Runs `program args… out`, quietly; a formatter that is not installed is skipped.
+pub(crate) fn run_formatter(program: &str, args: &[&str], out: &Path) {
+    let _ = std::process::Command::new(program)
+        .args(args)
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
 }

@@ -23,13 +23,28 @@ pub enum TypeRef {
         /// The item type.
         item: Box<TypeRef>,
     },
-    /// An object.
+    /// An object whose keys are free and whose values have one type (`additionalProperties`).
+    Map {
+        /// The value type.
+        value: Box<TypeRef>,
+    },
+    /// An object without declared properties, or an inline one: a JSON object.
     Object,
+    /// A named schema of `components.schemas` with properties: a generated model.
+    Model {
+        /// The schema's name (`Job`).
+        name: String,
+    },
 }
 
 impl TypeRef {
     /// The type of `schema`, `$ref`s followed.
     pub fn of(profile: &Profile, schema: &Schema) -> TypeRef {
+        if let Type::Ref(name) = &schema.ty {
+            if profile.resolve(schema).object().is_some_and(|o| !o.properties.is_empty()) {
+                return TypeRef::Model { name: name.clone() };
+            }
+        }
         match &profile.resolve(schema).ty {
             Type::Any | Type::Null | Type::Ref(_) => TypeRef::Any,
             Type::String => TypeRef::String,
@@ -37,9 +52,69 @@ impl TypeRef {
             Type::Number => TypeRef::Number,
             Type::Boolean => TypeRef::Boolean,
             Type::Array(items) => TypeRef::List { item: Box::new(TypeRef::of(profile, items)) },
-            Type::Object(_) => TypeRef::Object,
+            Type::Object(object) => match object.additional.as_deref() {
+                Some(value) if object.properties.is_empty() && value.ty != Type::Any => {
+                    TypeRef::Map { value: Box::new(TypeRef::of(profile, value)) }
+                }
+                _ => TypeRef::Object,
+            },
         }
     }
+}
+
+/// One field of a model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The name on the wire.
+    pub name: String,
+    /// Whether every object has it.
+    pub required: bool,
+    /// Whether it may be `null`.
+    pub nullable: bool,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Its description.
+    pub description: Option<String>,
+    /// The documented values, when an enum of strings (others are kept when decoding).
+    pub values: Vec<String>,
+}
+
+/// A model: a named object schema of `components.schemas`. Generated models keep fields they do
+/// not declare (APIs add fields).
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    /// The schema's name (`Job`).
+    pub name: String,
+    /// Its description.
+    pub doc: String,
+    /// Its declared properties, in document order.
+    pub fields: Vec<Field>,
+}
+
+fn model(profile: &Profile, name: &str, schema: &Schema) -> Option<Model> {
+    let object = schema.object().filter(|o| !o.properties.is_empty())?;
+    let fields = object
+        .properties
+        .iter()
+        .map(|p| {
+            let resolved = profile.resolve(&p.schema);
+            Field {
+                name: p.name.clone(),
+                required: p.required,
+                nullable: p.schema.nullable || resolved.nullable,
+                ty: TypeRef::of(profile, &p.schema),
+                description: p.schema.description.clone().or_else(|| resolved.description.clone()),
+                values: resolved
+                    .enum_values
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            }
+        })
+        .collect();
+    Some(Model { name: name.to_owned(), doc: schema.description.clone().unwrap_or_default(), fields })
 }
 
 /// One argument of a method.
@@ -90,6 +165,10 @@ pub struct Method {
     pub keyword: Vec<Param>,
     /// What it returns.
     pub returns: Returns,
+    /// The response's type (`Any` for nothing).
+    pub result: TypeRef,
+    /// For a page or a list, the type of one item.
+    pub item: Option<TypeRef>,
     /// `wait_for_<thing>` when the operation has `x-hookwise-wait` (`job` for `get_job`).
     pub waits_for: Option<String>,
 }
@@ -113,6 +192,8 @@ pub struct Sdk {
     pub scheme: Option<String>,
     /// The methods, in document order.
     pub methods: Vec<Method>,
+    /// The models, in document order.
+    pub models: Vec<Model>,
     /// The webhook event types.
     pub events: Vec<String>,
 }
@@ -124,6 +205,23 @@ fn param(profile: &Profile, arg: &Arg) -> Param {
         nullable: arg.schema.nullable || profile.resolve(&arg.schema).nullable,
         ty: TypeRef::of(profile, &arg.schema),
         description: arg.schema.description.clone(),
+    }
+}
+
+/// The type of one item of a page whose items are at `pointer` (`/jobs`, or empty for a page
+/// that is itself the array).
+fn page_item(profile: &Profile, schema: &Schema, pointer: &str) -> TypeRef {
+    let mut current = profile.resolve(schema);
+    for key in pointer.split('/').skip(1) {
+        let next = current.object().and_then(|o| o.properties.iter().find(|p| p.name == key));
+        match next {
+            Some(p) => current = profile.resolve(&p.schema),
+            None => return TypeRef::Any,
+        }
+    }
+    match &current.ty {
+        Type::Array(items) => TypeRef::of(profile, items),
+        _ => TypeRef::Any,
     }
 }
 
@@ -142,6 +240,14 @@ fn method(profile: &Profile, op: &Operation) -> Method {
             _ => Returns::Value,
         },
     };
+    let result = op.response.as_ref().map_or(TypeRef::Any, |s| TypeRef::of(profile, s));
+    let item = match (&op.response, &op.pagination) {
+        (Some(schema), Some(pagination)) => Some(page_item(profile, schema, &pagination.items)),
+        _ => match &result {
+            TypeRef::List { item } => Some((**item).clone()),
+            _ => None,
+        },
+    };
     let doc = [op.summary.as_deref(), op.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
     let waits_for = op.wait.as_ref().map(|_| op.id.strip_prefix("get_").unwrap_or(&op.id).to_owned());
     Method {
@@ -151,6 +257,8 @@ fn method(profile: &Profile, op: &Operation) -> Method {
         positional,
         keyword,
         returns,
+        result,
+        item,
         waits_for,
     }
 }
@@ -174,6 +282,7 @@ impl Sdk {
             basic_auth: profile.auth == Some(hookwise::api::Auth::Basic),
             scheme,
             methods: profile.operations.iter().map(|op| method(profile, op)).collect(),
+            models: profile.schemas.iter().filter_map(|(name, schema)| model(profile, name, schema)).collect(),
             events: profile.events.iter().map(|e| e.name.clone()).collect(),
         }
     }

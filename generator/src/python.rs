@@ -4,8 +4,8 @@
 use heck::{ToSnakeCase as _, ToUpperCamelCase as _};
 use serde::Serialize;
 
-use crate::model::{Method, Param, Returns, Sdk, TypeRef};
-use crate::{render, Error, File};
+use crate::model::{Method, Param, Returns, TypeRef};
+use crate::{render, Error, File, Input};
 
 const PYPROJECT: &str = include_str!("../templates/python/pyproject.toml.j2");
 const INIT: &str = include_str!("../templates/python/__init__.py.j2");
@@ -26,7 +26,8 @@ fn annotation(ty: &TypeRef) -> String {
         TypeRef::Number => "float".to_owned(),
         TypeRef::Boolean => "bool".to_owned(),
         TypeRef::List { item } => format!("list[{}]", annotation(item)),
-        TypeRef::Object => "dict[str, Any]".to_owned(),
+        TypeRef::Map { value } => format!("dict[str, {}]", annotation(value)),
+        TypeRef::Object | TypeRef::Model { .. } => "dict[str, Any]".to_owned(),
     }
 }
 
@@ -77,19 +78,14 @@ fn method(m: &Method) -> PyMethod {
     }
 }
 
-/// The package files for `sdk`, whose profile's text is `profile_text` (shipped as package data).
+/// The package files; the profile's text is shipped as package data.
 ///
 /// # Errors
 /// A template that cannot be rendered.
-pub fn files(
-    sdk: &Sdk,
-    options: &serde_json::Value,
-    profile_file: &str,
-    profile_text: &str,
-) -> Result<Vec<File>, Error> {
-    let package =
-        options.get("package").and_then(|v| v.as_str()).map_or_else(|| sdk.name.to_snake_case(), str::to_owned);
-    let client = options.get("client").and_then(|v| v.as_str()).map_or_else(|| "Client".to_owned(), str::to_owned);
+pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
+    let Input { sdk, profile_file, profile_text, .. } = *input;
+    let package = input.option("package").map_or_else(|| sdk.name.to_snake_case(), str::to_owned);
+    let client = input.option("client").unwrap_or("Client").to_owned();
     let async_client =
         if client == "Client" { "AsyncClient".to_owned() } else { format!("Async{}", client.to_upper_camel_case()) };
     let context = minijinja::context! {
