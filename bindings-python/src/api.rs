@@ -117,6 +117,19 @@ impl Engine {
         }
         Ok(slot.1.clone())
     }
+
+    /// The item stream of `Api.paginate` and `AsyncApi.paginate`.
+    fn pages(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        args: Option<&Bound<'_, PyDict>>,
+        first_page: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Arc<tokio::sync::Mutex<Option<ItemStream>>>> {
+        let first = first_page.map(json_from_py).transpose()?;
+        let stream: ItemStream = Box::pin(self.api(py)?.paginate_from(op, arguments(args)?, first));
+        Ok(Arc::new(tokio::sync::Mutex::new(Some(stream))))
+    }
 }
 
 /// The engine for one profile, blocking with the GIL released.
@@ -193,13 +206,16 @@ impl Api {
     }
 
     /// Every item of every page of list operation `op`; a page is fetched when the iterator
-    /// reaches it.
-    #[pyo3(signature = (op, args = None))]
-    fn paginate(&self, py: Python<'_>, op: &str, args: Option<&Bound<'_, PyDict>>) -> PyResult<Items> {
-        guard(|| {
-            let stream: ItemStream = Box::pin(self.engine.api(py)?.paginate(op, arguments(args)?));
-            Ok(Items { pages: Arc::new(tokio::sync::Mutex::new(Some(stream))) })
-        })
+    /// reaches it. `first_page`, the page these `args` already fetched, is not fetched again.
+    #[pyo3(signature = (op, args = None, *, first_page = None))]
+    fn paginate(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        args: Option<&Bound<'_, PyDict>>,
+        first_page: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Items> {
+        guard(|| Ok(Items { pages: self.engine.pages(py, op, args, first_page)? }))
     }
 
     /// Polls operation `op` until its status is terminal and returns the final object;
@@ -348,13 +364,17 @@ impl NativeAsyncApi {
         })
     }
 
-    /// An async iterator over every item of every page of list operation `op`.
-    #[pyo3(signature = (op, args = None))]
-    fn paginate(&self, py: Python<'_>, op: &str, args: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncItems> {
-        guard(|| {
-            let stream: ItemStream = Box::pin(self.engine.api(py)?.paginate(op, arguments(args)?));
-            Ok(AsyncItems { pages: Arc::new(tokio::sync::Mutex::new(Some(stream))) })
-        })
+    /// An async iterator over every item of every page of list operation `op` (`first_page`
+    /// as for `Api.paginate`).
+    #[pyo3(signature = (op, args = None, *, first_page = None))]
+    fn paginate(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        args: Option<&Bound<'_, PyDict>>,
+        first_page: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<AsyncItems> {
+        guard(|| Ok(AsyncItems { pages: self.engine.pages(py, op, args, first_page)? }))
     }
 
     /// An awaitable of `Api.wait`; `on_progress` is called with the GIL held, from a runtime thread.

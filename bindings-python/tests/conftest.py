@@ -42,6 +42,28 @@ def hookwise_binary() -> str:
     return found
 
 
+PROFILES = ["hookwise", "argus", "gabinete360", "argyle", "auggie", "asg"]
+
+
+@pytest.fixture(scope="session")
+def generated() -> Iterator[pathlib.Path]:
+    """The six profiles' SDKs, made by `hookwise generate --lang python` into `<dir>/<profile>`
+    and pip-installed into this interpreter's environment, as a user installs them."""
+    import importlib
+    import sys
+
+    with tempfile.TemporaryDirectory() as out:
+        targets = [pathlib.Path(out) / name for name in PROFILES]
+        for target in targets:
+            profile = ROOT / "profiles" / f"{target.name}.yaml"
+            subprocess.run([hookwise_binary(), "generate", str(profile), "--lang", "python", "--out", str(target)],
+                           check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--no-deps", "--no-build-isolation", *map(str, targets)], check=True)
+        importlib.invalidate_caches()
+        yield pathlib.Path(out)
+
+
 class Server:
     """A `hookwise serve` process with its own data dir."""
 

@@ -1,23 +1,37 @@
 """The Python adapter of the conformance driver (tests/conformance/contracts/README.md, *Adapters*).
 
 It reads one JSON request per line on stdin, makes that one call and writes one JSON answer per
-line on stdout. Contract cases go through ``hookwise.Api``; scenario steps (``"suite":
-"scenario"``, as the driver's Rust adapter plays them) through ``hookwise.Client``, and
-``webhook.verify`` through ``hookwise.Webhook``. It translates and decides nothing: the options
-are passed as given (milliseconds become seconds, a key absent is not passed), and an error is
-reported by its exception class.
+line on stdout. Contract cases go through the typed methods of the SDK that ``hookwise generate``
+made for the case's profile (``$HOOKWISE_GENERATED/<profile>/``, pip-installed; ``download``,
+which is not an operation, through ``hookwise.Api``); scenario steps (``"suite": "scenario"``, as
+the driver's Rust adapter plays them) through ``hookwise.Client``, and ``webhook.verify`` through
+``hookwise.Webhook``. It translates and decides nothing: the options are passed as given
+(milliseconds become seconds, a key absent is not passed), each argument goes to the method's
+parameter of that name, and an error is reported by its exception class. A call the method's
+signature refuses (a required argument missing, an unknown one) is the SDK refusing it before
+anything is sent: ``invalid_argument``.
 
-    hookwise-conformance --lang python -- python3 bindings-python/tests/contract_adapter.py
+    HOOKWISE_GENERATED=DIR hookwise-conformance --lang python -- python3 bindings-python/tests/contract_adapter.py
 """
 
 from __future__ import annotations
 
 import base64
+import importlib
+import inspect
 import json
+import os
+import pathlib
 import sys
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import hookwise
+
+class Refused(Exception):
+    """The method's signature refuses the arguments: nothing was sent."""
+
+    code = "invalid_argument"
+
 
 # Exception classes, most specific first: the first that matches names the kind.
 KINDS: list[tuple[type[BaseException], str]] = [
@@ -32,6 +46,7 @@ KINDS: list[tuple[type[BaseException], str]] = [
     (hookwise.ConnectionError, "connection"),
     (hookwise.TimeoutError, "timeout"),
     (hookwise.InvalidArgumentError, "invalid_argument"),
+    (Refused, "invalid_argument"),
     (hookwise.InvalidResponseError, "invalid_response"),
 ]
 
@@ -66,22 +81,46 @@ def error(e: BaseException) -> dict[str, Any]:
     }
 
 
+def client(profile: str, given: dict[str, Any]) -> Any:
+    """The generated SDK's client for ``profile`` (the package in ``$HOOKWISE_GENERATED/<stem>/``,
+    its client the exported ``…Client`` that is not async)."""
+    folder = pathlib.Path(os.environ["HOOKWISE_GENERATED"]) / pathlib.Path(profile).stem
+    package = next(p.name for p in folder.iterdir() if (p / "__init__.py").exists())
+    module = importlib.import_module(package)
+    name = next(n for n in module.__all__ if n.endswith("Client") and not n.startswith("Async"))
+    return getattr(module, name)(**options(given))
+
+
+def bind(method: Callable[..., Any], args: dict[str, Any]) -> Callable[[], Any]:
+    """``method`` called with each argument as the parameter of its name (``from`` → ``from_``)."""
+    params = inspect.signature(method).parameters
+    keywords = {(name if name in params else f"{name}_"): value for name, value in args.items()}
+    try:
+        inspect.signature(method).bind(**keywords)
+    except TypeError as e:
+        raise Refused(str(e)) from None
+    return lambda: method(**keywords)
+
+
 def play(request: dict[str, Any]) -> dict[str, Any]:
     mode = request["mode"]
-    args: Optional[dict[str, Any]] = request.get("args")
+    args: dict[str, Any] = request.get("args") or {}
     progress: list[Any] = []
     try:
-        api = hookwise.Api(request["profile"], **options(request.get("options") or {}))
-        if mode == "call":
-            result = api.call(request["op"], args)
-        elif mode == "paginate":
-            result = list(api.paginate(request["op"], args))
-        elif mode == "wait":
-            result = api.wait(request["op"], args, timeout=request["timeout_ms"] / 1000, on_progress=progress.append)
-        elif mode == "download":
-            result = json.loads(api.download((args or {})["url"]))
+        if mode == "download":
+            api = hookwise.Api(request["profile"], **options(request.get("options") or {}))
+            result = json.loads(api.download(args["url"]))
         else:
-            raise ValueError(f"unknown mode {mode!r}")
+            sdk = client(request["profile"], request.get("options") or {})
+            if mode == "call":
+                result = bind(getattr(sdk, request["op"]), args)()
+            elif mode == "paginate":
+                result = list(bind(getattr(sdk, request["op"]), args)().auto_paging_iter())
+            elif mode == "wait":
+                wait = bind(getattr(sdk, "wait_for_" + request["op"].removeprefix("get_")), {**args, "timeout": request["timeout_ms"] / 1000, "on_progress": progress.append})
+                result = wait()
+            else:
+                raise ValueError(f"unknown mode {mode!r}")
     except Exception as e:  # noqa: BLE001 (every failure is an answer line)
         return {"ok": False, "error": error(e)}
     return {"ok": True, "result": result, "progress": progress}

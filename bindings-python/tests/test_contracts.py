@@ -25,11 +25,13 @@ def driver() -> str:
     return found
 
 
-def test_the_driver_passes_every_case_through_the_adapter() -> None:
+def test_the_driver_passes_every_case_through_the_adapter(generated: pathlib.Path) -> None:
+    """Contract cases through the generated SDKs' typed methods, scenarios through `Client`."""
     run = subprocess.run(
         [driver(), "--lang", "python", "--", sys.executable, str(ADAPTER)],
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "HOOKWISE_GENERATED": str(generated)},
     )
     assert run.returncode == 0, f"the driver exited {run.returncode}:\n{run.stdout}\n{run.stderr}"

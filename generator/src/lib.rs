@@ -101,7 +101,7 @@ pub const LANGUAGES: &[&str] = &["python", "node", "rust", "swift", "kotlin"];
 pub(crate) struct Input<'a> {
     /// The SDK model.
     pub sdk: &'a model::Sdk,
-    /// `x-hookwise.<lang>` (`Null` when absent).
+    /// `x-hookwise.<lang>` (`npm` for node, `crate` for rust; `Null` when absent).
     pub options: &'a serde_json::Value,
     /// `auggie.yaml`.
     pub profile_file: &'a str,
@@ -126,7 +126,13 @@ pub fn generate(path: &Path, text: &str, lang: &str) -> Result<Vec<File>, Error>
     let sdk = model::Sdk::of(&profile);
     let name = path.file_name().map_or_else(|| "profile".to_owned(), |n| n.to_string_lossy().into_owned());
     let one = |lang: &str| {
-        let options = profile.extension.get(lang).cloned().unwrap_or_default();
+        // The profile names a language's options by its package system (profiles/README.md).
+        let key = match lang {
+            "node" => "npm",
+            "rust" => "crate",
+            other => other,
+        };
+        let options = profile.extension.get(key).cloned().unwrap_or_default();
         let input = Input { sdk: &sdk, options: &options, profile_file: &name, profile_text: text };
         match lang {
             "python" => python::files(&input),

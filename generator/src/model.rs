@@ -105,12 +105,7 @@ fn model(profile: &Profile, name: &str, schema: &Schema) -> Option<Model> {
                 nullable: p.schema.nullable || resolved.nullable,
                 ty: TypeRef::of(profile, &p.schema),
                 description: p.schema.description.clone().or_else(|| resolved.description.clone()),
-                values: resolved
-                    .enum_values
-                    .iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
+                values: resolved.enum_values.iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
             }
         })
         .collect();

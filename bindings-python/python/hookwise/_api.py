@@ -48,9 +48,10 @@ class AsyncApi:
         """Calls operation ``op`` with named arguments; the decoded answer (``None`` for no content)."""
         return await self._native.call(op, args)
 
-    def paginate(self, op: str, args: Optional[dict[str, Any]] = None) -> AsyncIterator[Any]:
-        """Every item of every page of list operation ``op``, fetching a page when the iteration reaches it."""
-        return self._native.paginate(op, args)
+    def paginate(self, op: str, args: Optional[dict[str, Any]] = None, *, first_page: Any = None) -> AsyncIterator[Any]:
+        """Every item of every page of list operation ``op``, fetching a page when the iteration reaches it;
+        ``first_page``, the page these ``args`` already fetched, is not fetched again."""
+        return self._native.paginate(op, args, first_page=first_page)
 
     async def wait(
         self,

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Callable, ClassVar, Iterator, Mapping, Optional, Sequence, Union
+import sys
+from typing import Any, AsyncIterator, Callable, ClassVar, Generic, Iterator, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 from hookwise._native import Event
 from hookwise._native import Webhook as _Webhook
@@ -36,47 +37,78 @@ def args(given: Mapping[str, Any]) -> dict[str, Any]:
 
 class Record(dict[str, Any]):
     """An API object: a ``dict`` (``wh["secret"]``, ``json.dumps(wh)``) whose fields are also
-    attributes (``wh.secret``). Unknown fields are kept."""
+    attributes (``wh.secret``). Unknown fields are kept.
+
+    A generated model names, in ``NESTED``, its fields that hold other models (by class name in
+    the model's module); those objects, and the objects of those lists, become that model."""
+
+    NESTED: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, data: Mapping[str, Any] = {}) -> None:  # noqa: B006 (never mutated)
+        super().__init__(data)
+        if self.NESTED:
+            module = sys.modules[type(self).__module__]
+            for field, name in self.NESTED.items():
+                if field in self:
+                    self[field] = record(self[field], getattr(module, name))
 
     def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
         except KeyError:
+            if any(name in getattr(c, "__annotations__", {}) for c in type(self).__mro__):
+                return None  # a declared field this object does not have
             raise AttributeError(f"{type(self).__name__} has no field {name!r}") from None
 
 
-def record(value: Any) -> Any:
-    """An answer as records: objects become `Record`s, lists are converted item by item."""
+R = TypeVar("R", bound=Record)
+
+
+def record(value: Any, model: type[Record] = Record) -> Any:
+    """An answer as records: objects become ``model``, lists are converted item by item, other
+    values are kept."""
     if isinstance(value, dict):
-        return Record(value)
+        return model(value)
     if isinstance(value, list):
-        return [record(v) for v in value]
+        return [record(v, model) for v in value]
     return value
 
 
-class Page(Record):
+def as_model(cls: type[R], value: Any) -> R:
+    """An answer that is one object, as ``cls``."""
+    return cast(R, record(value, cls))
+
+
+def as_models(cls: type[R], value: Any) -> list[R]:
+    """An answer that is a list of objects, as ``cls`` each."""
+    return cast("list[R]", record(value, cls))
+
+
+class Page(Record, Generic[R]):
     """One page of a list operation; ``auto_paging_iter()`` yields every item across pages."""
 
-    def __init__(self, data: Mapping[str, Any], pages: Callable[[], Iterator[Any]]) -> None:
+    def __init__(self, data: Mapping[str, Any], pages: Callable[[], Iterator[Any]], item: type[R]) -> None:
         super().__init__(data)
         self._pages = pages
+        self._item = item
 
-    def auto_paging_iter(self) -> Iterator[Record]:
-        """Every item of every page (the walk starts again from the first page)."""
-        return (record(item) for item in self._pages())
+    def auto_paging_iter(self) -> Iterator[R]:
+        """Every item of this page, then of the pages after it (fetched as the iterator reaches them)."""
+        return (record(item, self._item) for item in self._pages())
 
 
-class AsyncPage(Record):
+class AsyncPage(Record, Generic[R]):
     """One page of a list operation; ``auto_paging_iter()`` is an async iterator over every item."""
 
-    def __init__(self, data: Mapping[str, Any], pages: Callable[[], AsyncIterator[Any]]) -> None:
+    def __init__(self, data: Mapping[str, Any], pages: Callable[[], AsyncIterator[Any]], item: type[R]) -> None:
         super().__init__(data)
         self._pages = pages
+        self._item = item
 
-    async def auto_paging_iter(self) -> AsyncIterator[Record]:
-        """Every item of every page (the walk starts again from the first page)."""
+    async def auto_paging_iter(self) -> AsyncIterator[R]:
+        """Every item of this page, then of the pages after it (fetched as the iterator reaches them)."""
         async for item in self._pages():
-            yield record(item)
+            yield record(item, self._item)
 
 
 Secret = Union[str, Sequence[str]]

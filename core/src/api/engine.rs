@@ -177,15 +177,32 @@ impl Api {
         id: &str,
         args: Map<String, Value>,
     ) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
+        self.paginate_from(id, args, None)
+    }
+
+    /// As [`Api::paginate`], starting from `first`, the page `args` already fetched (a
+    /// generated SDK's list method returns that page; iterating it then goes on from there
+    /// without asking for it again).
+    pub fn paginate_from(
+        &self,
+        id: &str,
+        args: Map<String, Value>,
+        first: Option<Value>,
+    ) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
         let api = self.clone();
         let id = id.to_owned();
         // The cursor argument is looked up once; an operation that does not paginate fails on
         // the first item, as any other error of the walk does.
         let cursor_param = self.cursor_param(&id).map(str::to_owned);
-        let start = (args, VecDeque::new(), false);
+        let start = (args, VecDeque::new(), false, first);
         futures_util::stream::try_unfold(
             start,
-            move |(mut args, mut page, mut done): (Map<String, Value>, VecDeque<Value>, bool)| {
+            move |(mut args, mut page, mut done, mut first): (
+                Map<String, Value>,
+                VecDeque<Value>,
+                bool,
+                Option<Value>,
+            )| {
                 let api = api.clone();
                 let id = id.clone();
                 let cursor_param = cursor_param.clone();
@@ -193,12 +210,15 @@ impl Api {
                     let cursor_param = cursor_param?;
                     loop {
                         if let Some(item) = page.pop_front() {
-                            return Ok(Some((item, (args, page, done))));
+                            return Ok(Some((item, (args, page, done, first))));
                         }
                         if done {
                             return Ok(None);
                         }
-                        let body = api.call(&id, &args).await?;
+                        let body = match first.take() {
+                            Some(body) => body,
+                            None => api.call(&id, &args).await?,
+                        };
                         let (items, next) = api.page(&id, &body, args.get(&cursor_param))?;
                         done = items.is_empty() || next.is_none();
                         if let Some(cursor) = next {

@@ -30,6 +30,7 @@ from hookwise import (
 )
 from hookwise.sdk import NOT_GIVEN, Record
 
+from auggie import types
 from auggie._client import AsyncClient, Client, Webhook
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "UnprocessableEntityError",
     "Webhook",
     "WebhookSignatureError",
+    "types",
 ]

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import Any, Callable, Optional, Union, cast
+from typing import Any, Callable, Optional, Union
 
 import hookwise
-from hookwise.sdk import NOT_GIVEN, AsyncPage, BoundWebhook, NotGiven, Page, Record, args, record
+from hookwise.sdk import NOT_GIVEN, AsyncPage, BoundWebhook, NotGiven, Page, Record, args, as_model, as_models
+
+from auggie import types
 
 PROFILE = hookwise.Profile.from_text(files(__package__).joinpath("profile.yaml").read_text(encoding="utf-8"))
 
@@ -33,6 +35,8 @@ class Client:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        initial_retry_delay: Optional[float] = None,
+        max_retry_delay: Optional[float] = None,
     ) -> None:
         self._api = hookwise.Api(
             PROFILE,
@@ -40,6 +44,8 @@ class Client:
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            initial_retry_delay=initial_retry_delay,
+            max_retry_delay=max_retry_delay,
         )
 
     def register_webhook(
@@ -47,7 +53,7 @@ class Client:
         url: str,
         *,
         event_types: Union[Optional[list[str]], NotGiven] = NOT_GIVEN,
-    ) -> Record:
+    ) -> types.WebhookRegistration:
         """Register or update your webhook URL
 
         Registers or updates your webhook URL. Optionally subscribe to specific event types (null =
@@ -61,17 +67,19 @@ class Client:
                 "event_types": event_types,
             }
         )
-        return cast("Record", record(self._api.call("register_webhook", a)))
+        answer = self._api.call("register_webhook", a)
+        return as_model(types.WebhookRegistration, answer)
 
     def get_webhook(
         self,
-    ) -> Record:
+    ) -> types.Webhook:
         """Get your current webhook configuration
 
         `GET /v1/webhooks`
         """
         a = args({})
-        return cast("Record", record(self._api.call("get_webhook", a)))
+        answer = self._api.call("get_webhook", a)
+        return as_model(types.Webhook, answer)
 
     def delete_webhook(
         self,
@@ -98,6 +106,8 @@ class AsyncClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        initial_retry_delay: Optional[float] = None,
+        max_retry_delay: Optional[float] = None,
     ) -> None:
         self._api = hookwise.AsyncApi(
             PROFILE,
@@ -105,6 +115,8 @@ class AsyncClient:
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            initial_retry_delay=initial_retry_delay,
+            max_retry_delay=max_retry_delay,
         )
 
     async def register_webhook(
@@ -112,7 +124,7 @@ class AsyncClient:
         url: str,
         *,
         event_types: Union[Optional[list[str]], NotGiven] = NOT_GIVEN,
-    ) -> Record:
+    ) -> types.WebhookRegistration:
         """Register or update your webhook URL
 
         Registers or updates your webhook URL. Optionally subscribe to specific event types (null =
@@ -126,17 +138,19 @@ class AsyncClient:
                 "event_types": event_types,
             }
         )
-        return cast("Record", record(await self._api.call("register_webhook", a)))
+        answer = await self._api.call("register_webhook", a)
+        return as_model(types.WebhookRegistration, answer)
 
     async def get_webhook(
         self,
-    ) -> Record:
+    ) -> types.Webhook:
         """Get your current webhook configuration
 
         `GET /v1/webhooks`
         """
         a = args({})
-        return cast("Record", record(await self._api.call("get_webhook", a)))
+        answer = await self._api.call("get_webhook", a)
+        return as_model(types.Webhook, answer)
 
     async def delete_webhook(
         self,
