@@ -5,6 +5,7 @@ documented request and response shapes (../shared/seeds/003 for Auggie, 004 for 
 from __future__ import annotations
 
 import http.server
+import importlib
 import json
 import os
 import pathlib
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 import hookwise
+from conftest import SUITE, b64, load
 
 # What each stub answers, keyed by (method, path): status and JSON body, from the seeds.
 AUGGIE = {
@@ -184,6 +186,29 @@ def test_every_seed_sdk_has_its_documented_names(generated: pathlib.Path) -> Non
     assert callable(client.create_webhook) and argyle.Webhook.SCHEME == "argyle"
     with pytest.raises(hookwise.InvalidArgumentError):
         argyle.Client(base_url="http://127.0.0.1:9")  # no credentials given or set: refused at once
+
+
+def test_every_generated_webhook_passes_its_schemes_signature_vectors(generated: pathlib.Path) -> None:
+    """Each SDK's `Webhook` (its scheme bound, none passed) against the vectors of that scheme."""
+    checked = {}
+    for init in sorted(generated.glob("*/*/__init__.py")):
+        webhook = getattr(importlib.import_module(init.parent.name), "Webhook")
+        cases = load(SUITE / "vectors" / "signatures" / f"{webhook.SCHEME}.json")
+        assert {case["scheme"] for case in cases} == {webhook.SCHEME}
+        for case in cases:
+            try:
+                event = webhook(case["secrets"], tolerance=case["tolerance"],
+                                max_payload_bytes=case["max_payload_bytes"]).verify(
+                    b64(case["body_b64"]), case["headers"], now=case["now"])
+                got: Any = (True, json.dumps(event.to_dict(), sort_keys=True))
+            except hookwise.WebhookSignatureError as e:
+                got = (False, e.code)
+            expect = case["expect"]
+            want = (True, json.dumps(expect["event"], sort_keys=True)) if expect["ok"] else (False, expect["error"])
+            assert got == want, f"{init.parent.name}: {case['id']}"
+        checked[init.parent.name] = (webhook.SCHEME, len(cases))
+    assert set(checked) == {"hookwise_api", "argus", "gabinete360", "argyle", "auggie", "asg_gateway"}, checked
+    assert all(n > 0 for _, n in checked.values()), checked
 
 
 def test_generated_packages_pass_mypy_strict(generated: pathlib.Path) -> None:

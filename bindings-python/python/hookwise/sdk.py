@@ -119,8 +119,9 @@ class BoundWebhook:
 
     SCHEME: ClassVar[str]
 
-    def __init__(self, secret: Secret, *, tolerance: Optional[int] = None) -> None:
-        self._inner = _Webhook(secret if isinstance(secret, str) else list(secret), scheme=self.SCHEME, tolerance=tolerance)
+    def __init__(self, secret: Secret, *, tolerance: Optional[int] = None, max_payload_bytes: Optional[int] = None) -> None:
+        keys = secret if isinstance(secret, str) else list(secret)
+        self._inner = _Webhook(keys, scheme=self.SCHEME, tolerance=tolerance, max_payload_bytes=max_payload_bytes)
 
     def verify(self, payload: bytes, headers: Any, *, now: Optional[int] = None) -> Event:
         """Verifies the raw body against the request headers; returns the event or raises
