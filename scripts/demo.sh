@@ -2,7 +2,10 @@
 # The end-to-end demo (README: "Run the demo"), on embedded defaults:
 #   1. every preset: sign a sample event, verify it back, refuse a tampered copy (the core);
 #   2. start the reference server (temporary data dir) and a local receiver (`hookwise listen`),
-#      register a webhook, enqueue a job, show its progress, and print the verified event that arrives.
+#      register a webhook, enqueue a job, show its progress, and print the verified event that arrives;
+#   3. `hookwise generate` the five seed vendors' SDKs in every language, install Auggie's Python
+#      SDK and run Auggie's documented snippet against a local server that answers as its docs show.
+# Everything it starts is stopped on exit, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --release -p hookwise-cli
@@ -62,3 +65,34 @@ echo
 echo "== the receiver verified this delivery:"
 cat "$work/listen.log"
 grep -q "verified job.succeeded" "$work/listen.log"
+
+echo
+echo "== 3. hookwise generate: the seed vendors' SDKs, then Auggie's documented Python"
+started=$(date +%s%N)
+for profile in argus gabinete360 argyle auggie asg; do
+  "$hookwise" generate "profiles/$profile.yaml" --lang all --out "$work/sdks/$profile" >/dev/null
+done
+echo "  generated in $(( ($(date +%s%N) - started) / 1000000 )) ms (five profiles, every language):"
+for profile in argus gabinete360 argyle auggie asg; do
+  printf '  %-12s' "$profile"
+  for lang in python node rust swift kotlin; do
+    printf ' %s: %2d files ' "$lang" "$(find "$work/sdks/$profile/$lang" -type f | wc -l)"
+  done
+  echo
+done
+# The Python package needs hookwise itself: the test command's venv when it exists, else one built here.
+python="$PWD/target/py-venv/bin/python"
+if ! "$python" -c "import hookwise" 2>/dev/null; then
+  python="$PWD/target/demo-venv/bin/python"
+  if ! "$python" -c "import hookwise" 2>/dev/null; then
+    echo "  building the hookwise wheel for Python (once)"
+    python3 -m venv target/demo-venv
+    "$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" "setuptools>=70.1"
+    "$python" -m maturin build --quiet --release --manifest-path bindings-python/Cargo.toml --out "$work/wheels"
+    "$python" -m pip install --quiet --disable-pip-version-check "$work"/wheels/hookwise-*.whl
+  fi
+fi
+"$python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation "$work/sdks/auggie/python"
+start "$work/stub.log" "$python" scripts/seed_stub.py auggie
+echo "  auggie stub $url; running examples/generated/auggie/seed_snippet.py:"
+AUGGIE_BASE_URL=$url AUGGIE_API_KEY=aug_your_key "$python" examples/generated/auggie/seed_snippet.py | sed 's/^/  /'
