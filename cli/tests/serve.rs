@@ -171,6 +171,37 @@ async fn a_server_killed_mid_delivery_delivers_every_pending_event_after_restart
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_finishing_a_job_and_queuing_its_deliveries_loses_no_webhook() {
+    let dir = temp_dir("crash-finish");
+    let (url, seen) = receiver(|_| (200, Duration::ZERO)).await;
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_hookwise"));
+    // This (test) build aborts at the named point, as a SIGKILL there would.
+    let env = [("HOOKWISE_CRASH_AT", "job_finished_before_deliveries")];
+    let mut server = ServerProcess::start_with_env(bin, &dir, &[], &env).expect("hookwise serve");
+    let client = patient(&server.base_url);
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..RegisterWebhook::default() }).await.unwrap();
+    let job = client.jobs.create(CreateJob::new("crash").payload(json!({"duration_ms": 0}))).await.unwrap();
+    let exited = eventually("the server to crash at the point", Duration::from_secs(10), async || {
+        server.child.try_wait().ok().flatten()
+    })
+    .await;
+    assert!(!exited.success());
+    let server = start(&dir, &[]);
+    let verifier = Webhook::from_preset("standard", [hook.secret.as_deref().unwrap()]).unwrap();
+    eventually("the job's webhook after the restart", Duration::from_secs(20), async || {
+        let seen = seen.lock().unwrap();
+        let (headers, body) = seen.first()?;
+        let event = verifier.verify(body, headers).expect("a delivery that verifies");
+        let id = event.data().get("job").and_then(|j| j.get("id")).and_then(|v| v.as_str()).unwrap().to_owned();
+        (id == job.id).then_some(())
+    })
+    .await;
+    assert_eq!(patient(&server.base_url).jobs.get(&job.id).await.unwrap().status, JobStatus::Succeeded);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_attempts_are_retried_and_recorded_and_a_failing_endpoint_is_disabled() {
     let dir = temp_dir("retries");
     let server = start(&dir, &flags(&["--retry-schedule", "0.05,0.05", "--disable-after", "2"]));

@@ -67,10 +67,15 @@ pub(crate) fn load_job(conn: &Connection, id: &str) -> ApiResult<Option<Job>> {
     body.map(|b| serde_json::from_str(&b).map_err(ApiError::internal)).transpose()
 }
 
-pub(crate) fn save_job(conn: &Connection, job: &Job) -> ApiResult<()> {
+/// Saves `job` if it is still `was` in the database; whether it was (a job canceled meanwhile is
+/// not overwritten).
+pub(crate) fn save_job(conn: &Connection, job: &Job, was: JobStatus) -> ApiResult<bool> {
     let body = serde_json::to_string(job).map_err(ApiError::internal)?;
-    conn.execute("UPDATE jobs SET status = ?2, body = ?3 WHERE id = ?1", params![job.id, job.status.as_str(), body])?;
-    Ok(())
+    let changed = conn.execute(
+        "UPDATE jobs SET status = ?2, body = ?3 WHERE id = ?1 AND status = ?4",
+        params![job.id, job.status.as_str(), body, was.as_str()],
+    )?;
+    Ok(changed == 1)
 }
 
 #[derive(Deserialize)]
@@ -286,7 +291,9 @@ pub async fn cancel_job(State(state): St, Path(id): Path<String>) -> ApiResult<J
     if job.status.is_terminal() {
         return Err(ApiError::conflict("job_already_finished", format!("job {id} is already {}", job.status.as_str())));
     }
-    runner::finish(&state, &conn, &mut job, JobStatus::Canceled, None)?;
+    if !runner::finish(&state, &conn, &mut job, JobStatus::Canceled, None)? {
+        return Err(ApiError::conflict("job_already_finished", format!("job {id} has just finished")));
+    }
     Ok(Json(job))
 }
 
@@ -454,4 +461,38 @@ pub async fn method_not_allowed() -> ApiError {
 /// The OpenAPI document (`profiles/hookwise.yaml`) is written in YAML's JSON form, so it is served as is.
 pub async fn openapi() -> Response {
     ([("content-type", "application/json")], include_str!("../../profiles/hookwise.yaml")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
+
+    use super::*;
+
+    #[test]
+    fn a_stale_job_does_not_overwrite_a_cancel() {
+        let dir = std::env::temp_dir().join(format!("hookwise-save-job-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = crate::db::Db::open(&dir).unwrap();
+        let conn = db.lock();
+        let mut job: Job = serde_json::from_value(json!({
+            "id": "job_1", "kind": "k", "status": "queued", "progress_pct": 0, "payload": {},
+            "created_at": "2026-12-02T00:00:00Z"
+        }))
+        .unwrap();
+        conn.execute(
+            "INSERT INTO jobs (id, kind, status, body) VALUES ('job_1', 'k', 'queued', ?1)",
+            [serde_json::to_string(&job).unwrap()],
+        )
+        .unwrap();
+        // The runner read the job while queued; a cancel lands before the runner saves.
+        let mut canceled = job.clone();
+        canceled.status = JobStatus::Canceled;
+        assert!(save_job(&conn, &canceled, JobStatus::Queued).unwrap());
+        job.status = JobStatus::Running;
+        assert!(!save_job(&conn, &job, JobStatus::Queued).unwrap(), "the stale write is refused");
+        assert_eq!(load_job(&conn, "job_1").unwrap().unwrap().status, JobStatus::Canceled);
+        drop(conn);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

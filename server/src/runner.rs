@@ -37,14 +37,17 @@ pub(crate) fn resume(state: &Arc<AppState>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Ends `job` with `status` and queues its event's deliveries, in one go.
+/// Ends `job` with `status` and queues its event's deliveries in one transaction, so a crash
+/// leaves either both or neither (an unfinished job runs again on restart). `false` when the job
+/// was no longer in the status it was read in (finished or canceled meanwhile): nothing changes.
 pub(crate) fn finish(
     state: &AppState,
     conn: &Connection,
     job: &mut Job,
     status: JobStatus,
     error: Option<JobError>,
-) -> ApiResult<()> {
+) -> ApiResult<bool> {
+    let was = job.status;
     let now = now_rfc3339();
     job.status = status;
     job.error = error;
@@ -53,8 +56,25 @@ pub(crate) fn finish(
     if status == JobStatus::Succeeded {
         job.progress_pct = 100;
     }
-    save_job(conn, job)?;
-    delivery::emit(state, conn, job)
+    let tx = conn.unchecked_transaction()?;
+    if !save_job(&tx, job, was)? {
+        return Ok(false);
+    }
+    crash_point("job_finished_before_deliveries");
+    delivery::emit(state, &tx, job)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Test builds only: `HOOKWISE_CRASH_AT=NAME` aborts the process at the point of that name, as a
+/// SIGKILL would (the crash tests restart the server and check nothing was lost).
+fn crash_point(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("HOOKWISE_CRASH_AT").is_ok_and(|at| at == name) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
 }
 
 async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
@@ -68,7 +88,9 @@ async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
         job.status = JobStatus::Running;
         job.started_at = Some(now_rfc3339());
         job.updated_at = job.started_at.clone();
-        save_job(&state.db.lock(), &job)?;
+        if !save_job(&state.db.lock(), &job, JobStatus::Queued)? {
+            return Ok(()); // canceled before it started
+        }
     }
     for i in (job.progress_pct / (100 / STEPS) + 1)..=STEPS {
         tokio::time::sleep(step).await;
@@ -80,13 +102,13 @@ async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
         if i < STEPS {
             current.progress_pct = i * (100 / STEPS);
             current.updated_at = Some(now_rfc3339());
-            save_job(&conn, &current)?;
+            save_job(&conn, &current, JobStatus::Running)?;
             continue;
         }
         if current.payload.get("simulate").and_then(serde_json::Value::as_str) == Some("fail") {
             let error =
                 JobError { code: "simulated_failure".into(), message: "the job failed as its payload asked".into() };
-            return finish(state, &conn, &mut current, JobStatus::Failed, Some(error));
+            return finish(state, &conn, &mut current, JobStatus::Failed, Some(error)).map(drop);
         }
         let result_ref = format!("results/{id}.json");
         let result = serde_json::json!({
@@ -96,7 +118,7 @@ async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
         });
         std::fs::write(state.config.data_dir.join(&result_ref), result.to_string()).map_err(ApiError::internal)?;
         current.result_ref = Some(result_ref);
-        return finish(state, &conn, &mut current, JobStatus::Succeeded, None);
+        return finish(state, &conn, &mut current, JobStatus::Succeeded, None).map(drop);
     }
     Ok(())
 }

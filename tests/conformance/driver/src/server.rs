@@ -36,10 +36,24 @@ impl ServerProcess {
     /// # Errors
     /// When it cannot start or exits before listening.
     pub fn start(bin: &Path, data_dir: &Path, extra: &[String]) -> Result<ServerProcess, String> {
+        ServerProcess::start_with_env(bin, data_dir, extra, &[])
+    }
+
+    /// As [`ServerProcess::start`], with these environment variables set for the server.
+    ///
+    /// # Errors
+    /// When it cannot start or exits before listening.
+    pub fn start_with_env(
+        bin: &Path,
+        data_dir: &Path,
+        extra: &[String],
+        env: &[(&str, &str)],
+    ) -> Result<ServerProcess, String> {
         let mut child = Command::new(bin)
             .args(["serve", "--port", "0", "--api-key", API_KEY, "--data-dir"])
             .arg(data_dir)
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
