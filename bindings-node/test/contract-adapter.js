@@ -1,11 +1,19 @@
 'use strict'
 // The Node adapter of the conformance driver (tests/conformance/contracts/README.md, "Adapters"):
 // one JSON request per stdin line, answered by one JSON line on stdout, in order. Contract cases go
-// through `Api`; scenario steps (`"suite": "scenario"`, as the driver's Rust adapter plays them)
-// through `Client`, and `webhook.verify` through `Webhook`.
+// through the SDK `hookwise generate --lang node` made from the case's profile: its typed method
+// (`register_webhook` → `client.registerWebhook(args)`), `for await` over a list method, its
+// `waitForJob`-style method; only `download` (not an operation) goes through `Api`. Scenario steps
+// (`"suite": "scenario"`, as the driver's Rust adapter plays them) go through hookwise's `Client`,
+// and `webhook.verify` through `Webhook`.
 //   hookwise-conformance --lang node -- node test/contract-adapter.js
+// The SDKs are read from $HOOKWISE_NODE_SDKS (a folder per profile, as contracts.test.js makes
+// them), else generated into target/node-sdks with the CLI ($HOOKWISE_BIN) on first use.
+const path = require('node:path')
 const readline = require('node:readline')
 const hookwise = require('..')
+const { generateAll } = require('./generated-sdks.js')
+const { ROOT } = require('./support.js')
 
 /** The protocol's option keys, as `new Api(profile, options)` names them. */
 const OPTIONS = {
@@ -51,29 +59,56 @@ function options(given) {
   return out
 }
 
+let sdks
+
+/** The generated SDK of a profile file (`…/argus.yaml` → the package generated from it). */
+function sdk(profileFile) {
+  sdks ??= process.env.HOOKWISE_NODE_SDKS || generateAll(path.join(ROOT, 'target', 'node-sdks'))
+  return require(path.join(sdks, path.basename(profileFile, path.extname(profileFile))))
+}
+
+/** The client class a generated package exports (`Client`, or the profile's `x-hookwise.npm.client`). */
+function clientClass(pkg) {
+  const name = Object.keys(pkg).find((key) => key.endsWith('Client'))
+  if (!name) throw new Error('adapter: the generated package exports no client')
+  return pkg[name]
+}
+
+/** The generated method of operation `op`: its camelCase name, checked to exist. */
+function method(client, name) {
+  if (typeof client[name] !== 'function') throw new Error(`adapter: the generated client has no method ${name}`)
+  return (...args) => client[name](...args)
+}
+
+const camel = (id) => id.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+
 async function play(request) {
-  const api = new hookwise.Api(profile(request.profile), options(request.options))
   const args = request.args ?? {}
+  if (request.mode === 'download') {
+    const api = new hookwise.Api(profile(request.profile), options(request.options))
+    const text = (await api.download(args.url)).toString('utf8')
+    try {
+      return { result: JSON.parse(text) }
+    } catch {
+      return { result: text }
+    }
+  }
+  const Client = clientClass(sdk(request.profile))
+  const client = new Client(options(request.options))
   switch (request.mode) {
     case 'call':
-      return { result: await api.call(request.op, args) }
+      return { result: await method(client, camel(request.op))(args) }
     case 'paginate': {
       const items = []
-      for await (const item of api.paginate(request.op, args)) items.push(item)
+      for await (const item of method(client, camel(request.op))(args)) items.push(item)
       return { result: items }
     }
     case 'wait': {
+      // get_job waits as waitForJob.
+      const wait = method(client, camel(`wait_for_${request.op.replace(/^get_/, '')}`))
       const progress = []
-      const result = await api.wait(request.op, args, { timeout: request.timeout_ms, onProgress: (o) => progress.push(o) })
+      const result = await wait(args, { timeout: request.timeout_ms, onProgress: (o) => progress.push(o) })
       return { result, progress }
-    }
-    case 'download': {
-      const text = (await api.download(args.url)).toString('utf8')
-      try {
-        return { result: JSON.parse(text) }
-      } catch {
-        return { result: text }
-      }
     }
     default:
       throw new Error(`adapter: unknown mode ${request.mode}`)

@@ -1,12 +1,15 @@
 'use strict'
-// Every contract case (tests/conformance/contracts/) through `Api`: the one driver plays them
-// against a replay server and talks to test/contract-adapter.js (README there, "Adapters").
+// Every contract case (tests/conformance/contracts/) through the SDKs `hookwise generate --lang
+// node` makes from the six profiles (generated here once, with $HOOKWISE_BIN): the one driver
+// plays them against a replay server and talks to test/contract-adapter.js (README there,
+// "Adapters"), which calls each SDK's typed methods.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const { spawn } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 const { ROOT } = require('./support.js')
+const { generateAll } = require('./generated-sdks.js')
 
 function driverBinary() {
   const bin = process.env.HOOKWISE_CONFORMANCE_BIN || path.join(ROOT, 'target', 'debug', 'hookwise-conformance')
@@ -14,10 +17,12 @@ function driverBinary() {
   return bin
 }
 
-test('contract cases through the Node adapter', { timeout: 300000 }, async () => {
+test('contract cases through the generated SDKs (and scenarios through Client)', { timeout: 300000 }, async (t) => {
+  const sdks = generateAll()
+  t.after(() => fs.rmSync(sdks, { recursive: true, force: true }))
   const adapter = path.join(__dirname, 'contract-adapter.js')
   const child = spawn(driverBinary(), ['--lang', 'node', '--', process.execPath, adapter], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOOKWISE_NODE_SDKS: sdks },
   })
   let output = ''
   child.stdout.on('data', (chunk) => { output += chunk })
