@@ -166,6 +166,15 @@ pub struct Method {
     pub item: Option<TypeRef>,
     /// `wait_for_<thing>` when the operation has `x-hookwise-wait` (`job` for `get_job`).
     pub waits_for: Option<String>,
+    /// The resource the method belongs to (`jobs` for `x-hookwise-name: jobs.create`): the
+    /// client has it as a member (`client.jobs.create`). `None`: a method of the client itself.
+    pub group: Option<String>,
+    /// The method's name in snake case, inside its resource if any (`create`); the operation id
+    /// when the profile names it no other way.
+    pub name: String,
+    /// The name of the waiting method, in snake case, when the operation has `x-hookwise-wait`:
+    /// `wait` inside a resource (`client.jobs.wait`), else `wait_for_<thing>`.
+    pub wait_name: Option<String>,
 }
 
 /// An SDK.
@@ -245,6 +254,15 @@ fn method(profile: &Profile, op: &Operation) -> Method {
     };
     let doc = [op.summary.as_deref(), op.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
     let waits_for = op.wait.as_ref().map(|_| op.id.strip_prefix("get_").unwrap_or(&op.id).to_owned());
+    let sdk_name = op.sdk_name.as_deref().unwrap_or(&op.id);
+    let (group, name) = match sdk_name.split_once('.') {
+        Some((group, name)) => (Some(group.to_owned()), name.to_owned()),
+        None => (None, sdk_name.to_owned()),
+    };
+    let wait_name = waits_for.as_ref().map(|thing| match group {
+        Some(_) => "wait".to_owned(),
+        None => format!("wait_for_{thing}"),
+    });
     Method {
         id: op.id.clone(),
         doc,
@@ -255,12 +273,22 @@ fn method(profile: &Profile, op: &Operation) -> Method {
         result,
         item,
         waits_for,
+        group,
+        name,
+        wait_name,
     }
 }
 
 impl Sdk {
     /// The model of `profile`.
     pub fn of(profile: &Profile) -> Sdk {
+        let methods: Vec<Method> = profile.operations.iter().map(|op| method(profile, op)).collect();
+        let mut groups: Vec<String> = Vec::new();
+        for group in methods.iter().filter_map(|m| m.group.as_ref()) {
+            if !groups.contains(group) {
+                groups.push(group.clone());
+            }
+        }
         let scheme = profile.scheme.as_ref().map(|s| {
             let preset = hookwise::webhook::preset(&s.name).ok().filter(|p| *p == s);
             match preset {
@@ -276,7 +304,8 @@ impl Sdk {
             env_prefix: profile.env_prefix(),
             basic_auth: profile.auth == Some(hookwise::api::Auth::Basic),
             scheme,
-            methods: profile.operations.iter().map(|op| method(profile, op)).collect(),
+            methods,
+            groups,
             models: profile.schemas.iter().filter_map(|(name, schema)| model(profile, name, schema)).collect(),
             events: profile.events.iter().map(|e| e.name.clone()).collect(),
         }

@@ -135,6 +135,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// `x-hookwise-wait`.
     pub wait: Option<Wait>,
+    /// `x-hookwise-name`: the SDK method's name when it is not the operation id; a dotted name
+    /// (`jobs.create`) puts the method in a resource (`client.jobs.create`).
+    pub sdk_name: Option<String>,
 }
 
 /// The JSON request body.
@@ -493,6 +496,10 @@ fn operations(root: &Node<'_>, profile: &Profile) -> Result<Vec<Operation>, Prof
             if operations.iter().any(|o| o.id == operation.id) {
                 return Err(op.node().invalid(format!("operationId {} is used twice", operation.id)));
             }
+            let sdk = |o: &Operation| o.sdk_name.clone().unwrap_or_else(|| o.id.clone());
+            if operations.iter().any(|o| sdk(o) == sdk(&operation)) {
+                return Err(op.node().invalid(format!("two operations are named {} in the SDK", sdk(&operation))));
+            }
             operations.push(operation);
         }
     }
@@ -543,6 +550,7 @@ fn operation(
         "x-hookwise-idempotency",
         "x-hookwise-pagination",
         "x-hookwise-wait",
+        "x-hookwise-name",
     ])?;
     let id = node.require("operationId")?.node().str()?.to_owned();
     if id.is_empty()
@@ -612,7 +620,20 @@ fn operation(
         idempotency_header,
         pagination,
         wait,
+        sdk_name: sdk_name(node)?,
     })
+}
+
+/// `x-hookwise-name`: `name` or `resource.name`, each an identifier.
+fn sdk_name(node: &Node<'_>) -> Result<Option<String>, ProfileError> {
+    let Some(name) = node.opt_str("x-hookwise-name")? else { return Ok(None) };
+    let identifier =
+        |s: &str| s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() > 2 || !parts.iter().all(|p| identifier(p)) {
+        return Err(node.invalid(format!("x-hookwise-name {name:?} is not `name` or `resource.name` in snake case")));
+    }
+    Ok(Some(name))
 }
 
 /// The JSON request body: its properties become body arguments.
@@ -726,6 +747,23 @@ mod tests {
         let create =
             profile.operation("create_job").map(|o| o.args.iter().map(|a| a.name.as_str()).collect::<Vec<_>>());
         assert_eq!(create, Some(vec!["idempotency_key", "kind", "payload", "callback_url", "secrecy_level"]));
+    }
+
+    #[test]
+    fn sdk_names_are_snake_case_resource_dot_name_and_unique() {
+        let op = |id: &str, name: &str| {
+            format!("    get:\n      operationId: {id}\n      x-hookwise-name: {name}\n      responses: {{'200': {{description: ok}}}}\n")
+        };
+        let two = format!("{BASE}paths:\n  /a:\n{}  /b:\n{}", op("a", "jobs.get"), op("b", "jobs.list"));
+        let names: Vec<Option<String>> =
+            Profile::from_text(&two).unwrap().operations.iter().map(|o| o.sdk_name.clone()).collect();
+        assert_eq!(names, [Some("jobs.get".to_owned()), Some("jobs.list".to_owned())]);
+        let clash = format!("{BASE}paths:\n  /a:\n{}  /b:\n{}", op("a", "jobs.get"), op("b", "jobs.get"));
+        assert_eq!(refusal(&clash), "invalid: #/paths/~1b/get: two operations are named jobs.get in the SDK");
+        for bad in ["Jobs.get", "a.b.c", "jobs.", "jobs-get"] {
+            let text = format!("{BASE}paths:\n  /a:\n{}", op("a", bad));
+            assert!(refusal(&text).contains("is not `name` or `resource.name`"), "{bad}: {}", refusal(&text));
+        }
     }
 
     fn refusal(text: &str) -> String {
