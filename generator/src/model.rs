@@ -198,6 +198,8 @@ pub struct Sdk {
     pub methods: Vec<Method>,
     /// The models, in document order.
     pub models: Vec<Model>,
+    /// The resources methods belong to (`jobs`, `webhooks`), in order of first use.
+    pub groups: Vec<String>,
     /// The webhook event types.
     pub events: Vec<String>,
 }
