@@ -60,7 +60,7 @@ def main() -> None:
         proc, base = start_server(data_dir)
         try:
             client = hookwise.Client(KEY, base)
-            job = client.jobs.create("bench", {"duration_ms": 0})
+            job = client.jobs.create("bench", payload={"duration_ms": 0})
             url = f"{base}/v1/jobs/{job.id}"
             auth = {"Authorization": f"Bearer {KEY}"}
             hx = httpx.Client(headers=auth)

@@ -58,8 +58,10 @@ def generated() -> Iterator[pathlib.Path]:
             profile = ROOT / "profiles" / f"{target.name}.yaml"
             subprocess.run([hookwise_binary(), "generate", str(profile), "--lang", "python", "--out", str(target)],
                            check=True, capture_output=True)
+        # hookwise's own profile is `builtin`: its client is the installed hookwise package's.
+        packages = [str(t) for t in targets if (t / "pyproject.toml").exists()]
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--no-deps", "--no-build-isolation", *map(str, targets)], check=True)
+                        "--no-deps", "--no-build-isolation", *packages], check=True)
         importlib.invalidate_caches()
         yield pathlib.Path(out)
 

@@ -81,14 +81,23 @@ def error(e: BaseException) -> dict[str, Any]:
     }
 
 
-def client(profile: str, given: dict[str, Any]) -> Any:
-    """The generated SDK's client for ``profile`` (the package in ``$HOOKWISE_GENERATED/<stem>/``,
-    its client the exported ``…Client`` that is not async)."""
+def sdk(profile: str, given: dict[str, Any]) -> tuple[Any, Any]:
+    """The generated SDK for ``profile`` (the package generated into ``$HOOKWISE_GENERATED/<stem>/``;
+    for hookwise's own profile, the hookwise package's client): its client (the exported
+    ``…Client`` that is not async) and its ``_client`` module, whose tables name each
+    operation's method."""
     folder = pathlib.Path(os.environ["HOOKWISE_GENERATED"]) / pathlib.Path(profile).stem
-    package = next(p.name for p in folder.iterdir() if (p / "__init__.py").exists())
+    package = next(p.name for p in folder.iterdir() if (p / "_client.py").exists())
     module = importlib.import_module(package)
     name = next(n for n in module.__all__ if n.endswith("Client") and not n.startswith("Async"))
-    return getattr(module, name)(**options(given))
+    return getattr(module, name)(**options(given)), importlib.import_module(f"{package}._client")
+
+
+def method(client: Any, path: str) -> Callable[..., Any]:
+    """The client's method at ``path`` (``jobs.create``, ``register_webhook``)."""
+    for name in path.split("."):
+        client = getattr(client, name)
+    return client
 
 
 def bind(method: Callable[..., Any], args: dict[str, Any]) -> Callable[[], Any]:
@@ -111,14 +120,14 @@ def play(request: dict[str, Any]) -> dict[str, Any]:
             api = hookwise.Api(request["profile"], **options(request.get("options") or {}))
             result = json.loads(api.download(args["url"]))
         else:
-            sdk = client(request["profile"], request.get("options") or {})
+            client, tables = sdk(request["profile"], request.get("options") or {})
             if mode == "call":
-                result = bind(getattr(sdk, request["op"]), args)()
+                result = bind(method(client, tables.OPERATIONS[request["op"]]), args)()
             elif mode == "paginate":
-                result = list(bind(getattr(sdk, request["op"]), args)().auto_paging_iter())
+                result = list(bind(method(client, tables.OPERATIONS[request["op"]]), args)().auto_paging_iter())
             elif mode == "wait":
-                wait = bind(getattr(sdk, "wait_for_" + request["op"].removeprefix("get_")), {**args, "timeout": request["timeout_ms"] / 1000, "on_progress": progress.append})
-                result = wait()
+                waits = method(client, tables.WAITS[request["op"]])
+                result = bind(waits, {**args, "timeout": request["timeout_ms"] / 1000, "on_progress": progress.append})()
             else:
                 raise ValueError(f"unknown mode {mode!r}")
     except Exception as e:  # noqa: BLE001 (every failure is an answer line)
@@ -154,24 +163,24 @@ def step(request: dict[str, Any]) -> Any:
         namespace, method = op.split(".")
         return getattr(jobs if namespace == "jobs" else hooks, method)(args["id"]).to_dict()
     if op == "jobs.download":
-        return json.loads(jobs.download(args["url"]))
+        return json.loads(client.download(args["url"]))
     if op == "jobs.list":
         return jobs.list(**given(args, "kind", "status", "limit", "cursor")).to_dict()
     if op == "jobs.list_all":
-        found = [j.to_dict() for j in jobs.list_all(**given(args, "kind", "status", "limit"))]
+        found = [j.to_dict() for j in jobs.list(**given(args, "kind", "status", "limit")).auto_paging_iter()]
         return {"count": len(found), "jobs": found}
     if op == "jobs.wait":
         progress: list[Any] = []
-        job = jobs.wait(args["id"], args.get("timeout_ms", 15000) / 1000, on_progress=lambda j: progress.append(j.progress_pct))
+        job = jobs.wait(args["id"], timeout=args.get("timeout_ms", 15000) / 1000, on_progress=lambda j: progress.append(j.progress_pct))
         return {"job": job.to_dict(), "progress": progress}
     if op == "webhooks.register":
         return hooks.register(args["url"], **given(args, "events", "secret", "name")).to_dict()
     if op == "webhooks.list":
-        return {"webhooks": [h.to_dict() for h in hooks.list()]}
+        return {"webhooks": [h.to_dict() for h in hooks.list().webhooks]}
     if op == "webhooks.update":
         return hooks.update(args["id"], **given(args, "url", "events", "name", "status")).to_dict()
     if op == "webhooks.deliveries":
-        return {"deliveries": [d.to_dict() for d in hooks.deliveries(args["id"])]}
+        return {"deliveries": [d.to_dict() for d in hooks.deliveries(args["id"]).deliveries]}
     raise ValueError(f"unknown op {op!r}")
 
 

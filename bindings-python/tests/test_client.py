@@ -51,7 +51,7 @@ def test_arguments_not_given_are_left_out(stub: Stub) -> None:
     client = hookwise.Client("k", stub.url, user_agent="ua/1")
 
     assert client.jobs.create("k").id == "job_1"
-    client.jobs.create("k", {"n": 1}, callback_url=None, secrecy_level="public", idempotency_key="key_1")
+    client.jobs.create("k", payload={"n": 1}, callback_url=None, secrecy_level="public", idempotency_key="key_1")
     page = client.jobs.list()
     client.jobs.list(kind="k", limit=5)
     client.webhooks.register("https://example.com/hooks")
@@ -67,29 +67,29 @@ def test_arguments_not_given_are_left_out(stub: Stub) -> None:
     assert sent[5]["body"] == {"url": "https://example.com/hooks", "events": ["job.failed"], "name": None}
     assert sent[6]["method"] == "PATCH" and sent[6]["body"] == {"status": "disabled"}
     assert {r["headers"]["user-agent"] for r in sent} == {"ua/1"}
-    assert isinstance(page, hookwise.JobList) and isinstance(page.jobs[0], hookwise.Job)
+    assert isinstance(page, hookwise.sdk.Page) and isinstance(page.jobs[0], hookwise.Job)
     assert isinstance(endpoint, hookwise.WebhookEndpoint) and endpoint.events == ["job.failed"]
 
 
 def test_the_blocking_client_end_to_end(server: Server) -> None:
     client = hookwise.Client(API_KEY, server.base_url)
-    created = client.jobs.create("thumbnail", {"duration_ms": 300})
+    created = client.jobs.create("thumbnail", payload={"duration_ms": 300})
     progress: list[hookwise.Job] = []
     done = client.jobs.wait(created.id, timeout=15, on_progress=progress.append)
     assert done.status == "succeeded" and progress and all(isinstance(j, hookwise.Job) for j in progress)
     result = client.jobs.result(done.id)
     assert isinstance(result, hookwise.JobResult)
-    assert json.loads(client.jobs.download(result.signed_url))
-    assert [j.id for j in client.jobs.list_all(kind="thumbnail", limit=1)] == [created.id]
+    assert json.loads(client.download(result.signed_url))
+    assert [j.id for j in client.jobs.list(kind="thumbnail", limit=1).auto_paging_iter()] == [created.id]
     with pytest.raises(hookwise.ConflictError):
         client.jobs.cancel(done.id)
 
     endpoint = client.webhooks.register("https://example.com/hooks", events=["job.failed"], name="n")
     assert endpoint.secret.startswith("whsec_")
-    assert [e.id for e in client.webhooks.list()] == [endpoint.id]
+    assert [e.id for e in client.webhooks.list().webhooks] == [endpoint.id]
     assert client.webhooks.update(endpoint.id, name="m").name == "m"
     assert client.webhooks.rotate_secret(endpoint.id).secret != endpoint.secret
-    assert client.webhooks.deliveries(endpoint.id) == []
+    assert client.webhooks.deliveries(endpoint.id).deliveries == []
     deleted = client.webhooks.delete(endpoint.id)
     assert isinstance(deleted, hookwise.Deleted) and deleted.deleted is True
     with pytest.raises(hookwise.NotFoundError):
@@ -99,21 +99,21 @@ def test_the_blocking_client_end_to_end(server: Server) -> None:
 def test_the_async_client_awaits_the_engine_without_a_thread_pool(server: Server) -> None:
     async def main() -> None:
         client = hookwise.AsyncClient(API_KEY, server.base_url)
-        created = await client.jobs.create("async", {"duration_ms": 300})
+        created = await client.jobs.create("async", payload={"duration_ms": 300})
         progress: list[hookwise.Job] = []
         done = await client.jobs.wait(created.id, timeout=15, on_progress=progress.append)
         assert done.status == "succeeded" and all(isinstance(j, hookwise.Job) for j in progress)
         result = await client.jobs.result(done.id)
-        assert json.loads(await client.jobs.download(result.signed_url))
+        assert json.loads(await client.download(result.signed_url))
         page = await client.jobs.list(kind="async")
         assert [j.id for j in page.jobs] == [created.id]
         assert (await client.jobs.get(created.id)) == done
         endpoint = await client.webhooks.register("https://example.com/hooks")
-        assert [e.id for e in await client.webhooks.list()] == [endpoint.id]
+        assert [e.id for e in (await client.webhooks.list()).webhooks] == [endpoint.id]
         assert (await client.webhooks.update(endpoint.id, status="disabled")).status == "disabled"
         assert (await client.webhooks.get(endpoint.id)).status == "disabled"
         assert (await client.webhooks.rotate_secret(endpoint.id)).secret != endpoint.secret
-        assert await client.webhooks.deliveries(endpoint.id) == []
+        assert (await client.webhooks.deliveries(endpoint.id)).deliveries == []
         assert (await client.webhooks.delete(endpoint.id)).deleted is True
         with pytest.raises(hookwise.ConflictError):
             await client.jobs.cancel(done.id)

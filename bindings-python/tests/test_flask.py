@@ -48,7 +48,7 @@ def test_the_flask_app_accepts_a_real_delivery_and_refuses_a_tampered_one(flask_
     try:
         client = hookwise.Client(API_KEY, server.base_url)
         client.webhooks.register(f"{base}/webhooks", secret=SECRET, events=["job.succeeded"])
-        job = client.jobs.create("thumbnail", {"duration_ms": 50})
+        job = client.jobs.create("thumbnail", payload={"duration_ms": 50})
         client.jobs.wait(job.id, timeout=15)
         deadline = time.monotonic() + 15
         while not module.received and time.monotonic() < deadline:

@@ -22,10 +22,10 @@ def verify(body: bytes, headers: dict[str, str]) -> str:
 
 
 def jobs(client: hookwise.Client) -> list[str]:
-    job: hookwise.Job = client.jobs.create("transcode", {"input": "a.mp4"}, idempotency_key="k1")
+    job: hookwise.Job = client.jobs.create("transcode", payload={"input": "a.mp4"}, idempotency_key="k1")
     done = client.jobs.wait(job.id, timeout=30, on_progress=lambda j: print(j.progress_pct))
-    ids = [j.id for j in client.jobs.list_all(kind="transcode")]
-    page: hookwise.JobList = client.jobs.list(limit=10)
+    ids = [j.id for j in client.jobs.list(kind="transcode").auto_paging_iter()]
+    page: hookwise.sdk.Page[hookwise.Job] = client.jobs.list(limit=10)
     endpoint: hookwise.WebhookEndpoint = client.webhooks.register("https://example.com/hooks", events=["job.succeeded"])
     try:
         client.jobs.get("job_nope")
@@ -69,12 +69,12 @@ async def async_engine(path: str) -> list[Any]:
 async def async_jobs() -> str:
     client = hookwise.AsyncClient("hw_test_key", "http://127.0.0.1:8080")
     job: hookwise.Job = await client.jobs.create("transcode", callback_url=None)
-    async for j in client.jobs.list_all():
+    async for j in (await client.jobs.list()).auto_paging_iter():
         print(j)
     done = await client.jobs.wait(job.id, timeout=30, on_progress=lambda j: print(j.progress_pct))
-    data: bytes = await client.jobs.download((await client.jobs.result(done.id)).signed_url)
-    hooks: list[hookwise.WebhookEndpoint] = await client.webhooks.list()
-    deliveries: list[hookwise.Delivery] = await client.webhooks.deliveries(hooks[0].id)
+    data: bytes = await client.download((await client.jobs.result(done.id)).signed_url)
+    hooks: list[hookwise.WebhookEndpoint] = (await client.webhooks.list()).webhooks
+    deliveries: list[hookwise.Delivery] = (await client.webhooks.deliveries(hooks[0].id)).deliveries
     deleted: hookwise.Deleted = await client.webhooks.delete(hooks[0].id)
     return f"{job} {len(data)} {deliveries} {deleted.deleted}"
 
@@ -82,7 +82,7 @@ async def async_jobs() -> str:
 def defaults() -> list[str]:
     profile: hookwise.Profile = hookwise.Profile.hookwise()
     client = hookwise.Client(timeout=5.0, max_retries=0, initial_retry_delay=0.1, max_retry_delay=1, user_agent="ua")
-    endpoint = client.webhooks.register("https://example.com/hooks", name=None, events=("job.failed",))
+    endpoint = client.webhooks.register("https://example.com/hooks", name=None, events=["job.failed"])
     return [profile.name, client.base_url, hookwise.AsyncClient(max_retries=1).base_url, endpoint.id]
 
 

@@ -111,7 +111,7 @@ fn model(m: &Model) -> PyModel {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct PyParam {
     name: String,
     wire: String,
@@ -126,10 +126,15 @@ fn param(p: &Param) -> PyParam {
     PyParam { name, wire: p.name.clone(), annotation }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct PyMethod {
     id: String,
     name: String,
+    /// How the client reaches it: `jobs.create`, or `register_webhook`.
+    path: String,
+    /// Whether it belongs to a resource.
+    #[serde(skip)]
+    group: Option<String>,
     doc: String,
     http: String,
     positional: Vec<PyParam>,
@@ -141,15 +146,25 @@ struct PyMethod {
     model: String,
     /// The class a page itself becomes.
     page_model: String,
-    waits_for: Option<String>,
+    wait_name: Option<String>,
+    /// How the client reaches the waiting method (`jobs.wait`).
+    wait_path: Option<String>,
 }
 
 fn method(m: &Method) -> PyMethod {
     let class = |ty: &TypeRef| model_of(ty).map_or_else(|| "Record".to_owned(), |n| format!("types.{n}"));
     let model = class(m.item.as_ref().unwrap_or(&m.result));
+    let path =
+        |name: &str| m.group.as_ref().map_or_else(|| name.to_owned(), |g| format!("{}.{name}", g.to_snake_case()));
+    let name = m.name.to_snake_case();
+    let wait_name = m.wait_name.as_ref().map(|n| n.to_snake_case());
     PyMethod {
         id: m.id.clone(),
-        name: m.id.to_snake_case(),
+        path: path(&name),
+        wait_path: wait_name.as_deref().map(path),
+        wait_name,
+        group: m.group.clone(),
+        name,
         doc: if m.doc.is_empty() { m.id.clone() } else { docstring(&m.doc) },
         http: m.http.clone(),
         positional: m.positional.iter().map(param).collect(),
@@ -164,11 +179,34 @@ fn method(m: &Method) -> PyMethod {
         },
         page_model: class(&m.result),
         model,
-        waits_for: m.waits_for.as_ref().map(|t| t.to_snake_case()),
     }
 }
 
-/// The package files; the profile's text is shipped as package data.
+/// A resource's methods, annotated with `builtins.list` when one of them is called `list` (in
+/// the class body, `list` is then that method).
+fn unshadowed(mut methods: Vec<PyMethod>) -> Vec<PyMethod> {
+    if methods.iter().any(|m| m.name == "list") {
+        let fix = |a: &mut String| *a = a.replace("list[", "builtins.list[");
+        for m in &mut methods {
+            m.positional.iter_mut().chain(m.keyword.iter_mut()).for_each(|p| fix(&mut p.annotation));
+            fix(&mut m.returns_annotation);
+        }
+    }
+    methods
+}
+
+#[derive(Serialize)]
+struct PyGroup {
+    /// The client's member (`jobs`).
+    name: String,
+    /// Its class (`Jobs`; `AsyncJobs` for the async client).
+    class: String,
+    methods: Vec<PyMethod>,
+}
+
+/// The package files; the profile's text is shipped as package data. With `builtin: true` (the
+/// profile the hookwise runtime embeds) only the client and the models, which live inside the
+/// `hookwise` package itself.
 ///
 /// # Errors
 /// A template that cannot be rendered.
@@ -178,6 +216,15 @@ pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
     let client = input.option("client").unwrap_or("Client").to_owned();
     let async_client =
         if client == "Client" { "AsyncClient".to_owned() } else { format!("Async{}", client.to_upper_camel_case()) };
+    let builtin = input.options.get("builtin").and_then(serde_json::Value::as_bool).unwrap_or(false);
+    let methods: Vec<PyMethod> = sdk.methods.iter().map(method).collect();
+    let of = |group: Option<&String>| methods.iter().filter(|m| m.group.as_ref() == group).cloned().collect::<Vec<_>>();
+    let groups: Vec<PyGroup> = sdk
+        .groups
+        .iter()
+        .map(|g| PyGroup { name: g.to_snake_case(), class: g.to_upper_camel_case(), methods: unshadowed(of(Some(g))) })
+        .collect();
+    let flat = of(None);
     let context = minijinja::context! {
         sdk => sdk,
         package => package,
@@ -187,15 +234,24 @@ pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
         version => env!("CARGO_PKG_VERSION"),
         profile_file => profile_file,
         scheme_label => sdk.scheme.as_deref().filter(|s| !s.starts_with('{')).unwrap_or("a custom scheme"),
-        methods => sdk.methods.iter().map(method).collect::<Vec<_>>(),
+        methods => methods,
+        shadows_list => groups.iter().any(|g| g.methods.iter().any(|m| m.name == "list")),
+        groups => groups,
+        flat => flat,
+        builtin => builtin,
         models => sdk.models.iter().map(model).collect::<Vec<_>>(),
     };
-    Ok(vec![
-        File::new("pyproject.toml", render(PYPROJECT, &context)?),
-        File::new(format!("{package}/__init__.py"), render(INIT, &context)?),
+    let mut files = vec![
         File::new(format!("{package}/_client.py"), render(CLIENT, &context)?),
         File::new(format!("{package}/types.py"), render(TYPES, &context)?),
-        File::new(format!("{package}/profile.yaml"), profile_text.to_owned()),
-        File::new(format!("{package}/py.typed"), String::new()),
-    ])
+    ];
+    if !builtin {
+        files.extend([
+            File::new("pyproject.toml", render(PYPROJECT, &context)?),
+            File::new(format!("{package}/__init__.py"), render(INIT, &context)?),
+            File::new(format!("{package}/profile.yaml"), profile_text.to_owned()),
+            File::new(format!("{package}/py.typed"), String::new()),
+        ]);
+    }
+    Ok(files)
 }

@@ -60,6 +60,10 @@ class Record(dict[str, Any]):
                 return None  # a declared field this object does not have
             raise AttributeError(f"{type(self).__name__} has no field {name!r}") from None
 
+    def to_dict(self) -> dict[str, Any]:
+        """A plain ``dict`` copy (nested records stay ``dict`` subclasses)."""
+        return dict(self)
+
 
 R = TypeVar("R", bound=Record)
 

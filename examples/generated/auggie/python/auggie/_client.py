@@ -6,12 +6,22 @@ from __future__ import annotations
 from importlib.resources import files
 from typing import Any, Callable, Optional, Union
 
-import hookwise
+from hookwise import Api, AsyncApi, Profile
 from hookwise.sdk import NOT_GIVEN, AsyncPage, BoundWebhook, NotGiven, Page, Record, args, as_model, as_models
 
 from auggie import types
 
-PROFILE = hookwise.Profile.from_text(files(__package__).joinpath("profile.yaml").read_text(encoding="utf-8"))
+PROFILE = Profile.from_text(files(__package__).joinpath("profile.yaml").read_text(encoding="utf-8"))
+
+OPERATIONS: dict[str, str] = {
+    "register_webhook": "register_webhook",
+    "get_webhook": "get_webhook",
+    "delete_webhook": "delete_webhook",
+}
+"""Each operation of the profile, and the client method that calls it."""
+
+WAITS: dict[str, str] = {}
+"""Each operation with a waiting method (`x-hookwise-wait`), and that method."""
 
 
 class Webhook(BoundWebhook):
@@ -25,20 +35,22 @@ class Client:
     """Auggie API.
 
     `api_key` defaults to `AUGGIE_API_KEY`, `base_url` to
-    `AUGGIE_BASE_URL`, then the API's server.
+    `AUGGIE_BASE_URL`, then the API's server; an option left `None` is the engine's
+    default (durations are in seconds).
     """
 
     def __init__(
         self,
         api_key: Optional[str] = None,
-        *,
         base_url: Optional[str] = None,
+        *,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         initial_retry_delay: Optional[float] = None,
         max_retry_delay: Optional[float] = None,
+        user_agent: Optional[str] = None,
     ) -> None:
-        self._api = hookwise.Api(
+        self._api = Api(
             PROFILE,
             api_key=api_key,
             base_url=base_url,
@@ -46,7 +58,21 @@ class Client:
             max_retries=max_retries,
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
+            user_agent=user_agent,
         )
+
+    @property
+    def base_url(self) -> str:
+        """The base URL in use."""
+        return self._api.base_url
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self.base_url!r})"
+
+    def download(self, url: str) -> bytes:
+        """Downloads `url` (absolute, or a path of the API), such as a signed link an answer
+        carries; credentials go only to the API's own origin."""
+        return self._api.download(url)
 
     def register_webhook(
         self,
@@ -96,20 +122,22 @@ class AsyncClient:
     """Auggie API (asyncio: every call is awaited).
 
     `api_key` defaults to `AUGGIE_API_KEY`, `base_url` to
-    `AUGGIE_BASE_URL`, then the API's server.
+    `AUGGIE_BASE_URL`, then the API's server; an option left `None` is the engine's
+    default (durations are in seconds).
     """
 
     def __init__(
         self,
         api_key: Optional[str] = None,
-        *,
         base_url: Optional[str] = None,
+        *,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         initial_retry_delay: Optional[float] = None,
         max_retry_delay: Optional[float] = None,
+        user_agent: Optional[str] = None,
     ) -> None:
-        self._api = hookwise.AsyncApi(
+        self._api = AsyncApi(
             PROFILE,
             api_key=api_key,
             base_url=base_url,
@@ -117,7 +145,21 @@ class AsyncClient:
             max_retries=max_retries,
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
+            user_agent=user_agent,
         )
+
+    @property
+    def base_url(self) -> str:
+        """The base URL in use."""
+        return self._api.base_url
+
+    def __repr__(self) -> str:
+        return f"AsyncClient(base_url={self.base_url!r})"
+
+    async def download(self, url: str) -> bytes:
+        """Downloads `url` (absolute, or a path of the API), such as a signed link an answer
+        carries; credentials go only to the API's own origin."""
+        return await self._api.download(url)
 
     async def register_webhook(
         self,
