@@ -88,13 +88,16 @@ fn operation(op: &Operation) -> String {
         traits.push("no credentials".to_owned());
     }
     let traits = if traits.is_empty() { String::new() } else { format!("  [{}]", traits.join(", ")) };
+    // The SDK method: `x-hookwise-name` (`jobs.create`), else the operation id.
+    let name = op.sdk_name.as_deref().unwrap_or(&op.id);
+    let cased = |case: fn(&str) -> String| name.split('.').map(case).collect::<Vec<_>>().join(".");
     let mut out = format!(
-        "  {}  {} {}{traits}\n    python: {}  node: {}\n",
+        "  {}  {} {}{traits}\n    python: client.{}  node: client.{}\n",
         op.id,
         op.method.as_str(),
         op.path,
-        op.id.to_snake_case(),
-        op.id.to_lower_camel_case()
+        cased(|s| s.to_snake_case()),
+        cased(|s| s.to_lower_camel_case())
     );
     out.extend(op.args.iter().map(argument));
     out
