@@ -11,7 +11,16 @@ from hookwise._api import AsyncApi
 from hookwise._native import Api, Profile
 from hookwise.sdk import NOT_GIVEN, AsyncPage, BoundWebhook, NotGiven, Page, Record, args, as_model, as_models
 
-PROFILE = Profile.hookwise()
+_PROFILE: Optional[Profile] = None
+
+
+def profile() -> Profile:
+    """The API's profile (the one hookwise embeds), read on first use."""
+    global _PROFILE
+    if _PROFILE is None:
+        _PROFILE = Profile.hookwise()
+    return _PROFILE
+
 
 OPERATIONS: dict[str, str] = {
     "list_jobs": "jobs.list",
@@ -327,7 +336,7 @@ class Client:
         user_agent: Optional[str] = None,
     ) -> None:
         self._api = Api(
-            PROFILE,
+            profile(),
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
@@ -644,7 +653,7 @@ class AsyncClient:
         user_agent: Optional[str] = None,
     ) -> None:
         self._api = AsyncApi(
-            PROFILE,
+            profile(),
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import Any, Callable, Optional, Union
 
 from hookwise import Api, AsyncApi, Profile
@@ -11,7 +10,18 @@ from hookwise.sdk import NOT_GIVEN, AsyncPage, BoundWebhook, NotGiven, Page, Rec
 
 from auggie import types
 
-PROFILE = Profile.from_text(files(__package__).joinpath("profile.yaml").read_text(encoding="utf-8"))
+_PROFILE: Optional[Profile] = None
+
+
+def profile() -> Profile:
+    """The API's profile (shipped in this package), read on first use."""
+    global _PROFILE
+    if _PROFILE is None:
+        from importlib.resources import files
+
+        _PROFILE = Profile.from_text(files(__package__).joinpath("profile.yaml").read_text(encoding="utf-8"))
+    return _PROFILE
+
 
 OPERATIONS: dict[str, str] = {
     "register_webhook": "register_webhook",
@@ -51,7 +61,7 @@ class Client:
         user_agent: Optional[str] = None,
     ) -> None:
         self._api = Api(
-            PROFILE,
+            profile(),
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
@@ -138,7 +148,7 @@ class AsyncClient:
         user_agent: Optional[str] = None,
     ) -> None:
         self._api = AsyncApi(
-            PROFILE,
+            profile(),
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
