@@ -627,8 +627,10 @@ fn operation(
 /// `x-hookwise-name`: `name` or `resource.name`, each an identifier.
 fn sdk_name(node: &Node<'_>) -> Result<Option<String>, ProfileError> {
     let Some(name) = node.opt_str("x-hookwise-name")? else { return Ok(None) };
-    let identifier =
-        |s: &str| s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let identifier = |s: &str| {
+        s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
     let parts: Vec<&str> = name.split('.').collect();
     if parts.len() > 2 || !parts.iter().all(|p| identifier(p)) {
         return Err(node.invalid(format!("x-hookwise-name {name:?} is not `name` or `resource.name` in snake case")));
