@@ -1,5 +1,8 @@
 /// <reference types="node" />
-// hookwise for Node.js: hand-written types, checked by `tsc --noEmit` on test/typed-usage.ts.
+// hookwise for Node.js: the engine's hand-written types, checked by `tsc --noEmit` on
+// test/typed-usage.ts, and hookwise's own `Client` with the API's objects (`types.Job`, …),
+// generated from profiles/hookwise.yaml (client.d.ts).
+export * from './client.js'
 
 /** Raw request bodies: the exact bytes received. */
 export type RawBody = Buffer | Uint8Array | string
@@ -102,125 +105,6 @@ export declare class Webhook {
 export declare function canonicalize(data: RawBody): Buffer
 /** The shipped presets. */
 export declare function presets(): string[]
-
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'
-
-export interface Job {
-  id: string
-  kind: string
-  status: JobStatus
-  progress_pct: number
-  payload: Record<string, unknown>
-  callback_url: string | null
-  secrecy_level: string | null
-  result_ref: string | null
-  error: { code: string; message: string } | null
-  created_at: string
-  updated_at: string | null
-  started_at: string | null
-  finished_at: string | null
-}
-
-export interface JobResult {
-  id: string
-  result_ref: string
-  signed_url: string
-  expires_at: string | null
-}
-
-export interface JobList {
-  jobs: Job[]
-  next_cursor: string | null
-  total_count: number
-}
-
-export interface WebhookEndpoint {
-  id: string
-  url: string
-  events: string[]
-  name: string | null
-  status: 'active' | 'disabled'
-  /** Only in the answers of `register` and `rotateSecret`. */
-  secret?: string | null
-  created_at: string
-  updated_at: string | null
-}
-
-export interface Delivery {
-  id: string
-  event_id: string
-  event_type: string
-  endpoint_id: string
-  url: string
-  status: 'pending' | 'delivered' | 'failed'
-  attempts: Array<{ attempt: number; at: string; status_code: number | null; error: string | null; duration_ms: number }>
-  next_attempt_at: string | null
-}
-
-/** A parameter left out (or undefined) is not sent; one the API lets be null may be passed as null. */
-export interface CreateJobParams {
-  kind: string
-  payload?: Record<string, unknown>
-  callbackUrl?: string | null
-  secrecyLevel?: 'public' | 'internal' | 'confidential' | 'restricted'
-  /** Generated when absent, and reused on every retry of the call. */
-  idempotencyKey?: string
-}
-
-export interface ListJobsParams {
-  kind?: string
-  status?: JobStatus
-  limit?: number
-  cursor?: string
-}
-
-/** Options of `new Client(options)`: the engine's (`ApiOptions`); one that is undefined or null is not passed. */
-export interface ClientOptions {
-  /** Default: env `HOOKWISE_API_KEY`. */
-  apiKey?: string
-  /** Default: env `HOOKWISE_BASE_URL`, then the profile's server (`http://127.0.0.1:8080`). */
-  baseUrl?: string
-  /** Per-request timeout in milliseconds (default 30000). */
-  timeout?: number
-  /** Retries after the first attempt (default 2). */
-  maxRetries?: number
-  /** The first backoff ceiling in milliseconds (default 500; it doubles each retry, with full jitter). */
-  initialRetryDelay?: number
-  /** The longest wait between tries in milliseconds, `Retry-After` included (default 8000). */
-  maxRetryDelay?: number
-  /** The `User-Agent` header (default `hookwise/<version>`). */
-  userAgent?: string
-}
-
-/**
- * hookwise's own jobs and webhook-subscription client: typed calls into an `Api` built from
- * `Profile.hookwise()`. Every call returns a Promise; the errors are the engine's classes.
- */
-export declare class Client {
-  constructor(options?: ClientOptions)
-  /** The base URL in use. */
-  readonly baseUrl: string
-  readonly jobs: {
-    create(params: CreateJobParams): Promise<Job>
-    get(id: string): Promise<Job>
-    result(id: string): Promise<JobResult>
-    cancel(id: string): Promise<Job>
-    download(signedUrl: string): Promise<Buffer>
-    list(params?: ListJobsParams): Promise<JobList>
-    listAll(params?: Omit<ListJobsParams, 'cursor'>): AsyncIterableIterator<Job>
-    /** Polls until the job has finished (`timeout` in milliseconds, default 300000); every `onProgress` call has run before the Promise settles. */
-    wait(id: string, options?: { timeout?: number; onProgress?: (job: Job) => void }): Promise<Job>
-  }
-  readonly webhooks: {
-    register(params: { url: string; events?: string[]; secret?: string; name?: string | null }): Promise<WebhookEndpoint>
-    list(): Promise<WebhookEndpoint[]>
-    get(id: string): Promise<WebhookEndpoint>
-    update(id: string, params: { url?: string; events?: string[]; name?: string; status?: 'active' | 'disabled' }): Promise<WebhookEndpoint>
-    delete(id: string): Promise<{ id: string; deleted: true }>
-    rotateSecret(id: string): Promise<WebhookEndpoint>
-    deliveries(id: string): Promise<Delivery[]>
-  }
-}
 
 /** A profile (profiles/README.md): an OpenAPI 3.1 document with `x-hookwise` extensions, validated. */
 export declare class Profile {

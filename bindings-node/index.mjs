@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 const hookwise = createRequire(import.meta.url)('./index.js')
 
 export const {
-  Webhook, Event, Client, Profile, Api, canonicalize, presets,
+  Webhook, Event, Client, OPERATIONS, WAITS, Profile, Api, canonicalize, presets,
   HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError,
   ConflictError, UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError,
   InvalidArgumentError, InvalidResponseError, ProfileError,

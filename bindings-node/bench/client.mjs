@@ -59,7 +59,7 @@ try {
   })
   const contenders = {
     'hookwise Api.call(get_job)': async () => (await api.call('get_job', { id: job.id })).status,
-    'hookwise Client.jobs.get': async () => (await client.jobs.get(job.id)).status,
+    'hookwise Client.jobs.get': async () => (await client.jobs.get({ id: job.id })).status,
     'fetch + res.json()': async () => (await (await fetch(url, { headers })).json()).status,
     'node:http keep-alive + JSON.parse': async () => (await viaHttp()).status,
   }

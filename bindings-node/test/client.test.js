@@ -1,9 +1,10 @@
 'use strict'
-// hookwise's own `Client`: typed calls into `Api` with `Profile.hookwise()`. What it sends (the
-// operation, the arguments given and only those, under their names on the wire), where it sends
-// it (options, then HOOKWISE_BASE_URL / HOOKWISE_API_KEY, then the profile's server), and that
-// answers and errors are the engine's. The scenarios (contracts.test.js) run it against a real
-// `hookwise serve`.
+// hookwise's own `Client` (client.js, generated from profiles/hookwise.yaml): typed calls into
+// `Api` with `Profile.hookwise()`, one resource per group of operations (`client.jobs.create`).
+// What it sends (the operation, the arguments given and only those, under their names on the
+// wire), where it sends it (options, then HOOKWISE_BASE_URL / HOOKWISE_API_KEY, then the profile's
+// server), and that answers and errors are the engine's. The scenarios (contracts.test.js) run it
+// against a real `hookwise serve`.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const hookwise = require('..')
@@ -40,48 +41,66 @@ test('Profile.hookwise(): the embedded profile of our own API', () => {
   assert.equal(api.baseUrl, 'http://127.0.0.1:8080')
 })
 
+test('OPERATIONS and WAITS name the method of every operation of the profile', () => {
+  assert.deepEqual(Object.keys(hookwise.OPERATIONS).sort(), [...OPERATIONS].sort())
+  assert.equal(hookwise.OPERATIONS.create_job, 'jobs.create')
+  assert.equal(hookwise.OPERATIONS.rotate_webhook_secret, 'webhooks.rotateSecret')
+  assert.deepEqual(hookwise.WAITS, { get_job: 'jobs.wait' })
+  const client = new hookwise.Client({ apiKey: 'k' })
+  for (const path of [...Object.values(hookwise.OPERATIONS), ...Object.values(hookwise.WAITS)]) {
+    const [resource, name] = path.split('.')
+    assert.equal(typeof client[resource][name], 'function', path)
+  }
+})
+
 test('jobs: each method calls its operation with the arguments given, named as on the wire', async (t) => {
   const { baseUrl, requests } = await serve(t, (r) => {
     if (r.method === 'POST' && r.path === '/v1/jobs') return { status: 201, body: job('job_1') }
     if (r.path === '/v1/jobs') return { body: { jobs: [job('job_1')], next_cursor: null, total_count: 1 } }
     if (r.path.endsWith('/result')) return { body: { id: 'job_1', result_ref: 'r', signed_url: `${baseUrl}/v1/results/job_1?expires=1&signature=s`, expires_at: null } }
-    if (r.path.startsWith('/v1/results/')) return { text: 'the bytes' }
+    if (r.path.startsWith('/v1/results/')) return { body: { the: 'result' } }
     return { body: job(decodeURIComponent(r.path.split('/')[3]), r.path.endsWith('/cancel') ? 'canceled' : 'queued') }
   })
-  const { jobs } = new hookwise.Client({ ...FAST, baseUrl })
+  const client = new hookwise.Client({ ...FAST, baseUrl })
+  const { jobs } = client
   const body = (i) => JSON.parse(requests[i].text)
 
-  const created = await jobs.create({ kind: 'k', payload: { a: 1 }, callbackUrl: 'https://example.com/cb', secrecyLevel: 'internal', idempotencyKey: 'key_1' })
+  const created = await jobs.create({ kind: 'k', payload: { a: 1 }, callback_url: 'https://example.com/cb', secrecy_level: 'internal', idempotency_key: 'key_1' })
   assert.deepEqual(created, job('job_1'))
   assert.deepEqual([requests[0].method, requests[0].path], ['POST', '/v1/jobs'])
   assert.deepEqual(body(0), { kind: 'k', payload: { a: 1 }, callback_url: 'https://example.com/cb', secrecy_level: 'internal' })
   assert.equal(requests[0].headers['idempotency-key'], 'key_1')
   assert.equal(requests[0].headers.authorization, 'Bearer hw_test_key')
 
-  await jobs.create({ kind: 'k', payload: undefined, callbackUrl: undefined })
+  await jobs.create({ kind: 'k', payload: undefined, callback_url: undefined })
   assert.deepEqual(body(1), { kind: 'k' }, 'arguments not given are left out')
   assert.ok(requests[1].headers['idempotency-key'], 'the engine generates the key when none is given')
-  await jobs.create({ kind: 'k', callbackUrl: null })
+  await jobs.create({ kind: 'k', callback_url: null })
   assert.deepEqual(body(2), { kind: 'k', callback_url: null }, 'null is sent when passed')
 
-  assert.equal((await jobs.get('job 1/x')).id, 'job 1/x')
+  assert.equal((await jobs.get({ id: 'job 1/x' })).id, 'job 1/x')
   assert.equal(requests[3].path, '/v1/jobs/job%201%2Fx')
-  assert.equal((await jobs.cancel('job_1')).status, 'canceled')
+  assert.equal((await jobs.cancel({ id: 'job_1' })).status, 'canceled')
   assert.deepEqual([requests[4].method, requests[4].path], ['POST', '/v1/jobs/job_1/cancel'])
-  const result = await jobs.result('job_1')
+  const result = await jobs.result({ id: 'job_1' })
   assert.equal(requests[5].path, '/v1/jobs/job_1/result')
-  const bytes = await jobs.download(result.signed_url)
-  assert.ok(Buffer.isBuffer(bytes))
-  assert.equal(bytes.toString(), 'the bytes')
+  const signed = new URL(result.signed_url)
+  const download = { id: 'job_1', expires: Number(signed.searchParams.get('expires')), signature: signed.searchParams.get('signature') }
+  assert.deepEqual(await jobs.downloadResult(download), { the: 'result' })
   assert.deepEqual([requests[6].path, requests[6].query], ['/v1/results/job_1', { expires: '1', signature: 's' }])
+  assert.equal(requests[6].headers.authorization, undefined, 'a signed URL needs no API key')
+  const bytes = await client.download(result.signed_url)
+  assert.ok(Buffer.isBuffer(bytes))
+  assert.deepEqual(JSON.parse(bytes.toString()), { the: 'result' })
+  assert.deepEqual([requests[7].path, requests[7].query], ['/v1/results/job_1', { expires: '1', signature: 's' }])
 
   assert.deepEqual(await jobs.list(), { jobs: [job('job_1')], next_cursor: null, total_count: 1 })
-  assert.deepEqual(requests[7].query, {})
+  assert.deepEqual(requests[8].query, {})
   await jobs.list({ status: 'running', limit: 2, kind: undefined, cursor: null })
-  assert.deepEqual(requests[8].query, { status: 'running', limit: '2' })
+  assert.deepEqual(requests[9].query, { status: 'running', limit: '2' })
 })
 
-test('jobs.listAll is lazy and follows cursors; jobs.wait reports every change before it settles', async (t) => {
+test('for await over jobs.list is lazy and follows cursors; jobs.wait reports every change before it settles', async (t) => {
   const pages = { '': { jobs: [job('a'), job('b')], next_cursor: 'c2', total_count: 3 }, c2: { jobs: [job('c')], next_cursor: null, total_count: 3 } }
   const states = [['queued', 0], ['running', 50], ['running', 50], ['succeeded', 100]]
   const { baseUrl, requests } = await serve(t, (r, n) => {
@@ -91,7 +110,7 @@ test('jobs.listAll is lazy and follows cursors; jobs.wait reports every change b
   })
   const { jobs } = new hookwise.Client({ ...FAST, baseUrl })
 
-  const all = jobs.listAll({ kind: 'k', limit: 2 })
+  const all = jobs.list({ kind: 'k', limit: 2 })
   assert.equal(typeof all[Symbol.asyncIterator], 'function')
   assert.equal(requests.length, 0, 'nothing is fetched before the first job is asked for')
   const ids = []
@@ -100,15 +119,15 @@ test('jobs.listAll is lazy and follows cursors; jobs.wait reports every change b
   assert.deepEqual(requests.map((r) => r.query), [{ kind: 'k', limit: '2' }, { kind: 'k', limit: '2', cursor: 'c2' }])
 
   const progress = []
-  const done = await jobs.wait('job_1', { timeout: 10000, onProgress: (j) => progress.push([j.status, j.progress_pct]) })
+  const done = await jobs.wait({ id: 'job_1' }, { timeout: 10000, onProgress: (j) => progress.push([j.status, j.progress_pct]) })
   assert.deepEqual(progress, [['queued', 0], ['running', 50], ['succeeded', 100]])
   assert.equal(done.status, 'succeeded')
 
   const thrown = new RangeError('stop')
-  await assert.rejects(jobs.wait('job_1', { timeout: 10000, onProgress: () => { throw thrown } }), (err) => err === thrown)
+  await assert.rejects(jobs.wait({ id: 'job_1' }, { timeout: 10000, onProgress: () => { throw thrown } }), (err) => err === thrown)
 })
 
-test('webhooks: each method calls its operation; lists come unwrapped', async (t) => {
+test('webhooks: each method calls its operation and resolves to its answer', async (t) => {
   const { baseUrl, requests } = await serve(t, (r) => {
     if (r.path === '/v1/webhooks') return r.method === 'POST' ? { status: 201, body: { ...endpoint('wh_1'), secret: 'whsec_x' } } : { body: { webhooks: [endpoint('wh_1')] } }
     if (r.path.endsWith('/deliveries')) return { body: { deliveries: [{ id: 'dlv_1' }] } }
@@ -120,17 +139,17 @@ test('webhooks: each method calls its operation; lists come unwrapped', async (t
 
   assert.equal((await webhooks.register({ url: 'https://example.com/hook', events: ['job.succeeded'], secret: undefined, name: null })).secret, 'whsec_x')
   assert.deepEqual(sent(0), ['POST', '/v1/webhooks', { url: 'https://example.com/hook', events: ['job.succeeded'], name: null }])
-  assert.deepEqual(await webhooks.list(), [endpoint('wh_1')])
+  assert.deepEqual(await webhooks.list(), { webhooks: [endpoint('wh_1')] })
   assert.deepEqual(sent(1), ['GET', '/v1/webhooks', undefined])
-  assert.deepEqual(await webhooks.get('wh_1'), endpoint('wh_1'))
+  assert.deepEqual(await webhooks.get({ id: 'wh_1' }), endpoint('wh_1'))
   assert.deepEqual(sent(2), ['GET', '/v1/webhooks/wh_1', undefined])
-  await webhooks.update('wh_1', { name: 'n', status: undefined, id: 'ignored' })
+  await webhooks.update({ id: 'wh_1', name: 'n', status: undefined })
   assert.deepEqual(sent(3), ['PATCH', '/v1/webhooks/wh_1', { name: 'n' }])
-  assert.deepEqual(await webhooks.delete('wh_1'), { id: 'wh_1', deleted: true })
+  assert.deepEqual(await webhooks.delete({ id: 'wh_1' }), { id: 'wh_1', deleted: true })
   assert.deepEqual(sent(4), ['DELETE', '/v1/webhooks/wh_1', undefined])
-  await webhooks.rotateSecret('wh_1')
+  await webhooks.rotateSecret({ id: 'wh_1' })
   assert.deepEqual(sent(5).slice(0, 2), ['POST', '/v1/webhooks/wh_1/rotate-secret'])
-  assert.deepEqual(await webhooks.deliveries('wh_1'), [{ id: 'dlv_1' }])
+  assert.deepEqual(await webhooks.deliveries({ id: 'wh_1' }), { deliveries: [{ id: 'dlv_1' }] })
   assert.deepEqual(sent(6), ['GET', '/v1/webhooks/wh_1/deliveries', undefined])
 })
 
@@ -139,7 +158,7 @@ test('the base URL and API key: options, then HOOKWISE_BASE_URL / HOOKWISE_API_K
   env(t, { HOOKWISE_BASE_URL: baseUrl, HOOKWISE_API_KEY: 'hw_env_key' })
   const fromEnv = new hookwise.Client({ maxRetries: 0 })
   assert.equal(fromEnv.baseUrl, baseUrl)
-  await fromEnv.jobs.get('job_1')
+  await fromEnv.jobs.get({ id: 'job_1' })
   assert.equal(requests[0].headers.authorization, 'Bearer hw_env_key')
   const given = new hookwise.Client({ apiKey: 'hw_given', baseUrl: 'http://127.0.0.1:9' })
   assert.equal(given.baseUrl, 'http://127.0.0.1:9')
@@ -154,8 +173,8 @@ test('the base URL and API key: options, then HOOKWISE_BASE_URL / HOOKWISE_API_K
 test('errors are the engine\'s: API errors by class, bad arguments rejected before sending', async (t) => {
   const { baseUrl, requests } = await serve(t, () => ({ status: 404, body: { error: { code: 'not_found', message: 'job not found' } } }))
   const { jobs, webhooks } = new hookwise.Client({ ...FAST, baseUrl })
-  await assert.rejects(jobs.get('job_nope'), (err) => err instanceof hookwise.NotFoundError && err.status === 404 && err.code === 'not_found')
-  await assert.rejects(webhooks.deliveries('wh_nope'), hookwise.NotFoundError)
+  await assert.rejects(jobs.get({ id: 'job_nope' }), (err) => err instanceof hookwise.NotFoundError && err.status === 404 && err.code === 'not_found')
+  await assert.rejects(webhooks.deliveries({ id: 'wh_nope' }), hookwise.NotFoundError)
   const sent = requests.length
   const refused = jobs.create({ kind: 'k', nope: 1 })
   assert.ok(refused instanceof Promise, 'a refused call rejects; it does not throw')

@@ -1,11 +1,12 @@
 'use strict'
 // The Node adapter of the conformance driver (tests/conformance/contracts/README.md, "Adapters"):
 // one JSON request per stdin line, answered by one JSON line on stdout, in order. Contract cases go
-// through the SDK `hookwise generate --lang node` made from the case's profile: its typed method
-// (`register_webhook` → `client.registerWebhook(args)`), `for await` over a list method, its
-// `waitForJob`-style method; only `download` (not an operation) goes through `Api`. Scenario steps
-// (`"suite": "scenario"`, as the driver's Rust adapter plays them) go through hookwise's `Client`,
-// and `webhook.verify` through `Webhook`.
+// through the SDK `hookwise generate --lang node` made from the case's profile (for hookwise's own
+// profile, the client generated into this package): the typed method its `OPERATIONS` table names
+// (`register_webhook` → `client.registerWebhook(args)`, `create_job` → `client.jobs.create(args)`),
+// `for await` over a list method, the waiting method its `WAITS` table names, and `download` (not
+// an operation) through the client's `download(url)`. Scenario steps (`"suite": "scenario"`, as the driver's Rust
+// adapter plays them) go through hookwise's `Client`, and `webhook.verify` through `Webhook`.
 //   hookwise-conformance --lang node -- node test/contract-adapter.js
 // The SDKs are read from $HOOKWISE_NODE_SDKS (a folder per profile, as contracts.test.js makes
 // them), else generated into target/node-sdks with the CLI ($HOOKWISE_BIN) on first use.
@@ -43,13 +44,6 @@ const KINDS = [
   [hookwise.InvalidResponseError, 'invalid_response'],
 ]
 
-const profiles = new Map()
-
-function profile(file) {
-  if (!profiles.has(file)) profiles.set(file, hookwise.Profile.fromFile(file))
-  return profiles.get(file)
-}
-
 function options(given) {
   const out = {}
   for (const [key, value] of Object.entries(given ?? {})) {
@@ -74,38 +68,39 @@ function clientClass(pkg) {
   return pkg[name]
 }
 
-/** The generated method of operation `op`: its camelCase name, checked to exist. */
-function method(client, name) {
-  if (typeof client[name] !== 'function') throw new Error(`adapter: the generated client has no method ${name}`)
-  return (...args) => client[name](...args)
+/** The method at `path` of the client (`jobs.create`, `registerWebhook`), as a table of the package names it. */
+function method(client, table, op) {
+  const path = table[op]
+  if (path === undefined) throw new Error(`adapter: the generated package names no method for ${op}`)
+  const names = path.split('.')
+  const owner = names.slice(0, -1).reduce((object, name) => object[name], client)
+  const name = names[names.length - 1]
+  if (typeof owner?.[name] !== 'function') throw new Error(`adapter: the generated client has no method ${path}`)
+  return (...args) => owner[name](...args)
 }
-
-const camel = (id) => id.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 
 async function play(request) {
   const args = request.args ?? {}
-  if (request.mode === 'download') {
-    const api = new hookwise.Api(profile(request.profile), options(request.options))
-    const text = (await api.download(args.url)).toString('utf8')
-    try {
-      return { result: JSON.parse(text) }
-    } catch {
-      return { result: text }
-    }
-  }
-  const Client = clientClass(sdk(request.profile))
-  const client = new Client(options(request.options))
+  const pkg = sdk(request.profile)
+  const client = new (clientClass(pkg))(options(request.options))
   switch (request.mode) {
+    case 'download': {
+      const text = (await client.download(args.url)).toString('utf8')
+      try {
+        return { result: JSON.parse(text) }
+      } catch {
+        return { result: text }
+      }
+    }
     case 'call':
-      return { result: await method(client, camel(request.op))(args) }
+      return { result: await method(client, pkg.OPERATIONS, request.op)(args) }
     case 'paginate': {
       const items = []
-      for await (const item of method(client, camel(request.op))(args)) items.push(item)
+      for await (const item of method(client, pkg.OPERATIONS, request.op)(args)) items.push(item)
       return { result: items }
     }
     case 'wait': {
-      // get_job waits as waitForJob.
-      const wait = method(client, camel(`wait_for_${request.op.replace(/^get_/, '')}`))
+      const wait = method(client, pkg.WAITS, request.op)
       const progress = []
       const result = await wait(args, { timeout: request.timeout_ms, onProgress: (o) => progress.push(o) })
       return { result, progress }
@@ -128,46 +123,35 @@ function verify({ scheme, secret, headers, body_b64: body }) {
   }
 }
 
-/** The step's arguments named in `names` (wire name → the Client's parameter), those given only. */
-function given(args, names) {
-  const out = {}
-  for (const [wire, param] of Object.entries(names)) if (args[wire] !== undefined) out[param] = args[wire]
-  return out
-}
-
-/** One scenario step through `Client`, with its documented parameter names. */
+/** One scenario step through `Client`: `jobs.create` → `client.jobs.create(args)`, the API's own field names. */
 async function step({ op, args: stepArgs, api_key: apiKey, base_url: baseUrl }) {
   const args = stepArgs ?? {}
-  const { jobs, webhooks } = new hookwise.Client({ apiKey, baseUrl })
+  const client = new hookwise.Client({ apiKey, baseUrl })
+  const { jobs, webhooks } = client
   switch (op) {
-    case 'jobs.create': return jobs.create(given(args, {
-      kind: 'kind', payload: 'payload', callback_url: 'callbackUrl', secrecy_level: 'secrecyLevel', idempotency_key: 'idempotencyKey',
-    }))
-    case 'jobs.get': return jobs.get(args.id)
-    case 'jobs.cancel': return jobs.cancel(args.id)
-    case 'jobs.result': return jobs.result(args.id)
-    case 'jobs.download': return JSON.parse((await jobs.download(args.url)).toString('utf8'))
+    case 'jobs.create': return jobs.create(args)
+    case 'jobs.get': return jobs.get(args)
+    case 'jobs.cancel': return jobs.cancel(args)
+    case 'jobs.result': return jobs.result(args)
+    case 'jobs.download': return JSON.parse((await client.download(args.url)).toString('utf8'))
     case 'jobs.list': return jobs.list(args)
     case 'jobs.list_all': {
       const found = []
-      for await (const job of jobs.listAll(args)) found.push(job)
+      for await (const job of jobs.list(args)) found.push(job)
       return { count: found.length, jobs: found }
     }
     case 'jobs.wait': {
       const progress = []
-      const job = await jobs.wait(args.id, { timeout: args.timeout_ms ?? 15000, onProgress: (j) => progress.push(j.progress_pct) })
+      const job = await jobs.wait({ id: args.id }, { timeout: args.timeout_ms ?? 15000, onProgress: (j) => progress.push(j.progress_pct) })
       return { job, progress }
     }
     case 'webhooks.register': return webhooks.register(args)
-    case 'webhooks.list': return { webhooks: await webhooks.list() }
-    case 'webhooks.get': return webhooks.get(args.id)
-    case 'webhooks.update': {
-      const { id, ...params } = args
-      return webhooks.update(id, params)
-    }
-    case 'webhooks.delete': return webhooks.delete(args.id)
-    case 'webhooks.rotate_secret': return webhooks.rotateSecret(args.id)
-    case 'webhooks.deliveries': return { deliveries: await webhooks.deliveries(args.id) }
+    case 'webhooks.list': return webhooks.list()
+    case 'webhooks.get': return webhooks.get(args)
+    case 'webhooks.update': return webhooks.update(args)
+    case 'webhooks.delete': return webhooks.delete(args)
+    case 'webhooks.rotate_secret': return webhooks.rotateSecret(args)
+    case 'webhooks.deliveries': return webhooks.deliveries(args)
     default: throw new Error(`adapter: unknown op ${op}`)
   }
 }

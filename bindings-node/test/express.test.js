@@ -33,7 +33,7 @@ test('the Express app accepts a real delivery and refuses a tampered one', async
     const client = new hookwise.Client({ apiKey: API_KEY, baseUrl: server.baseUrl })
     await client.webhooks.register({ url: `${base}/webhooks`, secret: SECRET, events: ['job.succeeded'] })
     const job = await client.jobs.create({ kind: 'thumbnail', payload: { duration_ms: 50 } })
-    await client.jobs.wait(job.id, { timeout: 15000 })
+    await client.jobs.wait({ id: job.id }, { timeout: 15000 })
     const deadline = Date.now() + 15000
     while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     assert.equal(received.length, 1, 'the delivery did not reach the route')

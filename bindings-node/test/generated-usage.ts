@@ -6,8 +6,8 @@ import { Client as Argus, NotFoundError, type types as argus } from 'argus'
 import { ASGGatewayClient } from 'asg-gateway'
 import { Client as Argyle } from 'argyle'
 import { Client as Gabinete360 } from 'gabinete360'
-import { Client as Hookwise, Webhook as HookwiseWebhook } from 'hookwise-api'
-import { ApiError, type Event } from 'hookwise'
+import { ApiError, Client as Hookwise, Webhook as HookwiseWebhook, type Event, type types as hookwise } from 'hookwise'
+import type { PagePromise } from 'hookwise/sdk'
 
 export async function auggieSeed(body: Buffer, signature: string): Promise<string> {
   const client = new Auggie({ apiKey: 'aug_your_key', baseUrl: 'http://127.0.0.1:9', maxRetries: 1, timeout: 5000 })
@@ -57,10 +57,11 @@ export async function otherSeeds(): Promise<unknown[]> {
     name: 'Production webhook',
     config: { type: 'webhook', url: 'https://your-app.com/argos/webhook', secret: 'whsec_a_long_random_string' },
   })
-  const hookwise = new Hookwise({ initialRetryDelay: 100, maxRetryDelay: 1000 })
-  const job = await hookwise.createJob({ kind: 'transcode', payload: { input: 'a.mp4' }, idempotency_key: 'k1' })
+  const own = new Hookwise({ initialRetryDelay: 100, maxRetryDelay: 1000 })
+  const job: hookwise.Job = await own.jobs.create({ kind: 'transcode', payload: { input: 'a.mp4' }, idempotency_key: 'k1' })
+  const jobs: PagePromise<hookwise.JobList, hookwise.Job> = own.jobs.list({ status: 'succeeded' })
   const event = new HookwiseWebhook('whsec_x').verify('{}', {})
-  return [names, created.id, channel.config.url, job.progress_pct, event.type, hookwise.baseUrl]
+  return [names, created.id, channel.config.url, job.progress_pct, event.type, own.baseUrl, (await jobs).total_count]
 }
 
 // What the types refuse.

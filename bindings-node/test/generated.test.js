@@ -1,7 +1,7 @@
 'use strict'
-// The SDKs `hookwise generate --lang node` makes from the six profiles, installed as a user would:
+// The SDKs `hookwise generate --lang node` makes from the profiles, installed as a user would:
 // `npm install` (offline) of the generated package folders into a new app, with `hookwise` from
-// this package's `npm pack` tarball. Then: `tsc --strict` on a typed usage file, CommonJS and ESM
+// this package's `npm pack` tarball (hookwise's own profile is builtin: its client is in there). Then: `tsc --strict` on a typed usage file, CommonJS and ESM
 // entries, each bound `Webhook` against its scheme's signature vectors, and calls to a local
 // server. (The contract cases run through the same SDKs in contracts.test.js.)
 const test = require('node:test')
@@ -16,17 +16,20 @@ const { PROFILES, generate } = require('./generated-sdks.js')
 
 const NODE_MODULES = path.resolve(__dirname, '..', 'node_modules')
 
-/** The app: a temporary folder with the six SDKs and hookwise installed; `names` maps a profile to its package name. */
+/** The profiles that make a package: all but the builtin one (hookwise's own, whose client is this package's). */
+const PACKAGED = PROFILES.filter((name) => name !== 'hookwise')
+
+/** The app: a temporary folder with the SDKs and hookwise installed; `names` maps a profile to its package name. */
 function install() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hookwise-node-app-'))
-  const sdks = PROFILES.map((name) => generate(path.join(root, 'sdks'), name))
+  const sdks = PACKAGED.map((name) => generate(path.join(root, 'sdks'), name))
   execFileSync('npm', ['pack', '--silent', '--pack-destination', root], { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] })
   const app = path.join(root, 'app')
   fs.mkdirSync(app)
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
   execFileSync('npm', ['install', '--offline', '--install-links', '--no-audit', '--no-fund', '--loglevel=error',
     path.join(root, 'hookwise-0.1.0.tgz'), ...sdks], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] })
-  const names = Object.fromEntries(PROFILES.map((name, i) => [name, load(path.join(sdks[i], 'package.json')).name]))
+  const names = Object.fromEntries(PACKAGED.map((name, i) => [name, load(path.join(sdks[i], 'package.json')).name]))
   return { root, app, names, require: createRequire(path.join(app, 'package.json')) }
 }
 
@@ -73,7 +76,6 @@ test('every package loads from CommonJS and ESM, with one set of classes shared 
   fs.writeFileSync(path.join(app, 'check.mjs'), script)
   const out = JSON.parse(execFileSync(process.execPath, ['check.mjs'], { cwd: app, encoding: 'utf8' }))
   assert.deepEqual(out, {
-    'hookwise-api': { client: 'Client', same: true, errors: true, scheme: 'standard', bound: true },
     argus: { client: 'Client', same: true, errors: true, scheme: 'argus', bound: true },
     gabinete360: { client: 'Client', same: true, errors: true, scheme: 'gabinete360', bound: true },
     argyle: { client: 'Client', same: true, errors: true, scheme: 'argyle', bound: true },
@@ -85,7 +87,7 @@ test('every package loads from CommonJS and ESM, with one set of classes shared 
 test("each generated Webhook verifies its scheme's signature vectors", () => {
   const XFAIL = xfail()
   const problems = []
-  for (const name of PROFILES) {
+  for (const name of PACKAGED) {
     const { Webhook, WebhookSignatureError } = installed.require(installed.names[name])
     const cases = load(path.join(SUITE, 'vectors', 'signatures', `${Webhook.SCHEME}.json`)).filter((c) => c.scheme === Webhook.SCHEME)
     assert.ok(cases.length > 10, `${name}: ${cases.length} vectors of ${Webhook.SCHEME}`)
@@ -172,7 +174,8 @@ test('the generated code is what prettier writes (where prettier is installed)',
     return
   }
   try {
-    execFileSync(prettier, ['--check', `${installed.root}/sdks/**/*.{js,mjs,ts,json}`], { encoding: 'utf8' })
+    const builtin = ['client.js', 'client.d.ts'].map((file) => path.resolve(__dirname, '..', file))
+    execFileSync(prettier, ['--check', `${installed.root}/sdks/**/*.{js,mjs,ts,json}`, ...builtin], { encoding: 'utf8' })
   } catch (err) {
     assert.fail(`prettier --check:\n${err.stdout}${err.stderr}`)
   }

@@ -2,11 +2,11 @@
 import express from 'express'
 import {
   Api, ApiError, Client, InvalidArgumentError, NotFoundError, PermissionDeniedError, Profile, ProfileError, Webhook,
-  WebhookSignatureError, canonicalize, type ApiOptions, type Event, type EventObject, type Job,
+  WebhookSignatureError, canonicalize, type ApiOptions, type CreateJobParams, type Event, type EventObject, type types,
 } from 'hookwise'
 import { webhook } from 'hookwise/express'
 
-interface JobData { job: Job }
+interface JobData { job: types.Job }
 
 export function verify(body: Buffer, headers: Record<string, string | string[] | undefined>): string {
   const hook = new Webhook(['whsec_new', 'whsec_old'], { scheme: 'standard', tolerance: 300 })
@@ -24,13 +24,20 @@ export function verify(body: Buffer, headers: Record<string, string | string[] |
 }
 
 export async function jobs(client: Client): Promise<string[]> {
-  const job = await client.jobs.create({ kind: 'transcode', payload: { input: 'a.mp4' }, idempotencyKey: 'k1' })
-  const done = await client.jobs.wait(job.id, { timeout: 30000, onProgress: (j) => console.log(j.progress_pct) })
+  const job = await client.jobs.create({ kind: 'transcode', payload: { input: 'a.mp4' }, idempotency_key: 'k1' })
+  const done = await client.jobs.wait({ id: job.id }, { timeout: 30000, onProgress: (j) => console.log(j.progress_pct) })
   const ids: string[] = []
-  for await (const j of client.jobs.listAll({ status: 'succeeded' })) ids.push(j.id)
-  const endpoint = await client.webhooks.register({ url: 'https://example.com/hooks', events: ['job.succeeded'] })
+  for await (const j of client.jobs.list({ status: 'succeeded' })) ids.push(j.id)
+  const page: types.JobList = await client.jobs.list({ limit: 10 })
+  ids.push(...page.jobs.map((j) => j.id))
+  const endpoint: types.WebhookEndpoint = await client.webhooks.register({ url: 'https://example.com/hooks', events: ['job.succeeded'] })
+  const all: types.WebhookEndpoint[] = (await client.webhooks.list()).webhooks
+  const result: types.JobResult = await client.jobs.result({ id: done.id })
+  const bytes: Buffer = await client.download(result.signed_url)
+  ids.push(bytes.toString('utf8'))
+  ids.push(...all.map((w) => w.url))
   try {
-    await client.jobs.get('job_nope')
+    await client.jobs.get({ id: 'job_nope' })
   } catch (err) {
     if (err instanceof NotFoundError) ids.push(`${err.status} ${err.code} ${err.traceId}`)
   }
@@ -50,7 +57,12 @@ export const client = new Client({ apiKey: 'hw_test_key', baseUrl: 'http://127.0
 export const fromEnv: string = new Client().baseUrl + new Client({ initialRetryDelay: 100, userAgent: 'typed/1' }).baseUrl
 
 export async function nullable(c: Client): Promise<string> {
-  const job = await c.jobs.create({ kind: 'k', callbackUrl: null, secrecyLevel: 'internal' })
+  const params: CreateJobParams = { kind: 'k', callback_url: null, secrecy_level: 'internal' }
+  const job = await c.jobs.create(params)
+  // @ts-expect-error: the arguments are the API's own field names.
+  void c.jobs.create({ kind: 'k', callbackUrl: null })
+  // @ts-expect-error: a wait takes the operation's arguments and a timeout.
+  void c.jobs.wait(job.id, { timeout: 1000 })
   const hook = await c.webhooks.register({ url: 'https://example.com/hooks', name: null })
   const own: Profile = Profile.hookwise()
   return `${job.id} ${hook.id} ${own.name} ${new Api(own, { apiKey: 'k' }).baseUrl}`

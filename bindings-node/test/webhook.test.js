@@ -138,7 +138,7 @@ test('canonicalize returns a Buffer with the canonical bytes', () => {
 
 test('client calls return Promises and connection failures are typed', async () => {
   const client = new hookwise.Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', maxRetries: 0 })
-  const pending = client.jobs.get('job_1')
+  const pending = client.jobs.get({ id: 'job_1' })
   assert.ok(pending instanceof Promise)
   await assert.rejects(pending, (err) => err instanceof hookwise.ConnectionError && err.code === 'connection_error')
 })

@@ -15,34 +15,27 @@
 
 const path = require("node:path");
 const hookwise = require("hookwise");
+const sdk = require("hookwise/sdk");
 
-const PROFILE = hookwise.Profile.fromFile(path.join(__dirname, "profile.yaml"));
+const PROFILE = sdk.Profile.fromFile(path.join(__dirname, "profile.yaml"));
 
-/** The arguments to send: every field of `params` but those left undefined (`null` is sent). */
-function args(params) {
-  return Object.fromEntries(
-    Object.entries(params ?? {}).filter(([, value]) => value !== undefined),
-  );
-}
+/** Each operation of the profile, and the client method that calls it. */
+const OPERATIONS = Object.freeze({
+  register_webhook: "registerWebhook",
+  get_webhook: "getWebhook",
+  delete_webhook: "deleteWebhook",
+});
+
+/** Each operation with a waiting method (`x-hookwise-wait`), and that method. */
+const WAITS = Object.freeze({});
 
 /**
  * Verifies Auggie API webhooks (auggie): `new Webhook(secret).verify(body, headers)`,
  * or `Webhook.constructEvent(payload, signatureHeader, secret)`.
  */
-class Webhook extends hookwise.Webhook {
+class Webhook extends sdk.BoundWebhook {
   /** The scheme the deliveries are signed with. */
   static SCHEME = "auggie";
-
-  constructor(secret, options = {}) {
-    super(secret, { ...options, scheme: Webhook.SCHEME });
-  }
-
-  static constructEvent(payload, signatureHeader, secret, options = {}) {
-    return hookwise.Webhook.constructEvent(payload, signatureHeader, secret, {
-      ...options,
-      scheme: Webhook.SCHEME,
-    });
-  }
 }
 
 /**
@@ -54,12 +47,20 @@ class Client {
   #api;
 
   constructor(options = {}) {
-    this.#api = new hookwise.Api(PROFILE, options);
+    this.#api = new sdk.Api(PROFILE, options);
   }
 
   /** The base URL in use. */
   get baseUrl() {
     return this.#api.baseUrl;
+  }
+
+  /**
+   * Downloads `url` (absolute, or a path of the API), such as a signed link an answer carries,
+   * into a Buffer; credentials go only to the API's own origin.
+   */
+  download(url) {
+    return this.#api.download(url);
   }
 
   /**
@@ -71,7 +72,7 @@ class Client {
    * `POST /v1/webhooks/register`
    */
   registerWebhook(params) {
-    return this.#api.call("register_webhook", args(params));
+    return sdk.call(this.#api, "register_webhook", params);
   }
 
   /**
@@ -80,7 +81,7 @@ class Client {
    * `GET /v1/webhooks`
    */
   getWebhook(params) {
-    return this.#api.call("get_webhook", args(params));
+    return sdk.call(this.#api, "get_webhook", params);
   }
 
   /**
@@ -88,13 +89,15 @@ class Client {
    *
    * `DELETE /v1/webhooks`
    */
-  async deleteWebhook(params) {
-    await this.#api.call("delete_webhook", args(params));
+  deleteWebhook(params) {
+    return sdk.send(this.#api, "delete_webhook", params);
   }
 }
 
 module.exports = {
   Client,
+  OPERATIONS,
+  WAITS,
   Webhook,
   Event: hookwise.Event,
   HookwiseError: hookwise.HookwiseError,

@@ -4,6 +4,8 @@ import sdk from "./index.js";
 
 export const {
   Client,
+  OPERATIONS,
+  WAITS,
   Webhook,
   Event,
   HookwiseError,
