@@ -96,8 +96,8 @@ fn operation(op: &Operation) -> String {
         op.id,
         op.method.as_str(),
         op.path,
-        cased(|s| s.to_snake_case()),
-        cased(|s| s.to_lower_camel_case())
+        cased(str::to_snake_case),
+        cased(str::to_lower_camel_case)
     );
     out.extend(op.args.iter().map(argument));
     out

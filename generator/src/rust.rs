@@ -63,7 +63,7 @@ fn with_values(description: Option<&str>, values: &[String]) -> Option<String> {
     Some(format!("{}\n\nOne of {listed} (other values are kept).", description.unwrap_or_default()).trim().to_owned())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct RsField {
     name: String,
     /// The `#[serde(…)]` arguments, if any.
@@ -111,7 +111,7 @@ fn model(m: &Model) -> RsModel {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct RsParam {
     name: String,
     wire: String,
@@ -162,10 +162,15 @@ fn param(p: &Param) -> RsParam {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct RsMethod {
     id: String,
+    /// Its name inside its owner (`create` in `Jobs`, `create_job` in `Client`).
     name: String,
+    /// The type whose method it is, from the crate's root (`Client`, `resources::Jobs`).
+    owner: String,
+    /// The client's accessor of its resource (`jobs`), `None` for a method of the client.
+    group: Option<String>,
     doc: Vec<String>,
     http: String,
     positional: Vec<RsParam>,
@@ -177,13 +182,13 @@ struct RsMethod {
     result: String,
     /// One item of a paginated list (its stream's items).
     item: Option<String>,
-    /// `list_jobs_page` for a paginated list.
+    /// `list_page` beside `list` for a paginated list.
     page_method: Option<String>,
-    /// `wait_for_job` when the operation can be waited on.
+    /// `wait` (in a resource) or `wait_for_job` when the operation can be waited on.
     wait_method: Option<String>,
 }
 
-fn method(m: &Method) -> RsMethod {
+fn method(m: &Method, client: &str) -> RsMethod {
     let result = match (&m.returns, &m.result) {
         (Returns::Nothing, _) => "()".to_owned(),
         // An undocumented object (or a 204 beside it) is the engine's JSON as it is.
@@ -193,7 +198,9 @@ fn method(m: &Method) -> RsMethod {
     let paginated = m.returns == Returns::Page;
     RsMethod {
         id: m.id.clone(),
-        name: names::ident(&m.id),
+        name: names::ident(&m.name),
+        owner: m.group.as_deref().map_or_else(|| client.to_owned(), |g| format!("resources::{}", names::type_name(g))),
+        group: m.group.as_deref().map(names::ident),
         doc: doc(Some(&m.doc), &format!("`{}`.", m.id)),
         http: m.http.clone(),
         positional: m.positional.iter().map(param).collect(),
@@ -202,9 +209,21 @@ fn method(m: &Method) -> RsMethod {
         returns: m.returns,
         result,
         item: m.item.as_ref().filter(|_| paginated).map(|ty| rust_type(ty, "types::")),
-        page_method: paginated.then(|| names::page_method(&m.id)),
-        wait_method: m.waits_for.as_deref().map(names::wait_method),
+        page_method: paginated.then(|| names::page_method(&m.name)),
+        wait_method: m.wait_name.as_deref().map(names::ident),
     }
+}
+
+/// A resource of the client (`client.jobs()`): a struct borrowing the client, with its methods.
+#[derive(Serialize)]
+struct RsResource {
+    /// The client's method returning it (`jobs`).
+    accessor: String,
+    /// Its type, in the `resources` module (`Jobs`).
+    ty: String,
+    /// The profile's name for it.
+    wire: String,
+    methods: Vec<RsMethod>,
 }
 
 /// The crate's files; the profile's text is shipped in `src/` and parsed once.
@@ -214,13 +233,30 @@ fn method(m: &Method) -> RsMethod {
 pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
     let Input { sdk, profile_file, profile_text, .. } = *input;
     let (package, lib) = names::krate(input.option("package"), &sdk.name);
-    let methods: Vec<RsMethod> = sdk.methods.iter().map(method).collect();
+    let client = input.option("client").unwrap_or("Client");
+    let methods: Vec<RsMethod> = sdk.methods.iter().map(|m| method(m, client)).collect();
+    let resources: Vec<RsResource> = sdk
+        .groups
+        .iter()
+        .map(|group| RsResource {
+            accessor: names::ident(group),
+            ty: names::type_name(group),
+            wire: group.clone(),
+            methods: sdk
+                .methods
+                .iter()
+                .zip(&methods)
+                .filter(|(m, _)| m.group.as_ref() == Some(group))
+                .map(|(_, r)| r.clone())
+                .collect(),
+        })
+        .collect();
     let custom_scheme = sdk.scheme.as_deref().filter(|s| s.starts_with('{'));
     let context = minijinja::context! {
         sdk => sdk,
         package => package,
         lib => lib,
-        client => input.option("client").unwrap_or("Client"),
+        client => client,
         version => env!("CARGO_PKG_VERSION"),
         profile_file => profile_file,
         description => doc(Some(&sdk.description), &sdk.title).iter().map(|l| l.replacen("///", "//!", 1)).collect::<Vec<_>>(),
@@ -232,6 +268,8 @@ pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
         has_params => methods.iter().any(|m| m.params.is_some()),
         has_required => methods.iter().any(|m| !m.positional.is_empty()),
         models => sdk.models.iter().map(model).collect::<Vec<_>>(),
+        client_methods => methods.iter().filter(|m| m.group.is_none()).collect::<Vec<_>>(),
+        resources => resources,
         methods => methods,
     };
     let mut files = vec![

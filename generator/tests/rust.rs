@@ -108,14 +108,16 @@ fn dispatch_context(name: &str) -> minijinja::Value {
         .methods
         .iter()
         .map(|m| {
+            // `jobs().create` for a method of a resource, `create_job` for one of the client.
+            let owner = m.group.as_deref().map(|g| format!("{}().", names::ident(g))).unwrap_or_default();
             context! {
                 id => m.id,
-                name => names::ident(&m.id),
+                name => format!("{owner}{}", names::ident(&m.name)),
                 positional => params(&m.positional),
                 keyword => params(&m.keyword),
                 params => (!m.keyword.is_empty()).then(|| names::type_name(&m.id)),
-                page_method => (m.returns == Returns::Page).then(|| names::page_method(&m.id)),
-                wait_method => m.waits_for.as_deref().map(names::wait_method),
+                page_method => (m.returns == Returns::Page).then(|| format!("{owner}{}", names::page_method(&m.name))),
+                wait_method => m.wait_name.as_deref().map(|w| format!("{owner}{}", names::ident(w))),
             }
         })
         .collect();

@@ -143,6 +143,19 @@ impl Error {
         Error { kind, status: None, code: code.into(), message: message.into(), trace_id: None, body: None }
     }
 
+    /// A successful answer that does not have the documented shape (`invalid_response`): what a
+    /// generated SDK reports when it cannot read an answer as the operation's type.
+    pub fn invalid_response(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::InvalidResponse,
+            status: None,
+            code: "invalid_response".into(),
+            message: message.into(),
+            trace_id: None,
+            body: None,
+        }
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         self.kind
@@ -187,3 +200,41 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A profile the engine cannot use (a generated SDK whose shipped profile this hookwise cannot
+/// read): `invalid_argument`, with the profile's code (`invalid_profile`, `unsupported_profile`).
+impl From<ProfileError> for Error {
+    fn from(e: ProfileError) -> Error {
+        Error {
+            kind: ErrorKind::InvalidArgument,
+            status: None,
+            code: e.code().into(),
+            message: e.to_string(),
+            trace_id: None,
+            body: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_response_has_its_kind_and_code_and_no_status() {
+        let e = Error::invalid_response("expected a Job");
+        assert_eq!(
+            (e.kind(), e.code(), e.message(), e.status()),
+            (ErrorKind::InvalidResponse, "invalid_response", "expected a Job", None)
+        );
+        assert_eq!(e.to_string(), "expected a Job (invalid_response)");
+    }
+
+    #[test]
+    fn a_profile_error_is_an_invalid_argument_with_the_profiles_code() {
+        let e = Error::from(ProfileError::unsupported("#/paths", "callbacks"));
+        assert_eq!((e.kind(), e.code(), e.status()), (ErrorKind::InvalidArgument, "unsupported_profile", None));
+        assert_eq!(e.message(), "unsupported: #/paths: callbacks");
+        assert_eq!(Error::from(ProfileError::invalid("#/info", "no title")).code(), "invalid_profile");
+    }
+}

@@ -107,7 +107,9 @@ impl Webhook {
         Webhook::new(preset(name)?.clone(), secrets)
     }
 
-    /// Sets the replay window in seconds (default: the scheme's, usually 300).
+    /// Sets the replay window in seconds (default: the scheme's, usually 300). With the `stripe`
+    /// signature format, 0 turns the window off (the timestamp is still required and signed), as
+    /// Stripe's own libraries do; elsewhere 0 accepts only the current second.
     #[must_use]
     pub fn with_tolerance(mut self, seconds: u64) -> Webhook {
         self.tolerance = seconds;
@@ -244,6 +246,10 @@ impl Webhook {
             return Err(missing("is not a unix time in seconds (digits only)"));
         }
         let ts: i64 = text.parse().map_err(|_| missing("is not a unix time in seconds"))?;
+        if self.tolerance == 0 && self.scheme.signature_format == SignatureFormat::Stripe {
+            // Stripe's libraries check the window only for a positive tolerance.
+            return Ok(text);
+        }
         let age = now.saturating_sub(ts);
         let tolerance = i64::try_from(self.tolerance).unwrap_or(i64::MAX);
         if age > tolerance {

@@ -335,11 +335,33 @@ impl Scheme {
         if self.signed_content.uses(&Part::Id) && self.id_header.is_none() {
             return bad("signed_content uses {id} but id_header is not set".into());
         }
-        if self.signed_content.uses(&Part::Timestamp)
-            && self.timestamp_header.is_none()
-            && self.signature_format != SignatureFormat::Stripe
-        {
-            return bad("signed_content uses {timestamp} but timestamp_header is not set".into());
+        // A timestamp is checked against the replay window only where the signature covers it:
+        // one that is checked but not signed could be changed freely by whoever replays.
+        let signs_timestamp = self.signed_content.uses(&Part::Timestamp);
+        let stripe = self.signature_format == SignatureFormat::Stripe;
+        match (&self.timestamp_header, stripe) {
+            (None, false) if signs_timestamp => {
+                return bad("signed_content uses {timestamp} but timestamp_header is not set".into())
+            }
+            (None, true) if !signs_timestamp => {
+                return bad(format!(
+                    "signature_format \"stripe\" checks the t= timestamp, but signed_content {:?} does not sign it \
+                     (sign it with a template such as \"{{timestamp}}.{{body}}\")",
+                    String::from(self.signed_content.clone())
+                ))
+            }
+            (Some(header), true) => {
+                return bad(format!(
+                    "timestamp_header {header:?} is not used: signature_format \"stripe\" reads the timestamp from t="
+                ))
+            }
+            (Some(header), false) if !signs_timestamp => {
+                return bad(format!(
+                    "timestamp_header {header:?} is set but signed_content does not use {{timestamp}}: \
+                     the timestamp would be checked without being signed"
+                ))
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -365,6 +387,42 @@ mod tests {
             json!({"name": "x", "signature_header": "H", "signature_format": "prefixed"}),
         ] {
             assert_eq!(Scheme::resolve(Some(&bad)).map_err(|e| e.code()), Err("unknown_scheme"), "{bad}");
+        }
+    }
+
+    /// What a scheme description refuses, by its message (the code is `unknown_scheme`).
+    fn refusal(scheme: &serde_json::Value) -> String {
+        match Scheme::resolve(Some(scheme)) {
+            Ok(_) => "accepted".to_owned(),
+            Err(e) => format!("{} {}", e.code(), e.message()),
+        }
+    }
+
+    #[test]
+    fn a_timestamp_that_is_checked_must_be_signed() {
+        let stripe = json!({"name": "s", "signature_header": "S", "signature_format": "stripe"});
+        let refused = refusal(&stripe);
+        assert!(refused.starts_with("unknown_scheme") && refused.contains("does not sign it"), "{refused}");
+        let mut signed = stripe;
+        signed["signed_content"] = json!("{timestamp}.{body}");
+        assert_eq!(refusal(&signed), "accepted");
+        signed["timestamp_header"] = json!("X-Ts");
+        let refused = refusal(&signed);
+        assert!(refused.starts_with("unknown_scheme") && refused.contains("reads the timestamp from t="), "{refused}");
+
+        let unsigned =
+            json!({"name": "u", "signature_header": "S", "signature_format": "hex", "timestamp_header": "X-Ts"});
+        let refused = refusal(&unsigned);
+        assert!(refused.starts_with("unknown_scheme") && refused.contains("without being signed"), "{refused}");
+        let mut signed = unsigned;
+        signed["signed_content"] = json!("{timestamp}.{body}");
+        assert_eq!(refusal(&signed), "accepted");
+    }
+
+    #[test]
+    fn every_preset_signs_the_timestamp_it_checks() {
+        for preset in crate::webhook::presets() {
+            assert_eq!(preset.validate(), Ok(()), "{}", preset.name);
         }
     }
 }

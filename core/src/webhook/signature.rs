@@ -86,14 +86,27 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
             Ok(Candidates { timestamp, signatures, compare: Compare::HexText })
         }
         SignatureFormat::Standard => {
-            let signatures: Vec<Vec<u8>> = value
-                .split(' ')
-                .filter_map(|entry| entry.split_once(','))
-                .filter(|(version, _)| *version == "v1")
-                .filter_map(|(_, sig)| base64_of(sig, n))
-                .collect();
-            if signatures.is_empty() {
-                return malformed(format!("has no \"v1,<base64>\" entry of a {n}-byte signature"));
+            // As the specification says, entries of another version (`v2`, `V1`, `v1a`) are
+            // ignored, and a `v1` signature of the wrong length cannot match: such a header is a
+            // mismatch. Malformed is a header without any `<version>,<signature>` entry whose `v1`
+            // signature is base64.
+            let mut well_formed = false;
+            let mut signatures = Vec::new();
+            for (version, sig) in value.split(' ').filter_map(|entry| entry.split_once(',')) {
+                if version.is_empty() {
+                    continue;
+                }
+                if version != "v1" {
+                    well_formed = true;
+                } else if let Ok(bytes) = LENIENT_BASE64.decode(sig) {
+                    well_formed = true;
+                    if bytes.len() == n {
+                        signatures.push(bytes);
+                    }
+                }
+            }
+            if !well_formed {
+                return malformed("has no \"<version>,<signature>\" entry (a v1 signature in base64)".to_owned());
             }
             Ok(Candidates { timestamp: None, signatures, compare: Compare::Bytes })
         }

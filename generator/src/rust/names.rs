@@ -26,15 +26,10 @@ pub fn type_name(name: &str) -> String {
     name.to_upper_camel_case()
 }
 
-/// The method that fetches one page of a paginated operation (the operation's own name walks
-/// every item).
-pub fn page_method(id: &str) -> String {
-    format!("{}_page", ident(id))
-}
-
-/// The method that polls an operation with `x-hookwise-wait` (`wait_for_job`).
-pub fn wait_method(thing: &str) -> String {
-    format!("wait_for_{}", thing.to_snake_case())
+/// The method that fetches one page of a paginated operation, beside the method named `name`
+/// that walks every item (`list_page` beside `list`).
+pub fn page_method(name: &str) -> String {
+    format!("{}_page", name.to_snake_case())
 }
 
 /// The crate's package name (`x-hookwise.crate.package`, else the profile's name) and the name

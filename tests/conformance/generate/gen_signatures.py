@@ -590,10 +590,16 @@ class Standard(Preset):
     bytes_reference = False  # the library decodes the body as UTF-8
 
     def well_formed(self, value):
-        # At least one v1 entry of strict base64 for 32 bytes. (With a good entry present, a bad
-        # one cannot make the header malformed: the library accepts if any entry matches.)
-        decoded = [strict_base64(e[3:]) for e in value.split(" ") if e.startswith("v1,")]
-        return any(raw is not None and len(raw) == 32 for raw in decoded)
+        # At least one `<version>,<signature>` entry: the specification (and the library) ignores
+        # entries of another version than v1, and a v1 signature of another length than 32 bytes
+        # cannot match; both are well formed (a mismatch). A v1 signature must be strict base64.
+        # (With a good entry present, a bad one cannot make the header malformed: the library
+        # accepts if any entry matches.)
+        for entry in value.split(" "):
+            version, comma, signature = entry.partition(",")
+            if comma and version and (version != "v1" or strict_base64(signature) is not None):
+                return True
+        return False
 
     def signature(self, body, secret, ts, msg_id):
         if isinstance(ts, int) and 0 <= ts < 253402300800:  # what the library's datetime can express
@@ -1120,12 +1126,18 @@ def standard_cases(p, cs):
     sig(f"v1a,{good[3:]} {good}", "multi", "a v1a entry is ignored, the v1 entry matches")
     sig(f"v1,!!! {good}", "multi", "a v1 entry that is not base64, then the matching v1 entry")
     sig(f"{other} {other}", "multi", "two v1 entries, none matches", "signature_mismatch")
-    sig(f"v2,{good[3:]}", "no-v1", "only a v2 entry (the right signature)", "malformed_signature")
-    sig(f"V1,{good[3:]}", "no-v1", "V1 in upper case is not v1", "malformed_signature")
-    sig("v1,", "bad-base64", "v1 with an empty signature", "malformed_signature")
+    # Well-formed entries the specification says to ignore (another version), or a v1 signature
+    # that cannot match (another length): no signature matches, the header is not malformed.
+    sig(f"v2,{good[3:]}", "no-v1", "only a v2 entry (the right signature): ignored, no match", "signature_mismatch")
+    sig(f"V1,{good[3:]}", "no-v1", "V1 in upper case is not v1: ignored, no match", "signature_mismatch")
+    sig(f"v2,{good[3:]} v1a,{good[3:]}", "no-v1", "a v2 and a v1a entry, both ignored", "signature_mismatch")
+    sig("v1,", "length", "v1 with an empty signature (0 bytes)", "signature_mismatch")
+    sig("v1," + b64(bytes(31)), "length", "v1 signature of 31 bytes", "signature_mismatch")
+    sig("v1," + b64(bytes(64)), "length", "v1 signature of 64 bytes", "signature_mismatch")
+    sig(f"v1,{good[3:-4]} v2,{good[3:]}", "length", "a truncated v1 and a v2 entry", "signature_mismatch")
     sig("v1,!!!", "bad-base64", "v1 with a signature that is not base64", "malformed_signature")
     sig(good.rstrip("="), "bad-base64", "v1 signature without its padding", "malformed_signature")
-    sig("v1," + b64(bytes(31)), "bad-base64", "v1 signature of 31 bytes", "malformed_signature")
+    sig(f",{good[3:]}", "bad-base64", "an entry without a version", "malformed_signature")
     sig("v1," + b64(bytes(32)), "zero", "v1 signature of 32 zero bytes", "signature_mismatch")
     sig("garbage", "garbage", "garbage value", "malformed_signature")
     for i in range(100):  # a signature with a '+' or '/', sent in the URL-safe alphabet
@@ -1211,6 +1223,15 @@ def stripe_cases(p, cs):
         secrets=[plain])
 
     timestamp_cases(p, cs)
+    # stripe-python and stripe-node check the window only when the tolerance is positive.
+    day_old = NOW - 86400
+    cs.add("tolerance-zero", "tolerance 0: a day old, not checked", body, p.headers(body, ts=day_old), tolerance=0)
+    cs.add("tolerance-zero", "tolerance 0: a year in the future, not checked", body,
+           p.headers(body, ts=NOW + 86400 * 365), tolerance=0)
+    cs.add("tolerance-zero", "tolerance 0: a day old, signed with another secret", body,
+           p.headers(body, p.rotation[0], ts=day_old), tolerance=0, error="signature_mismatch")
+    cs.add("tolerance-zero", "tolerance 0: no t item", body, with_header(h, p.sig_header, f"v1={v1}"),
+           tolerance=0, error="timestamp_missing")
     cs.add("timestamp-missing", "no t and signed with another secret: the timestamp is checked first", body,
            with_header(h, p.sig_header, f"v1={v1_other}"), error="timestamp_missing")
     raw_envelope_cases(p, cs, [
@@ -1345,6 +1366,15 @@ def custom_cases():
         ("unknown signature_format rot13", dict(sha1_b64, name="acme-rot13", signature_format="rot13")),
         ("signature_header missing", {k: v for k, v in sha1_b64.items() if k != "signature_header"}),
         ("unknown secret_encoding", dict(sha1_b64, name="acme-enc", secret_encoding="hex")),
+        # A timestamp that would be checked but not signed: whoever replays could change it.
+        ("stripe format over the raw body (t= checked, not signed)",
+         dict(sha1_b64, name="acme-stripe-raw", algorithm="hmac-sha256", signature_format="stripe")),
+        ("timestamp_header set, the template does not use {timestamp}",
+         dict(sha1_b64, name="acme-unsigned-ts", signed_content="{id}.{body}", id_header="X-Acme-Id",
+              timestamp_header="X-Acme-Timestamp")),
+        ("timestamp_header set with the stripe format (which reads t=)",
+         dict(sha1_b64, name="acme-stripe-ts-header", algorithm="hmac-sha256", signature_format="stripe",
+              signed_content="{timestamp}.{body}", timestamp_header="X-Acme-Timestamp")),
     ]:
         add("invalid-scheme", name, scheme, body, {"X-Acme-Signature": sign(sha1_b64, body)},
             error="unknown_scheme", ref_accepts=None, why=no_ref)

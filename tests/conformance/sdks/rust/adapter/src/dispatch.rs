@@ -41,15 +41,6 @@ pub(crate) fn verify(profile: &str, vector: &Vector) -> Option<Result<hookwise::
     }
 }
 
-impl From<argus::Error> for Failure {
-    fn from(e: argus::Error) -> Failure {
-        match e {
-            argus::Error::Api(e) => Failure::Api(e),
-            other => Failure::Sdk(other.kind(), other.to_string()),
-        }
-    }
-}
-
 /// Argus API through `argus::Client`.
 #[allow(clippy::too_many_lines)] // One arm per operation and mode.
 async fn argus(call: &Call) -> Result<Played, Failure> {
@@ -106,15 +97,6 @@ async fn argus(call: &Call) -> Result<Played, Failure> {
     }
 }
 
-impl From<argyle::Error> for Failure {
-    fn from(e: argyle::Error) -> Failure {
-        match e {
-            argyle::Error::Api(e) => Failure::Api(e),
-            other => Failure::Sdk(other.kind(), other.to_string()),
-        }
-    }
-}
-
 /// Argyle API through `argyle::Client`.
 #[allow(clippy::too_many_lines)] // One arm per operation and mode.
 async fn argyle(call: &Call) -> Result<Played, Failure> {
@@ -132,15 +114,6 @@ async fn argyle(call: &Call) -> Result<Played, Failure> {
         }
         (_, Mode::Download) => download(client.api(), args).await,
         (op, mode) => Err(Failure::Harness(format!("{op} cannot be played in {mode:?} mode"))),
-    }
-}
-
-impl From<asg::Error> for Failure {
-    fn from(e: asg::Error) -> Failure {
-        match e {
-            asg::Error::Api(e) => Failure::Api(e),
-            other => Failure::Sdk(other.kind(), other.to_string()),
-        }
     }
 }
 
@@ -171,15 +144,6 @@ async fn asg(call: &Call) -> Result<Played, Failure> {
     }
 }
 
-impl From<auggie::Error> for Failure {
-    fn from(e: auggie::Error) -> Failure {
-        match e {
-            auggie::Error::Api(e) => Failure::Api(e),
-            other => Failure::Sdk(other.kind(), other.to_string()),
-        }
-    }
-}
-
 /// Auggie API through `auggie::Client`.
 #[allow(clippy::too_many_lines)] // One arm per operation and mode.
 async fn auggie(call: &Call) -> Result<Played, Failure> {
@@ -204,15 +168,6 @@ async fn auggie(call: &Call) -> Result<Played, Failure> {
     }
 }
 
-impl From<gabinete360::Error> for Failure {
-    fn from(e: gabinete360::Error) -> Failure {
-        match e {
-            gabinete360::Error::Api(e) => Failure::Api(e),
-            other => Failure::Sdk(other.kind(), other.to_string()),
-        }
-    }
-}
-
 /// Gabinete360 API through `gabinete360::Client`.
 #[allow(clippy::too_many_lines)] // One arm per operation and mode.
 async fn gabinete360(call: &Call) -> Result<Played, Failure> {
@@ -232,15 +187,6 @@ async fn gabinete360(call: &Call) -> Result<Played, Failure> {
     }
 }
 
-impl From<hookwise_api::Error> for Failure {
-    fn from(e: hookwise_api::Error) -> Failure {
-        match e {
-            hookwise_api::Error::Api(e) => Failure::Api(e),
-            other => Failure::Sdk(other.kind(), other.to_string()),
-        }
-    }
-}
-
 /// hookwise API through `hookwise_api::Client`.
 #[allow(clippy::too_many_lines)] // One arm per operation and mode.
 async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
@@ -255,7 +201,7 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
                 limit: optional(args, "limit", false)?,
                 cursor: optional(args, "cursor", false)?,
             };
-            answer(client.list_jobs_page(params).await)
+            answer(client.jobs().list_page(params).await)
         }
         ("list_jobs", Mode::Paginate) => {
             known(args, &["kind", "status", "limit", "cursor"])?;
@@ -265,7 +211,7 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
                 limit: optional(args, "limit", false)?,
                 cursor: optional(args, "cursor", false)?,
             };
-            items(client.list_jobs(params)).await
+            items(client.jobs().list(params)).await
         }
         ("create_job", Mode::Call) => {
             known(args, &["kind", "idempotency_key", "payload", "callback_url", "secrecy_level"])?;
@@ -275,39 +221,41 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
                 callback_url: optional(args, "callback_url", true)?,
                 secrecy_level: optional(args, "secrecy_level", false)?,
             };
-            answer(client.create_job(required(args, "kind")?, params).await)
+            answer(client.jobs().create(required(args, "kind")?, params).await)
         }
         ("get_job", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.get_job(required(args, "id")?).await)
+            answer(client.jobs().get(required(args, "id")?).await)
         }
         ("get_job", Mode::Wait) => {
             known(args, &["id"])?;
             let mut progress = Vec::new();
             let result = client
-                .wait_for_job(required(args, "id")?, timeout(call), Some(&mut |o| progress.push(serde_json::json!(o))))
+                .jobs()
+                .wait(required(args, "id")?, timeout(call), Some(&mut |o| progress.push(serde_json::json!(o))))
                 .await;
             waited(result, progress)
         }
         ("get_job_result", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.get_job_result(required(args, "id")?).await)
+            answer(client.jobs().result(required(args, "id")?).await)
         }
         ("cancel_job", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.cancel_job(required(args, "id")?).await)
+            answer(client.jobs().cancel(required(args, "id")?).await)
         }
         ("download_result", Mode::Call) => {
             known(args, &["id", "expires", "signature"])?;
             answer(
                 client
+                    .jobs()
                     .download_result(required(args, "id")?, required(args, "expires")?, required(args, "signature")?)
                     .await,
             )
         }
         ("list_webhooks", Mode::Call) => {
             known(args, &[])?;
-            answer(client.list_webhooks().await)
+            answer(client.webhooks().list().await)
         }
         ("register_webhook", Mode::Call) => {
             known(args, &["url", "events", "secret", "name"])?;
@@ -316,11 +264,11 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
                 secret: optional(args, "secret", false)?,
                 name: optional(args, "name", true)?,
             };
-            answer(client.register_webhook(required(args, "url")?, params).await)
+            answer(client.webhooks().register(required(args, "url")?, params).await)
         }
         ("get_webhook", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.get_webhook(required(args, "id")?).await)
+            answer(client.webhooks().get(required(args, "id")?).await)
         }
         ("update_webhook", Mode::Call) => {
             known(args, &["id", "url", "events", "name", "status"])?;
@@ -330,19 +278,19 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
                 name: optional(args, "name", false)?,
                 status: optional(args, "status", false)?,
             };
-            answer(client.update_webhook(required(args, "id")?, params).await)
+            answer(client.webhooks().update(required(args, "id")?, params).await)
         }
         ("delete_webhook", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.delete_webhook(required(args, "id")?).await)
+            answer(client.webhooks().delete(required(args, "id")?).await)
         }
         ("rotate_webhook_secret", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.rotate_webhook_secret(required(args, "id")?).await)
+            answer(client.webhooks().rotate_secret(required(args, "id")?).await)
         }
         ("list_deliveries", Mode::Call) => {
             known(args, &["id"])?;
-            answer(client.list_deliveries(required(args, "id")?).await)
+            answer(client.webhooks().deliveries(required(args, "id")?).await)
         }
         (_, Mode::Download) => download(client.api(), args).await,
         (op, mode) => Err(Failure::Harness(format!("{op} cannot be played in {mode:?} mode"))),

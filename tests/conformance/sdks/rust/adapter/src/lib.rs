@@ -29,10 +29,9 @@ type Played = (Value, Vec<Value>);
 /// Why a call gave no result.
 #[derive(Debug)]
 enum Failure {
-    /// The engine's error, as the generated crate passed it on.
+    /// The error of a generated crate: the engine's (`hookwise::api::Error`), its own
+    /// `invalid_response` included.
     Api(hookwise::api::Error),
-    /// A generated crate's own failure (an answer it cannot read as its documented type).
-    Sdk(hookwise::api::ErrorKind, String),
     /// A call the typed methods cannot express (`invalid_argument`).
     Refused(String),
     /// Not the SDK's answer: the case or the harness is wrong.
@@ -46,9 +45,6 @@ impl Failure {
                 "kind": e.kind().name(), "status": e.status(), "code": e.code(), "message": e.message(),
                 "trace_id": e.trace_id(),
             }),
-            Failure::Sdk(kind, message) => {
-                json!({"kind": kind.name(), "status": null, "code": kind.name(), "message": message})
-            }
             Failure::Refused(message) => {
                 json!({"kind": "invalid_argument", "status": null, "code": "invalid_argument", "message": message})
             }

@@ -28,7 +28,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use hookwise::api::ErrorKind;
+/// Why a call failed: the engine's error (an error answer of the API, a connection error, a
+/// timeout, an argument it refuses, an answer that is not JSON or not the documented shape).
+pub use hookwise::api::{Error, ErrorKind};
 pub use hookwise::{Error as WebhookError, Event};
 
 /// The API's profile, shipped with the crate.
@@ -37,61 +39,12 @@ const PROFILE: &str = include_str!("profile.yaml");
 /// The profile, parsed on first use.
 fn profile() -> Result<Arc<Profile>, Error> {
     static PARSED: OnceLock<Result<Arc<Profile>, ProfileError>> = OnceLock::new();
-    PARSED.get_or_init(|| Profile::from_text(PROFILE).map(Arc::new)).clone().map_err(Error::Profile)
-}
-
-/// Why a call failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Error {
-    /// What the engine reports: an error answer of the API (status, code, message, trace id),
-    /// a connection error, a timeout, an argument it refuses, an answer that is not JSON.
-    Api(hookwise::api::Error),
-    /// A successful answer that does not have the documented shape.
-    InvalidResponse(String),
-    /// The hookwise this crate is built with cannot read the crate's profile.
-    Profile(ProfileError),
-}
-
-impl Error {
-    /// The kind of failure, named as the engine names it.
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Api(e) => e.kind(),
-            Error::InvalidResponse(_) => ErrorKind::InvalidResponse,
-            Error::Profile(_) => ErrorKind::InvalidArgument,
-        }
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Api(e) => e.fmt(f),
-            Error::InvalidResponse(message) => write!(f, "{message} (invalid_response)"),
-            Error::Profile(e) => write!(f, "{e} ({})", e.code()),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Api(e) => Some(e),
-            Error::InvalidResponse(_) => None,
-            Error::Profile(e) => Some(e),
-        }
-    }
-}
-
-impl From<hookwise::api::Error> for Error {
-    fn from(e: hookwise::api::Error) -> Error {
-        Error::Api(e)
-    }
+    PARSED.get_or_init(|| Profile::from_text(PROFILE).map(Arc::new)).clone().map_err(Error::from)
 }
 
 /// Reads an answer as `T`.
 fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::InvalidResponse(format!("unexpected response from the API: {e}")))
+    serde_json::from_value(value).map_err(|e| Error::invalid_response(format!("unexpected response from the API: {e}")))
 }
 
 /// An operation's named arguments, as the engine takes them.
@@ -124,7 +77,8 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client configured from the environment: `AUGGIE_API_KEY`    /// and `AUGGIE_BASE_URL` (else the API's server).
+    /// A client configured from the environment: `AUGGIE_API_KEY` and
+    /// `AUGGIE_BASE_URL` (else the API's server).
     ///
     /// # Errors
     /// `invalid_argument` when the credentials are not set or the base URL is not a URL.
@@ -145,7 +99,6 @@ impl Client {
     async fn call<T: DeserializeOwned>(&self, id: &str, args: Args) -> Result<T, Error> {
         decode(self.api.call(id, &args.0).await?)
     }
-
     /// Register or update your webhook URL
     ///
     /// Registers or updates your webhook URL. Optionally subscribe to specific event types (null = all

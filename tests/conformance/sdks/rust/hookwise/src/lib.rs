@@ -6,7 +6,8 @@
 //! server serves it as is at /openapi.json. Every response carries an `X-Trace-Id` header; every
 //! error has the shape of `Error`. Bad input never yields a 5xx.
 //!
-//! [`Client`] has one async method per operation; every call runs through the hookwise
+//! [`Client`] has one async method per operation, the named ones in its resources
+//! (`client.jobs().list(…)`, see [`resources`]); every call runs through the hookwise
 //! engine (`hookwise::api::Api`), which routes the arguments, authenticates, retries by the
 //! profile's policy and decodes errors. Objects are in [`types`]; optional arguments
 //! are in [`params`].
@@ -26,7 +27,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use hookwise::api::ErrorKind;
+/// Why a call failed: the engine's error (an error answer of the API, a connection error, a
+/// timeout, an argument it refuses, an answer that is not JSON or not the documented shape).
+pub use hookwise::api::{Error, ErrorKind};
 pub use hookwise::{Error as WebhookError, Event};
 
 /// The API's profile, shipped with the crate.
@@ -35,61 +38,12 @@ const PROFILE: &str = include_str!("profile.yaml");
 /// The profile, parsed on first use.
 fn profile() -> Result<Arc<Profile>, Error> {
     static PARSED: OnceLock<Result<Arc<Profile>, ProfileError>> = OnceLock::new();
-    PARSED.get_or_init(|| Profile::from_text(PROFILE).map(Arc::new)).clone().map_err(Error::Profile)
-}
-
-/// Why a call failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Error {
-    /// What the engine reports: an error answer of the API (status, code, message, trace id),
-    /// a connection error, a timeout, an argument it refuses, an answer that is not JSON.
-    Api(hookwise::api::Error),
-    /// A successful answer that does not have the documented shape.
-    InvalidResponse(String),
-    /// The hookwise this crate is built with cannot read the crate's profile.
-    Profile(ProfileError),
-}
-
-impl Error {
-    /// The kind of failure, named as the engine names it.
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Api(e) => e.kind(),
-            Error::InvalidResponse(_) => ErrorKind::InvalidResponse,
-            Error::Profile(_) => ErrorKind::InvalidArgument,
-        }
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Api(e) => e.fmt(f),
-            Error::InvalidResponse(message) => write!(f, "{message} (invalid_response)"),
-            Error::Profile(e) => write!(f, "{e} ({})", e.code()),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Api(e) => Some(e),
-            Error::InvalidResponse(_) => None,
-            Error::Profile(e) => Some(e),
-        }
-    }
-}
-
-impl From<hookwise::api::Error> for Error {
-    fn from(e: hookwise::api::Error) -> Error {
-        Error::Api(e)
-    }
+    PARSED.get_or_init(|| Profile::from_text(PROFILE).map(Arc::new)).clone().map_err(Error::from)
 }
 
 /// Reads an answer as `T`.
 fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::InvalidResponse(format!("unexpected response from the API: {e}")))
+    serde_json::from_value(value).map_err(|e| Error::invalid_response(format!("unexpected response from the API: {e}")))
 }
 
 /// An operation's named arguments, as the engine takes them.
@@ -122,7 +76,8 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client configured from the environment: `HOOKWISE_API_KEY`    /// and `HOOKWISE_BASE_URL` (else the API's server).
+    /// A client configured from the environment: `HOOKWISE_API_KEY` and
+    /// `HOOKWISE_BASE_URL` (else the API's server).
     ///
     /// # Errors
     /// `invalid_argument` when the credentials are not set or the base URL is not a URL.
@@ -144,173 +99,205 @@ impl Client {
         decode(self.api.call(id, &args.0).await?)
     }
 
-    /// List jobs in creation order
-    ///
-    /// Every item of every page, fetched as the stream is read: `GET /v1/jobs`.
-    pub fn list_jobs(
-        &self,
-        params: params::ListJobs,
-    ) -> impl Stream<Item = Result<types::Job, Error>> + Send + 'static {
-        self.api.paginate("list_jobs", Args::of(params).0).map(|item| decode(item?))
+    /// The jobs operations: `client.jobs().list(…)`.
+    pub fn jobs(&self) -> resources::Jobs<'_> {
+        resources::Jobs { client: self }
     }
 
-    /// One page of [`Client::list_jobs`]: `GET /v1/jobs`.
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the page does not have the documented shape.
-    pub async fn list_jobs_page(&self, params: params::ListJobs) -> Result<types::JobList, Error> {
-        self.call("list_jobs", Args::of(params)).await
+    /// The webhooks operations: `client.webhooks().list(…)`.
+    pub fn webhooks(&self) -> resources::Webhooks<'_> {
+        resources::Webhooks { client: self }
+    }
+}
+
+/// The client's resources, each borrowing the client (`client.jobs()`).
+pub mod resources {
+    use super::*;
+
+    /// The jobs operations of a [`Client`]: `client.jobs()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Jobs<'a> {
+        pub(crate) client: &'a Client,
     }
 
-    /// Enqueue a job
-    ///
-    /// `POST /v1/jobs`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn create_job(&self, kind: &str, params: params::CreateJob) -> Result<types::Job, Error> {
-        self.call("create_job", Args::of(params).with("kind", kind)).await
+    impl Jobs<'_> {
+        /// List jobs in creation order
+        ///
+        /// Every item of every page, fetched as the stream is read: `GET /v1/jobs`.
+        pub fn list(&self, params: params::ListJobs) -> impl Stream<Item = Result<types::Job, Error>> + Send + 'static {
+            self.client.api.paginate("list_jobs", Args::of(params).0).map(|item| decode(item?))
+        }
+
+        /// One page of [`Self::list`]: `GET /v1/jobs`.
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the page does not have the documented shape.
+        pub async fn list_page(&self, params: params::ListJobs) -> Result<types::JobList, Error> {
+            self.client.call("list_jobs", Args::of(params)).await
+        }
+
+        /// Enqueue a job
+        ///
+        /// `POST /v1/jobs`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn create(&self, kind: &str, params: params::CreateJob) -> Result<types::Job, Error> {
+            self.client.call("create_job", Args::of(params).with("kind", kind)).await
+        }
+
+        /// `get_job`.
+        ///
+        /// `GET /v1/jobs/{id}`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn get(&self, id: &str) -> Result<types::Job, Error> {
+            self.client.call("get_job", Args::default().with("id", id)).await
+        }
+
+        /// Polls [`Self::get`] until the status is terminal, calling `on_progress` whenever the
+        /// status or progress changes, and returns the final object.
+        ///
+        /// # Errors
+        /// `timeout` when `timeout` passes first; the errors of [`Self::get`].
+        pub async fn wait(
+            &self,
+            id: &str,
+            timeout: Duration,
+            mut on_progress: Option<&mut (dyn FnMut(&types::Job) + Send)>,
+        ) -> Result<types::Job, Error> {
+            let mut forward = |value: &Value| {
+                if let (Some(callback), Ok(object)) = (on_progress.as_mut(), decode(value.clone())) {
+                    callback(&object);
+                }
+            };
+            decode(
+                self.client.api.wait("get_job", &Args::default().with("id", id).0, timeout, Some(&mut forward)).await?,
+            )
+        }
+
+        /// `get_job_result`.
+        ///
+        /// `GET /v1/jobs/{id}/result`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn result(&self, id: &str) -> Result<types::JobResult, Error> {
+            self.client.call("get_job_result", Args::default().with("id", id)).await
+        }
+
+        /// `cancel_job`.
+        ///
+        /// `POST /v1/jobs/{id}/cancel`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn cancel(&self, id: &str) -> Result<types::Job, Error> {
+            self.client.call("cancel_job", Args::default().with("id", id)).await
+        }
+
+        /// Download a result through its signed URL (no API key)
+        ///
+        /// `GET /v1/results/{id}`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn download_result(
+            &self,
+            id: &str,
+            expires: i64,
+            signature: &str,
+        ) -> Result<serde_json::Value, Error> {
+            self.client
+                .call(
+                    "download_result",
+                    Args::default().with("id", id).with("expires", expires).with("signature", signature),
+                )
+                .await
+        }
     }
 
-    /// `get_job`.
-    ///
-    /// `GET /v1/jobs/{id}`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn get_job(&self, id: &str) -> Result<types::Job, Error> {
-        self.call("get_job", Args::default().with("id", id)).await
+    /// The webhooks operations of a [`Client`]: `client.webhooks()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Webhooks<'a> {
+        pub(crate) client: &'a Client,
     }
 
-    /// Polls [`Client::get_job`] until the status is terminal, calling `on_progress` whenever the
-    /// status or progress changes, and returns the final object.
-    ///
-    /// # Errors
-    /// `timeout` when `timeout` passes first; the errors of [`Client::get_job`].
-    pub async fn wait_for_job(
-        &self,
-        id: &str,
-        timeout: Duration,
-        mut on_progress: Option<&mut (dyn FnMut(&types::Job) + Send)>,
-    ) -> Result<types::Job, Error> {
-        let mut forward = |value: &Value| {
-            if let (Some(callback), Ok(object)) = (on_progress.as_mut(), decode(value.clone())) {
-                callback(&object);
-            }
-        };
-        decode(self.api.wait("get_job", &Args::default().with("id", id).0, timeout, Some(&mut forward)).await?)
-    }
+    impl Webhooks<'_> {
+        /// `list_webhooks`.
+        ///
+        /// `GET /v1/webhooks`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn list(&self) -> Result<types::WebhookList, Error> {
+            self.client.call("list_webhooks", Args::default()).await
+        }
 
-    /// `get_job_result`.
-    ///
-    /// `GET /v1/jobs/{id}/result`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn get_job_result(&self, id: &str) -> Result<types::JobResult, Error> {
-        self.call("get_job_result", Args::default().with("id", id)).await
-    }
+        /// `register_webhook`.
+        ///
+        /// `POST /v1/webhooks`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn register(
+            &self,
+            url: &str,
+            params: params::RegisterWebhook,
+        ) -> Result<types::WebhookEndpoint, Error> {
+            self.client.call("register_webhook", Args::of(params).with("url", url)).await
+        }
 
-    /// `cancel_job`.
-    ///
-    /// `POST /v1/jobs/{id}/cancel`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn cancel_job(&self, id: &str) -> Result<types::Job, Error> {
-        self.call("cancel_job", Args::default().with("id", id)).await
-    }
+        /// `get_webhook`.
+        ///
+        /// `GET /v1/webhooks/{id}`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn get(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
+            self.client.call("get_webhook", Args::default().with("id", id)).await
+        }
 
-    /// Download a result through its signed URL (no API key)
-    ///
-    /// `GET /v1/results/{id}`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn download_result(&self, id: &str, expires: i64, signature: &str) -> Result<serde_json::Value, Error> {
-        self.call(
-            "download_result",
-            Args::default().with("id", id).with("expires", expires).with("signature", signature),
-        )
-        .await
-    }
+        /// `update_webhook`.
+        ///
+        /// `PATCH /v1/webhooks/{id}`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn update(&self, id: &str, params: params::UpdateWebhook) -> Result<types::WebhookEndpoint, Error> {
+            self.client.call("update_webhook", Args::of(params).with("id", id)).await
+        }
 
-    /// `list_webhooks`.
-    ///
-    /// `GET /v1/webhooks`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn list_webhooks(&self) -> Result<types::WebhookList, Error> {
-        self.call("list_webhooks", Args::default()).await
-    }
+        /// Soft delete: gone from the API, history kept
+        ///
+        /// `DELETE /v1/webhooks/{id}`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn delete(&self, id: &str) -> Result<types::Deleted, Error> {
+            self.client.call("delete_webhook", Args::default().with("id", id)).await
+        }
 
-    /// `register_webhook`.
-    ///
-    /// `POST /v1/webhooks`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn register_webhook(
-        &self,
-        url: &str,
-        params: params::RegisterWebhook,
-    ) -> Result<types::WebhookEndpoint, Error> {
-        self.call("register_webhook", Args::of(params).with("url", url)).await
-    }
+        /// `rotate_webhook_secret`.
+        ///
+        /// `POST /v1/webhooks/{id}/rotate-secret`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn rotate_secret(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
+            self.client.call("rotate_webhook_secret", Args::default().with("id", id)).await
+        }
 
-    /// `get_webhook`.
-    ///
-    /// `GET /v1/webhooks/{id}`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn get_webhook(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
-        self.call("get_webhook", Args::default().with("id", id)).await
-    }
-
-    /// `update_webhook`.
-    ///
-    /// `PATCH /v1/webhooks/{id}`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn update_webhook(
-        &self,
-        id: &str,
-        params: params::UpdateWebhook,
-    ) -> Result<types::WebhookEndpoint, Error> {
-        self.call("update_webhook", Args::of(params).with("id", id)).await
-    }
-
-    /// Soft delete: gone from the API, history kept
-    ///
-    /// `DELETE /v1/webhooks/{id}`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn delete_webhook(&self, id: &str) -> Result<types::Deleted, Error> {
-        self.call("delete_webhook", Args::default().with("id", id)).await
-    }
-
-    /// `rotate_webhook_secret`.
-    ///
-    /// `POST /v1/webhooks/{id}/rotate-secret`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn rotate_webhook_secret(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
-        self.call("rotate_webhook_secret", Args::default().with("id", id)).await
-    }
-
-    /// `list_deliveries`.
-    ///
-    /// `GET /v1/webhooks/{id}/deliveries`
-    ///
-    /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-    pub async fn list_deliveries(&self, id: &str) -> Result<types::DeliveryList, Error> {
-        self.call("list_deliveries", Args::default().with("id", id)).await
+        /// `list_deliveries`.
+        ///
+        /// `GET /v1/webhooks/{id}/deliveries`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn deliveries(&self, id: &str) -> Result<types::DeliveryList, Error> {
+            self.client.call("list_deliveries", Args::default().with("id", id)).await
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-/// The optional arguments of [`Client::list_jobs`](crate::Client::list_jobs).
+/// The optional arguments of [`resources::Jobs::list`](crate::resources::Jobs::list).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ListJobs {
     /// `kind`.
@@ -51,7 +51,7 @@ impl ListJobs {
     }
 }
 
-/// The optional arguments of [`Client::create_job`](crate::Client::create_job).
+/// The optional arguments of [`resources::Jobs::create`](crate::resources::Jobs::create).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateJob {
     /// Same key and same body: the same job again (200, `Idempotent-Replayed: true`). Same key, other
@@ -101,7 +101,7 @@ impl CreateJob {
     }
 }
 
-/// The optional arguments of [`Client::register_webhook`](crate::Client::register_webhook).
+/// The optional arguments of [`resources::Webhooks::register`](crate::resources::Webhooks::register).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterWebhook {
     /// `events`.
@@ -140,7 +140,7 @@ impl RegisterWebhook {
     }
 }
 
-/// The optional arguments of [`Client::update_webhook`](crate::Client::update_webhook).
+/// The optional arguments of [`resources::Webhooks::update`](crate::resources::Webhooks::update).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UpdateWebhook {
     /// `url`.
