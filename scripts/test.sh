@@ -22,7 +22,7 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets and features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), properties, engine, server, CLI"
+step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), every contract through the six generated Rust crates, the generator (freshness of every committed generated file), properties, engine, server, CLI"
 # This also builds target/debug/hookwise-conformance, the driver the other languages' adapters run under.
 cargo test --workspace
 
@@ -39,7 +39,7 @@ rm -rf target/wheels
 "$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 
-step "Python: vectors; every contract and scenario through the driver; Api, Client, GIL and fork, asyncio, the Flask receiver; generated seed SDKs running their documented snippets"
+step "Python: vectors; every contract through the SDKs generated from the six profiles and every scenario through the driver; Api, Client, GIL and fork, asyncio, the Flask receiver; generated seed SDKs (pip-installed, mypy --strict) running their documented snippets"
 HOOKWISE_BIN="$root/target/release/hookwise" "$venv/bin/python" -m pytest -q bindings-python/tests
 
 step "Python: mypy --strict on the examples and a typed usage file; stubs checked by stubtest"
@@ -54,17 +54,20 @@ step "Node: pack the package and install the tarball into the Express example, a
 rm -rf examples/express-receiver/node_modules
 (cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-0.1.0.tgz" express@5.1.0)
 
-step "Node: vectors; every contract and scenario through the driver; Api, Client, ESM/CJS, the Express receiver; tsc on a typed usage file"
+step "Node: vectors; every contract through the six generated SDKs (installed with npm, tsc --strict, prettier) and every scenario through the driver; Api, Client, ESM/CJS, the Express receiver; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
 (cd bindings-node && npx tsc --noEmit -p test/tsconfig.json)
 
 step "uniffi: the cdylib; the committed Swift sources are what uniffi-bindgen generates"
 bash bindings-swift/scripts/generate.sh --check
 
-step "Kotlin on the JVM (Maven: Kotlin, JNA, coroutines, JUnit): every vector, contract and scenario through the uniffi layer"
-rm -rf bindings-kotlin/target/generated-sources/uniffi
+step "Kotlin on the JVM (Maven: Kotlin, JNA, coroutines, kotlinx-serialization, JUnit): every vector and scenario through the uniffi layer; every contract case and each scheme's vectors through the SDKs generated from the six profiles"
+rm -rf bindings-kotlin/target/generated-sources/uniffi bindings-kotlin/target/generated-sources/sdks
 cargo run --quiet --release -p hookwise-ffi --bin uniffi-bindgen -- generate --no-format \
   --library target/release/libhookwise_ffi.so --language kotlin --out-dir bindings-kotlin/target/generated-sources/uniffi
+for profile in hookwise argus gabinete360 argyle auggie asg; do
+  target/release/hookwise generate "profiles/$profile.yaml" --lang kotlin --out "bindings-kotlin/target/generated-sources/sdks/$profile" >/dev/null
+done
 (cd bindings-kotlin && HOOKWISE_BIN="$root/target/release/hookwise" mvn -B --no-transfer-progress test)
 
 step "demo: every preset round trip, then server + receiver + webhook + job; it leaves nothing running"

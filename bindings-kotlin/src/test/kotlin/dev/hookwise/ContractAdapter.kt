@@ -1,41 +1,61 @@
 package dev.hookwise
 
+import dev.hookwise.sdk.Operation
+import dev.hookwise.sdk.SdkJson
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
-import kotlinx.serialization.json.JsonObjectBuilder
 import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.contentOrNull
-import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.doubleOrNull
+import kotlinx.serialization.json.encodeToJsonElement
 import kotlinx.serialization.json.jsonArray
+import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.longOrNull
 import kotlinx.serialization.json.put
+import kotlinx.serialization.serializer
 import java.io.File
+import java.lang.reflect.InvocationTargetException
 import java.util.Base64
 import java.util.Collections
+import kotlin.math.abs
+import kotlin.reflect.KFunction
+import kotlin.reflect.KParameter
+import kotlin.reflect.KType
+import kotlin.reflect.KVisibility
+import kotlin.reflect.full.callSuspend
+import kotlin.reflect.full.callSuspendBy
+import kotlin.reflect.full.findAnnotation
+import kotlin.reflect.full.instanceParameter
+import kotlin.reflect.full.memberFunctions
+import kotlin.reflect.full.memberProperties
+import kotlin.reflect.full.primaryConstructor
+import kotlin.reflect.full.valueParameters
+import kotlin.time.Duration.Companion.milliseconds
 
 /**
  * The Kotlin adapter of the conformance driver (`tests/conformance/contracts/README.md`,
  * *Adapters*): one JSON request per line on stdin, one JSON answer per line on stdout. Contract
- * cases go through the generated `Api` (JSON crosses as text and is passed through unchanged,
- * numbers as written); scenario steps (`"suite": "scenario"`, `tests/conformance/README.md`)
+ * cases go through the SDKs `hookwise generate --lang kotlin` makes (their typed methods, see
+ * [play]); scenario steps (`"suite": "scenario"`, `tests/conformance/README.md`)
  * through `Client`, and `webhook.verify` through `Webhook`.
  * Run by `hookwise-conformance --lang kotlin -- java -cp … dev.hookwise.ContractAdapterKt`.
  */
 fun main() {
-    val profiles = mutableMapOf<String, Profile>()
     while (true) {
         val line = readlnOrNull() ?: break
         if (line.isBlank()) continue
         val answer = try {
             val request = Json.parseToJsonElement(line).jsonObject
             when {
-                request.text("suite") != "scenario" -> play(request, profiles)
+                request.text("suite") != "scenario" -> play(request)
                 request.text("op") == "webhook.verify" -> verify(request.getValue("args").jsonObject)
                 else -> buildJsonObject { put("ok", true); put("result", runBlocking { step(request) }) }
             }
@@ -52,7 +72,6 @@ fun main() {
         println(answer.toString())
         System.out.flush()
     }
-    profiles.values.forEach { it.close() }
 }
 
 /** `{kind, status, code, message, trace_id}`, all read on the base exception type but the kind. */
@@ -68,137 +87,180 @@ private fun JsonObject.text(key: String): String? = (get(key) as? JsonPrimitive)
 
 private fun JsonObject.number(key: String): Long? = (get(key) as? JsonPrimitive)?.longOrNull
 
-/** The request's options: a key absent (or null) is not passed, so the engine's default holds. */
-private fun options(o: JsonObject) = ApiOptions(
-    apiKey = o.text("api_key"),
-    username = o.text("username"),
-    password = o.text("password"),
-    baseUrl = o.text("base_url"),
-    timeoutMs = o.number("timeout_ms")?.toULong(),
-    maxRetries = o.number("max_retries")?.toUInt(),
-    initialRetryDelayMs = o.number("initial_retry_delay_ms")?.toULong(),
-    maxRetryDelayMs = o.number("max_retry_delay_ms")?.toULong(),
-    userAgent = o.text("user_agent"),
+/** The generated client of each profile (`x-hookwise.kotlin`'s package and client, else the
+ *  profile's name and `Client`), compiled into the tests from target/generated-sources/sdks. */
+private val CLIENTS = mapOf(
+    "hookwise" to "dev.hookwise.api.Client",
+    "argus" to "com.knogin.argus.Client",
+    "gabinete360" to "gabinete360.Client",
+    "argyle" to "argyle.Client",
+    "auggie" to "auggie.Client",
+    "asg" to "asg.Client",
 )
 
-private fun play(request: JsonObject, profiles: MutableMap<String, Profile>): JsonObject {
-    val path = request.getValue("profile").jsonPrimitive.content
-    val profile = profiles.getOrPut(path) { Profile.fromText(File(path).readText()) }
+/** A call the generated client's typed method cannot express (in Kotlin, a compile error). */
+private class Untyped(message: String) : Exception(message)
+
+private fun camel(snake: String): String =
+    snake.split('_').mapIndexed { i, w -> if (i == 0) w else w.replaceFirstChar(Char::uppercase) }.joinToString("")
+
+/** The generated client for the case's profile, built with the case's options (a key absent is not passed). */
+private fun client(profile: String, given: JsonObject): AutoCloseable {
+    val type = Class.forName(CLIENTS.getValue(File(profile).nameWithoutExtension)).kotlin
+    val constructor = type.primaryConstructor!!
+    val options = mapOf(
+        "apiKey" to given.text("api_key"),
+        "username" to given.text("username"),
+        "password" to given.text("password"),
+        "baseUrl" to given.text("base_url"),
+        "timeout" to given.number("timeout_ms")?.milliseconds,
+        "maxRetries" to given.number("max_retries")?.toInt(),
+        "initialRetryDelay" to given.number("initial_retry_delay_ms")?.milliseconds,
+        "maxRetryDelay" to given.number("max_retry_delay_ms")?.milliseconds,
+    ).filterValues { it != null }
+    val parameters = constructor.parameters.associateBy { it.name }
+    options.keys.firstOrNull { it !in parameters }?.let { throw Untyped("${type.simpleName} takes no option $it") }
+    return unwrapped { constructor.callBy(options.mapKeys { parameters.getValue(it.key) }) } as AutoCloseable
+}
+
+/** A reflective call, with the exception its target threw rethrown as it is. */
+private inline fun <T> unwrapped(call: () -> T): T = try {
+    call()
+} catch (e: InvocationTargetException) {
+    throw e.cause ?: e
+}
+
+/** JSON numbers compare by value: a whole Double (`12.0`) is written as the integer it is. */
+private fun normalized(e: JsonElement): JsonElement = when (e) {
+    is JsonObject -> JsonObject(e.mapValues { normalized(it.value) })
+    is JsonArray -> JsonArray(e.map { normalized(it) })
+    is JsonPrimitive -> e.doubleOrNull?.takeIf { !e.isString && e.longOrNull == null && it == Math.rint(it) && abs(it) < 1e15 }
+        ?.let { JsonPrimitive(it.toLong()) } ?: e
+    else -> e
+}
+
+private fun encoded(type: KType, value: Any?): JsonElement =
+    if (type.classifier == Unit::class) JsonNull else normalized(SdkJson.encodeToJsonElement(serializer(type), value))
+
+/**
+ * The generated method that calls [op] (its `@Operation`) in [mode], on [client] or one of its
+ * resources (`client.jobs`), with the object it is called on: the flow of a list operation for
+ * `paginate`, the method taking `onProgress` for `wait`, else the one-call method.
+ */
+private fun method(client: Any, op: String, mode: String): Pair<Any, KFunction<*>> {
+    val resources = client::class.memberProperties.filter { it.visibility == KVisibility.PUBLIC }
+        .mapNotNull { it.getter.call(client) }.filter { it::class.java.enclosingClass == client::class.java }
+    for (receiver in listOf(client) + resources) {
+        for (function in receiver::class.memberFunctions.filter { it.findAnnotation<Operation>()?.id == op }) {
+            val kind = when {
+                function.returnType.classifier == Flow::class -> "paginate"
+                function.valueParameters.any { it.name == "onProgress" } -> "wait"
+                else -> "call"
+            }
+            if (kind == mode) return receiver to function
+        }
+    }
+    throw Untyped("no method of ${client::class.simpleName} calls $op ($mode)")
+}
+
+/**
+ * A contract case through the generated SDK: the client of the case's profile, and its typed method
+ * for the operation and mode ([method]), each argument decoded into the
+ * parameter's type; the answer encoded back from the method's return type. `download` (not an
+ * operation) is the client's `download(url)`.
+ */
+private fun play(request: JsonObject): JsonObject {
+    val profile = request.getValue("profile").jsonPrimitive.content
     val op = request.getValue("op").jsonPrimitive.content
     val args = request["args"] as? JsonObject ?: JsonObject(emptyMap())
-    val argsJson = args.toString()
-    val progress = Collections.synchronizedList(mutableListOf<String>())
-    val result: JsonElement = Api(profile, options(request["options"] as? JsonObject ?: JsonObject(emptyMap()))).use { api ->
-        runBlocking {
-            when (val mode = request.getValue("mode").jsonPrimitive.content) {
-                "call" -> Json.parseToJsonElement(api.call(op, argsJson))
-                "paginate" -> api.paginate(op, argsJson).use { pages ->
-                    val items = mutableListOf<JsonElement>()
-                    while (true) items.add(Json.parseToJsonElement(pages.next() ?: break))
-                    JsonArray(items)
-                }
-                "wait" -> {
-                    val listener = object : ApiProgressListener {
-                        override fun onProgress(objectJson: String) {
-                            progress.add(objectJson)
-                        }
-                    }
-                    val timeoutMs = request.number("timeout_ms") ?: 5000
-                    Json.parseToJsonElement(api.wait(op, argsJson, timeoutMs.toULong(), listener))
-                }
-                "download" -> {
-                    val text = String(api.download(args.text("url") ?: ""), Charsets.UTF_8)
-                    runCatching { Json.parseToJsonElement(text) }.getOrElse { JsonPrimitive(text) }
-                }
-                else -> error("unknown mode $mode")
+    val options = request["options"] as? JsonObject ?: JsonObject(emptyMap())
+    val mode = request.getValue("mode").jsonPrimitive.content
+    val progress = Collections.synchronizedList(mutableListOf<JsonElement>())
+    val result = client(profile, options).use { client ->
+        if (mode == "download") {
+            val download = client::class.memberFunctions.single { it.name == "download" }
+            val bytes = unwrapped { runBlocking { download.callSuspend(client, args.text("url") ?: "") } } as ByteArray
+            return@use downloaded(bytes)
+        }
+        val (receiver, function) = method(client, op, mode)
+        val parameters = function.valueParameters.associateBy { it.name!! }
+        val call = mutableMapOf<KParameter, Any?>(function.instanceParameter!! to receiver)
+        for ((wire, value) in args) {
+            val parameter = parameters[camel(wire)] ?: throw Untyped("${function.name} has no parameter for $wire")
+            call[parameter] = SdkJson.decodeFromJsonElement(serializer(parameter.type), value)
+        }
+        if (mode == "wait") {
+            call[parameters.getValue("timeout")] = (request.number("timeout_ms") ?: 5000).milliseconds
+            call[parameters.getValue("onProgress")] = { o: Any? -> progress.add(encoded(function.returnType, o)) }
+        }
+        function.valueParameters.firstOrNull { it !in call && !it.isOptional }
+            ?.let { throw Untyped("${function.name} requires ${it.name}") }
+        val answer = unwrapped { runBlocking { function.callSuspendBy(call) } }
+        when (mode) {
+            "paginate" -> {
+                val item = function.returnType.arguments.single().type!!
+                JsonArray(runBlocking { (answer as Flow<*>).toList() }.map { encoded(item, it) })
             }
+            else -> encoded(function.returnType, answer)
         }
     }
     return buildJsonObject {
         put("ok", true)
         put("result", result)
-        put("progress", JsonArray(progress.toList().map { Json.parseToJsonElement(it) }))
+        put("progress", JsonArray(progress.toList()))
     }
 }
 
+/** Downloaded bytes as the driver compares them: JSON if they are, else the text. */
+private fun downloaded(bytes: ByteArray): JsonElement {
+    val text = String(bytes, Charsets.UTF_8)
+    return runCatching { Json.parseToJsonElement(text) }.getOrElse { JsonPrimitive(text) }
+}
+
 // Scenario steps: the driver runs the server and the receivers; the adapter makes each call with
-// `Client` and answers the result as the scenario README shapes it.
+// the generated hookwise SDK (profiles/hookwise.yaml) and answers the result as the scenario README
+// shapes it, the SDK's models written back as JSON.
 
-private fun JsonObjectBuilder.json(key: String, text: String) = put(key, Json.parseToJsonElement(text))
-
-private fun JobInfo.json() = buildJsonObject {
-    put("id", id); put("kind", kind); put("status", status); put("progress_pct", progressPct.toInt())
-    json("payload", payloadJson); put("callback_url", callbackUrl); put("secrecy_level", secrecyLevel)
-    put("result_ref", resultRef)
-    put("error", if (errorCode == null) JsonNull else buildJsonObject { put("code", errorCode); put("message", errorMessage) })
-    put("created_at", createdAt); put("updated_at", updatedAt); put("started_at", startedAt); put("finished_at", finishedAt)
-}
-
-private fun WebhookEndpoint.json() = buildJsonObject {
-    put("id", id); put("url", url); put("events", JsonArray(events.map { JsonPrimitive(it) })); put("name", name)
-    put("status", status); put("secret", secret); put("created_at", createdAt); put("updated_at", updatedAt)
-}
-
-private fun Delivery.json() = buildJsonObject {
-    put("id", id); put("event_id", eventId); put("event_type", eventType); put("endpoint_id", endpointId)
-    put("url", url); put("status", status); put("next_attempt_at", nextAttemptAt)
-    put("attempts", JsonArray(attempts.map { a ->
-        buildJsonObject {
-            put("attempt", a.attempt.toLong()); put("at", a.at); put("status_code", a.statusCode?.toInt())
-            put("error", a.error); put("duration_ms", a.durationMs.toLong())
-        }
-    }))
-}
+private inline fun <reified T> json(value: T): JsonElement = normalized(SdkJson.encodeToJsonElement(value))
 
 private fun JsonObject.strings(key: String): List<String>? =
     (get(key) as? JsonArray)?.map { it.jsonPrimitive.content }
 
-/** One scenario step through `Client`. */
+/** One scenario step through `dev.hookwise.api.Client`. */
 private suspend fun step(request: JsonObject): JsonElement {
     val args = request["args"] as? JsonObject ?: JsonObject(emptyMap())
     val id = args.text("id") ?: ""
-    val limit = args.number("limit")?.toUInt()
-    return Client(request.text("api_key") ?: "", request.text("base_url") ?: "").use { client ->
+    val limit = args.number("limit")
+    return dev.hookwise.api.Client(apiKey = request.text("api_key"), baseUrl = request.text("base_url")).use { client ->
+        val jobs = client.jobs
+        val webhooks = client.webhooks
         when (val op = request.text("op")) {
-            "jobs.create" -> client.jobsCreate(args.getValue("kind").jsonPrimitive.content,
-                args["payload"]?.takeIf { it != JsonNull }?.toString(), args.text("callback_url"),
-                args.text("secrecy_level"), args.text("idempotency_key")).json()
-            "jobs.get" -> client.jobsGet(id).json()
-            "jobs.cancel" -> client.jobsCancel(id).json()
-            "jobs.result" -> client.jobsResult(id).let {
-                buildJsonObject { put("id", it.id); put("result_ref", it.resultRef); put("signed_url", it.signedUrl); put("expires_at", it.expiresAt) }
-            }
-            "jobs.download" -> Json.parseToJsonElement(String(client.jobsDownload(args.text("url") ?: ""), Charsets.UTF_8))
-            "jobs.list" -> client.jobsList(args.text("kind"), args.text("status"), limit, args.text("cursor")).let {
-                buildJsonObject {
-                    put("jobs", JsonArray(it.jobs.map { j -> j.json() })); put("next_cursor", it.nextCursor)
-                    put("total_count", it.totalCount.toLong())
-                }
-            }
-            "jobs.list_all" -> client.jobsListAll(args.text("kind"), args.text("status"), limit).use { pages ->
-                val jobs = mutableListOf<JsonElement>()
-                while (true) jobs.add((pages.next() ?: break).json())
-                buildJsonObject { put("count", jobs.size); put("jobs", JsonArray(jobs)) }
+            "jobs.create" -> json(jobs.create(args.getValue("kind").jsonPrimitive.content,
+                idempotencyKey = args.text("idempotency_key"), payload = args["payload"] as? JsonObject,
+                callbackUrl = args.text("callback_url"), secrecyLevel = args.text("secrecy_level")))
+            "jobs.get" -> json(jobs.get(id))
+            "jobs.cancel" -> json(jobs.cancel(id))
+            "jobs.result" -> json(jobs.result(id))
+            "jobs.download" -> downloaded(client.download(args.text("url") ?: ""))
+            "jobs.list" -> json(jobs.list(kind = args.text("kind"), status = args.text("status"), limit = limit,
+                cursor = args.text("cursor")))
+            "jobs.list_all" -> jobs.listAutoPaging(kind = args.text("kind"), status = args.text("status"), limit = limit).toList().let {
+                buildJsonObject { put("count", it.size); put("jobs", json(it)) }
             }
             "jobs.wait" -> {
-                val progress = Collections.synchronizedList(mutableListOf<Int>())
-                val listener = object : ProgressListener {
-                    override fun onProgress(job: JobInfo) {
-                        progress.add(job.progressPct.toInt())
-                    }
-                }
-                val job = client.jobsWait(id, (args.number("timeout_ms") ?: 15_000).toULong(), listener)
-                buildJsonObject { put("job", job.json()); put("progress", JsonArray(progress.toList().map { JsonPrimitive(it) })) }
+                val progress = Collections.synchronizedList(mutableListOf<Long>())
+                val job = jobs.wait(id, (args.number("timeout_ms") ?: 15_000).milliseconds) { progress.add(it.progressPct) }
+                buildJsonObject { put("job", json(job)); put("progress", json(progress.toList())) }
             }
-            "webhooks.register" -> client.webhooksRegister(args.text("url") ?: "", args.strings("events"),
-                args.text("secret"), args.text("name")).json()
-            "webhooks.list" -> buildJsonObject { put("webhooks", JsonArray(client.webhooksList().map { it.json() })) }
-            "webhooks.get" -> client.webhooksGet(id).json()
-            "webhooks.update" -> client.webhooksUpdate(id, args.text("url"), args.strings("events"), args.text("name"),
-                args.text("status")).json()
-            "webhooks.delete" -> buildJsonObject { put("id", client.webhooksDelete(id)); put("deleted", true) }
-            "webhooks.rotate_secret" -> client.webhooksRotateSecret(id).json()
-            "webhooks.deliveries" -> buildJsonObject { put("deliveries", JsonArray(client.webhooksDeliveries(id).map { it.json() })) }
+            "webhooks.register" -> json(webhooks.register(args.text("url") ?: "", events = args.strings("events"),
+                secret = args.text("secret"), name = args.text("name")))
+            "webhooks.list" -> json(webhooks.list())
+            "webhooks.get" -> json(webhooks.get(id))
+            "webhooks.update" -> json(webhooks.update(id, url = args.text("url"), events = args.strings("events"),
+                name = args.text("name"), status = args.text("status")))
+            "webhooks.delete" -> json(webhooks.delete(id))
+            "webhooks.rotate_secret" -> json(webhooks.rotateSecret(id))
+            "webhooks.deliveries" -> json(webhooks.deliveries(id))
             else -> error("unknown op $op")
         }
     }
@@ -216,7 +278,7 @@ private fun verify(args: JsonObject): JsonObject {
             put("ok", true)
             put("result", buildJsonObject {
                 put("id", event.id); put("type", event.eventType); put("created_at", event.createdAt)
-                json("data", event.dataJson); json("payload", event.payloadJson); put("scheme", event.scheme)
+                put("data", Json.parseToJsonElement(event.dataJson)); put("payload", Json.parseToJsonElement(event.payloadJson)); put("scheme", event.scheme)
             })
         }
     } catch (e: HookwiseException) {

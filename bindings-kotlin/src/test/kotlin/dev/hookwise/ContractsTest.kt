@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test
 import java.io.File
 import java.util.concurrent.TimeUnit
 
-/** Every contract case of tests/conformance/contracts/ (through `Api`) and every scenario of
+/** Every contract case of tests/conformance/contracts/ (through the generated SDK of its profile,
+ *  target/generated-sources/sdks; xfail/kotlin.txt says which cannot be written in Kotlin) and every scenario of
  *  tests/conformance/scenarios/ (through `Client`, against `hookwise serve`) in Kotlin: the one
  *  driver (`hookwise-conformance`) plays them and talks to [main] in ContractAdapter.kt. */
 class ContractsTest {

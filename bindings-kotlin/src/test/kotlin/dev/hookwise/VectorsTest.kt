@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.io.File
 import java.util.Base64
+import kotlin.time.Duration.Companion.seconds
 
 /** Every conformance vector through the uniffi layer (the one Swift uses too). */
 class VectorsTest {
@@ -20,16 +21,21 @@ class VectorsTest {
         return JSONArray().put(got).similar(JSONArray().put(expected))
     }
 
-    private fun check(c: JSONObject): String? {
+    /** A verifier for a vector: its secrets, tolerance (seconds) and payload limit. */
+    private fun interface Verifier {
+        fun make(secrets: List<String>, tolerance: Long?, maxPayloadBytes: Long?): Webhook
+    }
+
+    /** Why vector [c] is not met by the webhook [verifier] makes, or null when it is. */
+    private fun check(c: JSONObject, verifier: Verifier): String? {
         val secrets = c.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val scheme = c.get("scheme").let { if (it is String) it else it.toString() }
         val headers = c.getJSONObject("headers").let { h -> h.keySet().associateWith { h.getString(it) } }
         val expect = c.getJSONObject("expect")
         val outcome: Any = try {
-            val hook = Webhook(
-                secrets, scheme,
-                if (c.isNull("tolerance")) null else c.getLong("tolerance").toULong(),
-                if (c.isNull("max_payload_bytes")) null else c.getLong("max_payload_bytes").toULong(),
+            val hook = verifier.make(
+                secrets,
+                if (c.isNull("tolerance")) null else c.getLong("tolerance"),
+                if (c.isNull("max_payload_bytes")) null else c.getLong("max_payload_bytes"),
             )
             hook.verify(b64.decode(c.getString("body_b64")), headers, c.getLong("now"))
         } catch (e: HookwiseException) {
@@ -52,7 +58,8 @@ class VectorsTest {
         val all = File(SUITE, "vectors/signatures").listFiles()!!.sorted().flatMap { cases(it) }
         val problems = all.mapNotNull { c ->
             val id = c.getString("id")
-            val why = check(c)
+            val scheme = c.get("scheme").let { if (it is String) it else it.toString() }
+            val why = check(c) { secrets, tolerance, max -> Webhook(secrets, scheme, tolerance?.toULong(), max?.toULong()) }
             when {
                 id in skip && why == null -> "$id: listed in xfail/kotlin.txt but passes"
                 id !in skip && why != null -> "$id (${c.getString("name")}): $why"
@@ -61,6 +68,30 @@ class VectorsTest {
         }
         assertEquals(emptyList<String>(), problems)
         assertTrue(all.size > 600)
+    }
+
+    /** The `Webhook` of each SDK generated from profiles/ (compiled into the tests), bound to
+     *  its profile's scheme: every vector of that scheme, through it. */
+    @Test
+    fun everyGeneratedWebhookMeetsItsSchemesVectors() {
+        val generated: Map<String, Verifier> = mapOf(
+            dev.hookwise.api.Webhook.SCHEME to Verifier { s, t, m -> dev.hookwise.api.Webhook(s, t?.seconds, m) },
+            com.knogin.argus.Webhook.SCHEME to Verifier { s, t, m -> com.knogin.argus.Webhook(s, t?.seconds, m) },
+            gabinete360.Webhook.SCHEME to Verifier { s, t, m -> gabinete360.Webhook(s, t?.seconds, m) },
+            argyle.Webhook.SCHEME to Verifier { s, t, m -> argyle.Webhook(s, t?.seconds, m) },
+            auggie.Webhook.SCHEME to Verifier { s, t, m -> auggie.Webhook(s, t?.seconds, m) },
+            asg.Webhook.SCHEME to Verifier { s, t, m -> asg.Webhook(s, t?.seconds, m) },
+        )
+        assertEquals(6, generated.size, "each profile has a scheme of its own")
+        val skip = xfail()
+        val played = File(SUITE, "vectors/signatures").listFiles()!!.sorted().flatMap { cases(it) }
+            .filter { c -> c.get("scheme") in generated && c.getString("id") !in skip }
+        val problems = played.mapNotNull { c ->
+            check(c, generated.getValue(c.getString("scheme")))?.let { "${c.getString("id")} (${c.getString("scheme")}): $it" }
+        }
+        assertEquals(emptyList<String>(), problems)
+        assertEquals(generated.keys, played.map { it.getString("scheme") }.toSet())
+        assertTrue(played.size > 300)
     }
 
     @Test
