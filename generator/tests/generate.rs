@@ -96,3 +96,20 @@ fn the_committed_auggie_sdk_is_what_the_generator_makes() {
 fn hookwises_own_python_client_is_what_the_generator_makes() {
     assert_fresh("hookwise", "bindings-python/python");
 }
+
+#[test]
+fn every_language_of_the_six_profiles_generates_in_under_two_seconds() {
+    let started = std::time::Instant::now();
+    let mut files = 0;
+    for name in ["hookwise", "argus", "gabinete360", "argyle", "auggie", "asg"] {
+        let (path, text) = profile(name);
+        let all = hookwise_generate::generate(&path, &text, "all").unwrap();
+        for lang in hookwise_generate::LANGUAGES {
+            assert!(all.iter().any(|f| f.path.starts_with(lang)), "{name}: no {lang} files");
+        }
+        files += all.len();
+    }
+    let took = started.elapsed();
+    println!("six profiles, every language: {files} files in {took:?}");
+    assert!(took.as_secs_f64() < 2.0, "took {took:?}");
+}
