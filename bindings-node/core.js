@@ -53,12 +53,20 @@ const CLASSES = {
   InvalidResponseError, ProfileError,
 }
 
-/** Native errors carry `hookwise:{json}`; rethrow them as the matching class. */
+/**
+ * Native errors carry `hookwise:{json}`; rethrow them as the matching class. Every error the
+ * addon raises itself is encoded so; a plain one with napi's status `GenericFailure` is a Rust
+ * panic napi caught (every export is built with `catch_unwind`), or napi failing: an internal
+ * error, thrown as `HookwiseError` with code `internal_error`.
+ */
 function rethrow(err) {
   if (err && typeof err.message === 'string' && err.message.startsWith('hookwise:{')) {
     const { class: name, message, ...fields } = JSON.parse(err.message.slice('hookwise:'.length))
     const Class = CLASSES[name] || HookwiseError
     throw new Class(message, fields)
+  }
+  if (err instanceof Error && err.code === 'GenericFailure') {
+    throw new HookwiseError(`internal error in hookwise (a bug; please report it): ${err.message}`, { code: 'internal_error' })
   }
   throw err
 }
@@ -71,9 +79,10 @@ function call(fn) {
   }
 }
 
-async function callAsync(promise) {
+/** `call` for a native async call: what it throws at once and what its Promise rejects with. */
+async function callAsync(fn) {
   try {
-    return await promise
+    return await fn()
   } catch (err) {
     return rethrow(err)
   }
@@ -212,7 +221,7 @@ class Webhook {
     if (!secrets.every((s) => typeof s === 'string')) throw new TypeError('hookwise: secret must be a string or an array of strings')
     const { scheme, tolerance, maxPayloadBytes } = options
     this._native = call(() => new native.NativeWebhook(secrets, { scheme, tolerance, maxPayloadBytes }))
-    this._headerNames = this._native.headerNames
+    this._headerNames = call(() => this._native.headerNames)
   }
 
   /** Verifies the raw body against the request headers; returns the Event or throws WebhookSignatureError. */
@@ -238,7 +247,12 @@ class Webhook {
   }
 
   get scheme() {
-    return this._native.scheme
+    return call(() => this._native.scheme)
+  }
+
+  /** The largest body accepted, in bytes (the `maxPayloadBytes` option, else the core's default). */
+  get maxPayloadBytes() {
+    return call(() => this._native.maxPayloadBytes)
   }
 }
 
@@ -249,7 +263,7 @@ function canonicalize(data) {
 }
 
 function presets() {
-  return native.presets()
+  return call(() => native.presets())
 }
 
 /** A profile (profiles/README.md): an OpenAPI 3.1 document with `x-hookwise` extensions, validated. */
@@ -273,22 +287,22 @@ class Profile {
 
   /** The profile of hookwise's own API (`profiles/hookwise.yaml`), embedded in the core. */
   static hookwise() {
-    return new Profile(native.NativeProfile.hookwise())
+    return new Profile(call(() => native.NativeProfile.hookwise()))
   }
 
   /** `x-hookwise.name`. */
   get name() {
-    return this._native.name
+    return call(() => this._native.name)
   }
 
   /** The operation ids. */
   get operations() {
-    return this._native.operations
+    return call(() => this._native.operations)
   }
 
   /** `servers[0].url`, or null. */
   get baseUrl() {
-    return this._native.baseUrl ?? null
+    return call(() => this._native.baseUrl) ?? null
   }
 }
 
@@ -311,19 +325,19 @@ class Api {
 
   /** The base URL in use: the option, else `<NAME>_BASE_URL`, else the profile's server. */
   get baseUrl() {
-    return this._native.baseUrl
+    return call(() => this._native.baseUrl)
   }
 
   /** Calls operation `op` with named arguments; resolves to the decoded answer (null for no content). */
   async call(op, args) {
-    return callAsync(this._native.call(op, args))
+    return callAsync(() => this._native.call(op, args))
   }
 
   /** Every item of every page of list operation `op`, a page fetched only when the items run out. */
   async *paginate(op, args) {
     const pages = call(() => this._native.paginate(op, args))
     for (;;) {
-      const { done, value } = await callAsync(pages.next())
+      const { done, value } = await callAsync(() => pages.next())
       if (done) return
       yield value
     }
@@ -331,12 +345,12 @@ class Api {
 
   /** Polls operation `op` until its status is terminal; `onProgress(object)` runs at each change, before the Promise settles. */
   async wait(op, args, { timeout, onProgress } = {}) {
-    return callAsync(this._native.wait(op, args, timeout, onProgress))
+    return callAsync(() => this._native.wait(op, args, timeout, onProgress))
   }
 
   /** Downloads `url` (absolute, or a path of the API) into a Buffer; credentials go only to the API's origin. */
   async download(url) {
-    return callAsync(this._native.download(url))
+    return callAsync(() => this._native.download(url))
   }
 }
 

@@ -99,6 +99,8 @@ export declare class Webhook {
     options?: WebhookOptions & VerifyOptions,
   ): Event<Data>
   readonly scheme: string
+  /** The largest body accepted, in bytes: the `maxPayloadBytes` option, else the core's default. */
+  readonly maxPayloadBytes: number
 }
 
 /** CPython's `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"))`, byte for byte. */
@@ -178,7 +180,10 @@ export declare class Api {
   download(url: string): Promise<Buffer>
 }
 
-/** Base class of every hookwise error. */
+/**
+ * Base class of every hookwise error. Thrown as itself, with code `internal_error`, for a bug in
+ * hookwise (a Rust panic, caught at the addon's boundary: the process lives on).
+ */
 export declare class HookwiseError extends Error {
   code?: string
 }

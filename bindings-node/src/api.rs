@@ -14,6 +14,7 @@ use napi_derive::napi;
 use serde_json::{Map, Number, Value};
 
 use crate::errors::{client_error, invalid_argument, profile_error};
+use crate::panic_if_asked;
 
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -27,32 +28,33 @@ pub struct NativeProfile {
 #[napi]
 impl NativeProfile {
     /// Reads and validates a profile from YAML or JSON text.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_text(text: String) -> napi::Result<Self> {
+        panic_if_asked("Profile.fromText");
         Profile::from_text(&text).map(|p| NativeProfile { inner: Arc::new(p) }).map_err(|e| profile_error(&e))
     }
 
     /// The profile of hookwise's own API (`profiles/hookwise.yaml`), embedded in the core.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn hookwise() -> Self {
         static HOOKWISE: OnceLock<Arc<Profile>> = OnceLock::new();
         NativeProfile { inner: HOOKWISE.get_or_init(|| Arc::new(Profile::hookwise().clone())).clone() }
     }
 
     /// The profile's `x-hookwise.name`.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn name(&self) -> String {
         self.inner.name.clone()
     }
 
     /// The operation ids, in the document's order.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn operations(&self) -> Vec<String> {
         self.inner.operations.iter().map(|o| o.id.clone()).collect()
     }
 
     /// `servers[0].url`, or `null`.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> Option<String> {
         self.inner.server.clone()
     }
@@ -193,7 +195,7 @@ pub struct PageStep {
 #[napi]
 impl NativePages {
     /// The next item.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn next(&self) -> napi::Result<PageStep> {
         match self.items.lock().await.next().await {
             Some(Ok(item)) => Ok(PageStep { done: false, value: parse_numbers(item) }),
@@ -209,33 +211,34 @@ type Progress = ThreadsafeFunction<Value, UnknownReturnValue, Value, napi::Statu
 #[napi]
 impl NativeApi {
     /// A client for `profile`.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(profile: &NativeProfile, config: ApiConfig) -> napi::Result<Self> {
         let inner = Api::new(profile.inner.clone(), config.options()?).map_err(|e| client_error(&e))?;
         Ok(NativeApi { inner })
     }
 
     /// The base URL in use (the option, else `<NAME>_BASE_URL`, else the profile's server).
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> String {
         self.inner.base_url().to_owned()
     }
 
     /// Calls operation `op` with named arguments; resolves to the decoded answer.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn call(&self, op: String, args: Option<Map<String, Value>>) -> napi::Result<Value> {
+        panic_if_asked("call");
         self.inner.call(&op, &arguments(args)).await.map(parse_numbers).map_err(|e| client_error(&e))
     }
 
     /// Every item of every page of list operation `op`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn paginate(&self, op: String, args: Option<Map<String, Value>>) -> NativePages {
         NativePages { items: tokio::sync::Mutex::new(Box::pin(self.inner.paginate(&op, arguments(args)))) }
     }
 
     /// Polls operation `op` until its status is terminal. Every `on_progress` call has run before
     /// the Promise settles; when one throws, the wait stops and rejects with what it threw.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn wait(
         &self,
         op: String,
@@ -286,7 +289,7 @@ impl NativeApi {
     }
 
     /// Downloads `url` (absolute, or a path of the API); credentials go only to the API's origin.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn download(&self, url: String) -> napi::Result<Buffer> {
         self.inner.download(&url).await.map(Buffer::from).map_err(|e| client_error(&e))
     }

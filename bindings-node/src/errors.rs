@@ -63,3 +63,9 @@ pub fn invalid_argument(message: &str) -> napi::Error {
     let kind = ClientErrorKind::InvalidArgument;
     encoded(&json!({"class": "InvalidArgumentError", "code": kind.name(), "message": message}))
 }
+
+/// A failure that is a bug in hookwise (a native value that cannot be converted): `HookwiseError`
+/// with code `internal_error`, as a caught panic becomes in `core.js`.
+pub fn internal_error(message: &str) -> napi::Error {
+    encoded(&json!({"class": "HookwiseError", "code": "internal_error", "message": message}))
+}

@@ -7,7 +7,8 @@ use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use serde_json::Value as Json;
 
-use crate::errors::webhook_error;
+use crate::errors::{internal_error, webhook_error};
+use crate::panic_if_asked;
 
 /// Options of `new Webhook(secret, options)`.
 #[napi(object)]
@@ -16,7 +17,7 @@ pub struct WebhookOptions {
     pub scheme: Option<Json>,
     /// The replay window in seconds (default: the scheme's).
     pub tolerance: Option<u32>,
-    /// The largest body accepted, in bytes (default 5 MiB).
+    /// The largest body accepted, in bytes (default: the core's).
     pub max_payload_bytes: Option<u32>,
 }
 
@@ -64,14 +65,15 @@ fn event_json(event: &hookwise::Event) -> napi::Result<String> {
         payload: (!event.is_plain_json()).then(|| event.payload()),
         scheme: &event.scheme,
     })
-    .map_err(|e| napi::Error::from_reason(e.to_string()))
+    .map_err(|e| internal_error(&e.to_string()))
 }
 
 #[napi]
 impl NativeWebhook {
     /// `secrets`: one or more (rotation); `options`: scheme, tolerance, payload limit.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(secrets: Vec<String>, options: Option<WebhookOptions>) -> napi::Result<Self> {
+        panic_if_asked("Webhook");
         let options = options.unwrap_or(WebhookOptions { scheme: None, tolerance: None, max_payload_bytes: None });
         let mut inner = CoreWebhook::new(scheme(options.scheme.as_ref())?, secrets).map_err(|e| webhook_error(&e))?;
         if let Some(t) = options.tolerance {
@@ -80,6 +82,7 @@ impl NativeWebhook {
         if let Some(m) = options.max_payload_bytes {
             inner = inner.with_max_payload_bytes(m as usize);
         }
+        // The core has no getter for its limit yet: unless given, it is the core's default.
         Ok(NativeWebhook { inner })
     }
 
@@ -87,22 +90,23 @@ impl NativeWebhook {
     /// `headers` holds the request's header pairs flattened, `[name, value, name, value, …]`, in
     /// the order received: the core matches names in any case, and the first of a repeated name
     /// wins.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn verify(&self, payload: Buffer, headers: Vec<String>, now: Option<i64>) -> napi::Result<String> {
+        panic_if_asked("verify");
         let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
         event_json(&self.inner.verify_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
     }
 
     /// Stripe-style: verifies with the signature header's value alone.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn construct_event(&self, payload: Buffer, signature_header: String, now: Option<i64>) -> napi::Result<String> {
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
         event_json(&self.inner.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?)
     }
 
     /// The headers a sender attaches to `payload`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn sign(
         &self,
         payload: Buffer,
@@ -114,26 +118,34 @@ impl NativeWebhook {
     }
 
     /// Every header the scheme reads, lower-cased (the only ones worth converting).
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn header_names(&self) -> Vec<String> {
         self.inner.scheme().header_names()
     }
 
+    /// The largest body accepted, in bytes: what a receiver reading a request may stop at.
+    #[napi(getter, catch_unwind)]
+    pub fn max_payload_bytes(&self) -> u32 {
+        u32::try_from(self.inner.max_payload_bytes()).unwrap_or(u32::MAX)
+    }
+
     /// The scheme's name.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn scheme(&self) -> String {
+        panic_if_asked("scheme");
         self.inner.scheme().name.clone()
     }
 }
 
 /// CPython's `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"))`, byte for byte.
-#[napi]
+#[napi(catch_unwind)]
 pub fn canonicalize(data: Buffer) -> napi::Result<Buffer> {
+    panic_if_asked("canonicalize");
     hookwise::canonicalize(&data).map(Buffer::from).map_err(|e| webhook_error(&e.into()))
 }
 
 /// The names of the shipped presets.
-#[napi]
+#[napi(catch_unwind)]
 pub fn presets() -> Vec<String> {
     hookwise::webhook::presets().iter().map(|s| s.name.clone()).collect()
 }

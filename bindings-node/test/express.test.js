@@ -6,8 +6,11 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const http = require('node:http')
+const net = require('node:net')
 const path = require('node:path')
+const express = require('express')
 const hookwise = require('..')
+const { webhook } = require('../express.js')
 const { ROOT, API_KEY, startServer } = require('./support.js')
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -91,4 +94,101 @@ test('a repeated signature header: the first value wins, as in Python and Rust (
   } finally {
     listener.close()
   }
+})
+
+/**
+ * Sends a POST by hand: `head` (header lines), then, unless `total` is 0, a chunked body of `total`
+ * bytes, 64 KiB a chunk, stopping as soon as an answer comes. Resolves to the answer (status,
+ * parsed JSON body) and how many body bytes were sent by then.
+ */
+function flood(port, head, total) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1')
+    const chunk = Buffer.alloc(64 * 1024, '[')
+    const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+    let received = Buffer.alloc(0)
+    let sent = 0
+    let answer = null
+    const settle = () => {
+      const end = received.indexOf('\r\n\r\n')
+      if (answer || end < 0) return
+      const lines = received.subarray(0, end).toString('latin1').split('\r\n')
+      const length = Number(/^content-length: *(\d+)$/im.exec(lines.join('\n'))?.[1] ?? NaN)
+      const body = received.subarray(end + 4)
+      if (body.length < length) return
+      answer = { status: Number(lines[0].split(' ')[1]), head: lines.slice(1).join('\n').toLowerCase(), body: JSON.parse(body.toString('utf8')), sent }
+      socket.destroy()
+      resolve(answer)
+    }
+    socket.on('data', (d) => { received = Buffer.concat([received, d]); settle() })
+    socket.on('error', () => {}) // the server closing on an unread body: EPIPE or ECONNRESET here
+    socket.on('close', () => { settle(); if (!answer) reject(new Error(`closed without an answer: ${received}`)) })
+    socket.on('connect', async () => {
+      socket.write(`POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${head}\r\n`)
+      while (total > 0 && !answer && !socket.destroyed && sent < total) {
+        sent += chunk.length
+        if (!socket.write(frame)) await new Promise((r) => { socket.once('drain', r); socket.once('close', r) })
+      }
+      if (total > 0 && !answer && !socket.destroyed) socket.end('0\r\n\r\n')
+    })
+  })
+}
+
+/** An app with only the middleware (no express.raw): the route counts what reaches it, and the bytes each connection read are kept. */
+async function limitedApp(t, options) {
+  const reached = []
+  const bytesRead = []
+  const app = express()
+  app.use((req, res, next) => {
+    req.socket.once('close', () => bytesRead.push(req.socket.bytesRead))
+    next()
+  })
+  app.post('/webhooks', webhook(SECRET, options), (req, res) => {
+    reached.push(req.webhookEvent)
+    res.json({ ok: true })
+  })
+  const listener = await new Promise((resolve) => { const l = app.listen(0, '127.0.0.1', () => resolve(l)) })
+  t.after(() => listener.close())
+  return { port: listener.address().port, reached, bytesRead }
+}
+
+test('a chunked body far over maxPayloadBytes gets 413 payload_too_large as soon as it passes the limit, unread beyond it', { timeout: 20000 }, async (t) => {
+  const limit = 1024
+  const { port, reached, bytesRead } = await limitedApp(t, { maxPayloadBytes: limit })
+  const total = 64 * 1024 * 1024
+  const answer = await flood(port, 'Transfer-Encoding: chunked\r\n', total)
+  assert.equal(answer.status, 413)
+  assert.deepEqual(answer.body, { error: { code: 'payload_too_large', message: `the body is over the limit of ${limit} bytes` } })
+  assert.match(answer.head, /^connection: close$/m)
+  assert.ok(answer.sent < total, 'the answer came before the whole body was sent')
+  while (bytesRead.length === 0) await new Promise((r) => setTimeout(r, 10))
+  assert.ok(bytesRead[0] < 512 * 1024, `the server read ${bytesRead[0]} bytes of a ${total}-byte body`)
+  assert.equal(reached.length, 0, 'the route never ran')
+})
+
+test('a declared Content-Length over the limit (by default the core\'s) gets 413 before any of the body is sent', { timeout: 20000 }, async (t) => {
+  const limit = new hookwise.Webhook(SECRET).maxPayloadBytes
+  assert.equal(new hookwise.Webhook(SECRET, { maxPayloadBytes: 10 }).maxPayloadBytes, 10)
+  const { port, reached } = await limitedApp(t, {})
+  const answer = await flood(port, `Content-Length: ${limit + 1}\r\n`, 0)
+  assert.equal(answer.status, 413)
+  assert.deepEqual(answer.body.error, { code: 'payload_too_large', message: `the body is over the limit of ${limit} bytes` })
+  assert.equal(reached.length, 0)
+})
+
+test('a body under the limit is read whole and verified; one already read (express.raw) over it gets 413 too', async (t) => {
+  const body = Buffer.from(JSON.stringify({ id: 'evt_small', type: 'job.succeeded', data: {} }))
+  const headers = new hookwise.Webhook(SECRET).sign(body, { id: 'evt_small' })
+  const { port, reached } = await limitedApp(t, { maxPayloadBytes: body.length })
+  const url = `http://127.0.0.1:${port}/webhooks`
+  assert.deepEqual(await post(url, body, headers), { status: 200, body: { ok: true } })
+  assert.equal(reached[0].id, 'evt_small')
+
+  const app = express()
+  app.post('/webhooks', express.raw({ type: 'application/json' }), webhook(SECRET, { maxPayloadBytes: body.length - 1 }), (req, res) => res.json({ ok: true }))
+  const listener = await new Promise((resolve) => { const l = app.listen(0, '127.0.0.1', () => resolve(l)) })
+  t.after(() => listener.close())
+  const refused = await post(`http://127.0.0.1:${listener.address().port}/webhooks`, body, headers)
+  assert.equal(refused.status, 413)
+  assert.equal(refused.body.error.code, 'payload_too_large')
 })

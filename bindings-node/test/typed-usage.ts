@@ -16,7 +16,8 @@ export function verify(body: Buffer, headers: Record<string, string | string[] |
     const canonical: Buffer = canonicalize(body)
     const stripe = Webhook.constructEvent(body, signed['webhook-signature'], 'whsec_x', { scheme: 'stripe' })
     const plain: EventObject<JobData> = event.toJSON()
-    return `${event.type} ${event.createdAt} ${event.data.job.status} ${canonical.length} ${stripe.scheme} ${plain.id}`
+    const limit: number = hook.maxPayloadBytes
+    return `${event.type} ${event.createdAt} ${event.data.job.status} ${canonical.length} ${stripe.scheme} ${plain.id} ${limit}`
   } catch (err) {
     if (err instanceof WebhookSignatureError) return err.code
     throw err

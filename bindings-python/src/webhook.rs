@@ -176,6 +176,12 @@ impl Webhook {
         &self.inner.scheme().name
     }
 
+    /// The largest body accepted, in bytes: where a receiver reading a request may stop.
+    #[getter]
+    fn max_payload_bytes(&self) -> usize {
+        self.inner.max_payload_bytes()
+    }
+
     fn __repr__(&self) -> String {
         format!("Webhook(scheme={:?})", self.inner.scheme().name)
     }

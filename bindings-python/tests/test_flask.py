@@ -1,10 +1,14 @@
 """The Flask example app, served for real (werkzeug on loopback), receiving a real delivery from
-`hookwise serve`, and refusing a tampered one."""
+`hookwise serve`, and refusing a tampered one; the decorator refusing a body over its limit while
+reading it."""
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
+import select
+import socket
 import threading
 import time
 import urllib.error
@@ -12,10 +16,12 @@ import urllib.request
 from typing import Any, Iterator
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 import hookwise
 from conftest import API_KEY, ROOT, Server
+from hookwise.flask import webhook
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -69,3 +75,140 @@ def test_the_flask_app_accepts_a_real_delivery_and_refuses_a_tampered_one(flask_
     status, answer = post(f"{base}/webhooks", body, headers)  # the genuine one passes
     assert status == 200 and answer == {"received": "evt_forged"}
     assert [e["id"] for e in module.received][1:] == ["evt_forged"]
+
+
+class CountingInput(io.RawIOBase):
+    """A request's WSGI input, counting the bytes the app reads from it."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self.inner = inner
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+LIMIT = 1024
+
+
+@pytest.fixture
+def limited_app() -> Iterator[tuple[int, list[str], list[CountingInput]]]:
+    """An app with two views: one limited to LIMIT bytes, one with the default limit. Yields the
+    port, the ids of the events that reached a view, and each request's counted input."""
+    app = Flask("limited")
+    reached: list[str] = []
+    inputs: list[CountingInput] = []
+
+    @app.post("/limited")
+    @webhook(SECRET, max_payload_bytes=LIMIT)
+    def limited(event: hookwise.Event) -> dict[str, Any]:
+        reached.append(str(event.id))
+        return {"received": event.id}
+
+    @app.post("/default")
+    @webhook(SECRET)
+    def default(event: hookwise.Event) -> dict[str, Any]:
+        reached.append(str(event.id))
+        return {"received": event.id}
+
+    def counting(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["wsgi.input"] = counted = CountingInput(environ["wsgi.input"])
+        inputs.append(counted)
+        return app(environ, start_response)
+
+    httpd = make_server("127.0.0.1", 0, counting, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_port, reached, inputs
+    httpd.shutdown()
+
+
+def flood(port: int, path: str, head: str, total: int) -> tuple[int, Any, int]:
+    """POSTs by hand: `head` (header lines), then, unless `total` is 0, a chunked body of `total`
+    bytes, 64 KiB a chunk, stopping as soon as an answer comes. Returns the answer's status and
+    JSON body, and how many body bytes were sent by then."""
+    chunk = b"[" * 65536
+    frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{head}\r\n".encode())
+    sock.setblocking(False)
+    sent, pending, received = 0, b"", b""
+    deadline = time.monotonic() + 20
+    try:
+        while time.monotonic() < deadline:
+            end = received.find(b"\r\n\r\n")
+            if end >= 0:
+                head_lines = received[:end].decode("latin-1").split("\r\n")
+                length = next(int(v) for k, _, v in (h.partition(": ") for h in head_lines[1:]) if k.lower() == "content-length")
+                if len(received) - end - 4 >= length:
+                    return int(head_lines[0].split()[1]), json.loads(received[end + 4 : end + 4 + length]), sent
+            writing = total > 0 and (pending or sent < total)
+            readable, writable, _ = select.select([sock], [sock] if writing else [], [], 0.5)
+            if readable:
+                try:
+                    data = sock.recv(65536)
+                except ConnectionResetError:
+                    data = b""
+                if not data:
+                    break
+                received += data
+            elif writable:
+                if not pending:
+                    pending = frame if sent < total else b"0\r\n\r\n"
+                try:
+                    n = sock.send(pending)
+                except (BrokenPipeError, ConnectionResetError):
+                    total = 0  # the server closed: read what it answered
+                    continue
+                pending = pending[n:]
+                if not pending:
+                    sent += len(chunk)
+    finally:
+        sock.close()
+    raise AssertionError(f"no complete answer: {received!r}")
+
+
+def test_a_chunked_body_far_over_the_limit_gets_413_as_soon_as_it_passes_it(
+    limited_app: tuple[int, list[str], list[CountingInput]],
+) -> None:
+    port, reached, inputs = limited_app
+    total = 64 * 1024 * 1024
+    status, answer, sent = flood(port, "/limited", "Transfer-Encoding: chunked\r\n", total)
+    assert (status, answer) == (
+        413,
+        {"error": {"code": "payload_too_large", "message": f"the body is over the limit of {LIMIT} bytes"}},
+    )
+    assert sent < total, "the answer came before the whole body was sent"
+    assert inputs[0].count == LIMIT + 1, "the app read one byte past the limit, no more"
+    assert reached == [], "the view never ran"
+
+
+def test_a_declared_content_length_over_the_default_limit_gets_413_before_the_body_is_sent(
+    limited_app: tuple[int, list[str], list[CountingInput]],
+) -> None:
+    port, reached, inputs = limited_app
+    limit = hookwise.Webhook(SECRET).max_payload_bytes  # the core's default
+    assert hookwise.Webhook(SECRET, max_payload_bytes=10).max_payload_bytes == 10
+    status, answer, _ = flood(port, "/default", f"Content-Length: {limit + 1}\r\n", 0)
+    assert (status, answer["error"]) == (
+        413,
+        {"code": "payload_too_large", "message": f"the body is over the limit of {limit} bytes"},
+    )
+    assert inputs[0].count == 0 and reached == []
+
+
+def test_a_body_at_the_limit_is_verified(limited_app: tuple[int, list[str], list[CountingInput]]) -> None:
+    port, reached, _ = limited_app
+    body = json.dumps({"id": "evt_at_limit", "type": "job.succeeded", "data": {}}).encode()
+    body += b" " * (LIMIT - len(body))
+    headers = hookwise.Webhook(SECRET).sign(body, id="evt_at_limit")
+    assert post(f"http://127.0.0.1:{port}/limited", body, headers) == (200, {"received": "evt_at_limit"})
+    status, answer = post(f"http://127.0.0.1:{port}/limited", body + b" ", headers)
+    assert (status, answer["error"]["code"]) == (413, "payload_too_large")
+    assert reached == ["evt_at_limit"]

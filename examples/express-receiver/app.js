@@ -1,6 +1,7 @@
 'use strict'
-// An Express app that receives hookwise deliveries. The middleware reads the raw body and
-// verifies it; the route sees only verified events (req.webhookEvent); failures get 400.
+// An Express app that receives hookwise deliveries. The middleware reads the raw body itself
+// (refusing a body over the scheme's limit with 413 while reading) and verifies it; the route sees
+// only verified events (req.webhookEvent); failures get 400.
 //
 //   HOOKWISE_WEBHOOK_SECRET=whsec_… PORT=3000 node examples/express-receiver/app.js
 
@@ -10,7 +11,7 @@ const { webhook } = require('hookwise/express')
 function createApp(secret = process.env.HOOKWISE_WEBHOOK_SECRET || 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') {
   const app = express()
   const received = []
-  app.post('/webhooks', express.raw({ type: 'application/json' }), webhook(secret, { scheme: process.env.HOOKWISE_SCHEME || 'standard' }), (req, res) => {
+  app.post('/webhooks', webhook(secret, { scheme: process.env.HOOKWISE_SCHEME || 'standard' }), (req, res) => {
     const event = req.webhookEvent
     received.push({ id: event.id, type: event.type, job: event.data.job })
     res.json({ received: event.id })

@@ -123,6 +123,12 @@ impl Webhook {
         self
     }
 
+    /// The largest body verified (bytes): what a receiver may read before refusing a request
+    /// with `payload_too_large`.
+    pub fn max_payload_bytes(&self) -> usize {
+        self.max_payload_bytes
+    }
+
     /// The scheme this verifier uses.
     pub fn scheme(&self) -> &Scheme {
         &self.scheme
