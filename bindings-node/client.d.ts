@@ -51,7 +51,10 @@ export namespace types {
   export interface RegisterWebhook {
     url: string;
     events?: string[];
-    /** Default: generated whsec_ + base64 of 24 random bytes */
+    /**
+     * Default: generated whsec_ + base64 of 24 random bytes. A given secret must give at least 16
+     * key bytes (a whsec_ secret: after base64 decoding); else 422 secret_too_short.
+     */
     secret?: string;
     name?: string | null;
   }
@@ -61,8 +64,8 @@ export namespace types {
     events?: string[];
     name?: string;
     /**
-     * active re-enables and resets the failure count Documented values: `active`, `disabled`
-     * (others are kept).
+     * active re-enables and resets the failure count; disabled cancels the pending deliveries.
+     * Documented values: `active`, `disabled` (others are kept).
      */
     status?: string;
   }
@@ -74,7 +77,10 @@ export namespace types {
     name?: string | null;
     /** Documented values: `active`, `disabled` (others are kept). */
     status: string;
-    /** Only in the responses of create and rotate-secret */
+    /**
+     * Only in the responses of register and rotate-secret (absent elsewhere); the next attempt of
+     * every pending delivery is signed with the current secret.
+     */
     secret?: string;
     created_at: string;
     updated_at?: string;
@@ -101,8 +107,12 @@ export namespace types {
     event_id: string;
     event_type: string;
     endpoint_id?: string | null;
+    /** Where the last attempt went: each attempt goes to the endpoint's URL as it is then. */
     url: string;
-    /** Documented values: `pending`, `delivered`, `failed` (others are kept). */
+    /**
+     * canceled: its endpoint was deleted, disabled or unsubscribed from the event type before
+     * delivery. Documented values: `pending`, `delivered`, `failed`, `canceled` (others are kept).
+     */
     status: string;
     attempts: Record<string, unknown>[];
     next_attempt_at?: string | null;
@@ -185,7 +195,10 @@ export interface DownloadResultParams {
 export interface RegisterWebhookParams {
   url: string;
   events?: string[];
-  /** Default: generated whsec_ + base64 of 24 random bytes */
+  /**
+   * Default: generated whsec_ + base64 of 24 random bytes. A given secret must give at least 16
+   * key bytes (a whsec_ secret: after base64 decoding); else 422 secret_too_short.
+   */
   secret?: string;
   name?: string | null;
 }
@@ -201,7 +214,7 @@ export interface UpdateWebhookParams {
   url?: string;
   events?: string[];
   name?: string;
-  /** active re-enables and resets the failure count */
+  /** active re-enables and resets the failure count; disabled cancels the pending deliveries. */
   status?: string;
 }
 
@@ -296,7 +309,7 @@ export interface Webhooks {
    */
   update(params: UpdateWebhookParams): Promise<types.WebhookEndpoint>;
   /**
-   * Soft delete: gone from the API, history kept
+   * Soft delete: gone from the API, history kept, pending deliveries canceled
    *
    * `DELETE /v1/webhooks/{id}`
    */

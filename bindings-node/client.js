@@ -154,7 +154,7 @@ class Webhooks {
   }
 
   /**
-   * Soft delete: gone from the API, history kept
+   * Soft delete: gone from the API, history kept, pending deliveries canceled
    *
    * `DELETE /v1/webhooks/{id}`
    */

@@ -27,19 +27,28 @@ type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
 /// A receiver whose answer is decided per request by `answer(n)` (n = 0, 1, …); it records
 /// every request it answers 2xx to.
 async fn receiver(answer: impl Fn(usize) -> (u16, Duration) + Send + Sync + 'static) -> (String, Seen) {
+    let (url, seen, _) = judging_receiver(move |n, _, _| answer(n)).await;
+    (url, seen)
+}
+
+/// As [`receiver`], deciding on the request itself (`answer(n, headers, body)`); also counts every
+/// request, whatever the answer.
+async fn judging_receiver(
+    answer: impl Fn(usize, &[(String, String)], &[u8]) -> (u16, Duration) + Send + Sync + 'static,
+) -> (String, Seen, Arc<AtomicUsize>) {
     let seen: Seen = Arc::default();
     let count = Arc::new(AtomicUsize::new(0));
-    let (store, answer) = (seen.clone(), Arc::new(answer));
+    let (store, answer, counter) = (seen.clone(), Arc::new(answer), count.clone());
     let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-        let (store, answer, count) = (store.clone(), answer.clone(), count.clone());
+        let (store, answer, count) = (store.clone(), answer.clone(), counter.clone());
         async move {
-            let (status, delay) = answer(count.fetch_add(1, Ordering::SeqCst));
+            let headers: Vec<(String, String)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let (status, delay) = answer(count.fetch_add(1, Ordering::SeqCst), &headers, &body);
             tokio::time::sleep(delay).await;
             if (200..300).contains(&status) {
-                let headers = headers
-                    .iter()
-                    .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                    .collect();
                 store.lock().unwrap().push((headers, body.to_vec()));
             }
             axum::http::StatusCode::from_u16(status).unwrap()
@@ -48,7 +57,12 @@ async fn receiver(answer: impl Fn(usize) -> (u16, Duration) + Send + Sync + 'sta
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, seen)
+    (url, seen, count)
+}
+
+/// A retry schedule long enough that no delivery runs out of attempts during a test.
+fn quick_retries() -> Vec<String> {
+    flags(&["--retry-schedule", &["0.05"; 400].join(",")])
 }
 
 async fn eventually<T>(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
@@ -326,24 +340,293 @@ async fn bad_input_gets_a_clear_4xx_never_a_500() {
         ("PATCH", "/v1/webhooks/we_nope".into(), Some("{}".into()), 404, "not_found"),
         ("DELETE", "/v1/webhooks/we_nope".into(), None, 404, "not_found"),
         ("GET", "/v1/results/job_nope?expires=1&signature=00".into(), None, 403, "invalid_signature"),
+        ("GET", "/v1/results/job_nope?expires=1&signature=00&x=1".into(), None, 400, "invalid_request"),
+        // Rejections before any handler runs: routing, methods, path decoding.
+        ("POST", "/openapi.json".into(), None, 405, "method_not_allowed"),
+        ("PUT", "/v1/results/job_nope".into(), None, 405, "method_not_allowed"),
+        ("PUT", "/v1/webhooks/we_nope".into(), None, 405, "method_not_allowed"),
+        ("GET", "/v1/jobs/%ff%fe".into(), None, 404, "not_found"),
+        ("GET", "/".into(), None, 404, "not_found"),
+        // A secret must give at least 16 key bytes ("short-secret" gives 12).
+        (
+            "POST",
+            "/v1/webhooks".into(),
+            Some(r#"{"url": "https://x.test", "secret": "whsec_c2hvcnQtc2VjcmV0"}"#.into()),
+            422,
+            "secret_too_short",
+        ),
     ];
     for (method, path, body, status, code) in cases {
         let mut request = http.request(method.parse().unwrap(), format!("{base}{path}")).bearer_auth(API_KEY);
         if let Some(body) = body {
             request = request.header("content-type", "application/json").body(body);
         }
-        let response = request.send().await.unwrap();
-        let got = response.status().as_u16();
-        let trace = response.headers().get("x-trace-id").map(|v| v.to_str().unwrap().to_owned());
-        let json: Value = response.json().await.unwrap_or(Value::Null);
-        assert_eq!((got, json["error"]["code"].as_str()), (status, Some(code)), "{method} {path}: {json}");
-        assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{method} {path}");
-        assert_eq!(json["error"]["trace_id"].as_str(), trace.as_deref(), "{method} {path}");
+        assert_api_error(request.send().await.unwrap(), status, code, &format!("{method} {path}")).await;
     }
     let unauthorized = http.get(format!("{base}/v1/jobs")).send().await.unwrap();
     assert_eq!(unauthorized.status().as_u16(), 401);
     let openapi: Value = http.get(format!("{base}/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(openapi["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_not_declared_json_gets_415_in_the_error_shape() {
+    let dir = temp_dir("media-type");
+    let server = start(&dir, &[]);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let base = &server.base_url;
+    // Whatever the body holds.
+    for (method, path, content_type) in [
+        ("POST", "/v1/jobs", None),
+        ("POST", "/v1/jobs", Some("text/plain")),
+        ("POST", "/v1/webhooks", Some("application/x-www-form-urlencoded")),
+        ("PATCH", "/v1/webhooks/we_nope", Some("multipart/form-data")),
+    ] {
+        let mut request = http
+            .request(method.parse().unwrap(), format!("{base}{path}"))
+            .bearer_auth(API_KEY)
+            .body(r#"{"kind": "x", "url": "https://x.test"}"#);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let what = format!("{method} {path} as {content_type:?}");
+        assert_api_error(request.send().await.unwrap(), 415, "unsupported_media_type", &what).await;
+    }
+    let json_with_charset = http
+        .post(format!("{base}/v1/jobs"))
+        .bearer_auth(API_KEY)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"kind": "x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_with_charset.status().as_u16(), 201);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `response` is the API's error shape with this status and code (and the trace id of its header).
+async fn assert_api_error(response: reqwest::Response, status: u16, code: &str, what: &str) {
+    let got = response.status().as_u16();
+    let trace = response.headers().get("x-trace-id").map(|v| v.to_str().unwrap().to_owned());
+    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    let json: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!((got, json["error"]["code"].as_str()), (status, Some(code)), "{what}: {json}");
+    assert_eq!(content_type.as_deref(), Some("application/json"), "{what}");
+    assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}");
+    assert_eq!(json["error"]["trace_id"].as_str(), trace.as_deref(), "{what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_shows_a_secret_only_on_creation_and_rotation_never_a_null_one() {
+    let dir = temp_dir("secret-shown");
+    let server = start(&dir, &[]);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let base = &server.base_url;
+    let call = async |method: &str, path: &str, body: Option<Value>| -> Value {
+        let mut request = http.request(method.parse().unwrap(), format!("{base}{path}")).bearer_auth(API_KEY);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        assert!(response.status().is_success(), "{method} {path}: {}", response.status());
+        response.json().await.unwrap()
+    };
+    let created = call("POST", "/v1/webhooks", Some(json!({"url": "https://example.test/h"}))).await;
+    assert!(created["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")), "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let rotated = call("POST", &format!("/v1/webhooks/{id}/rotate-secret"), None).await;
+    assert!(rotated["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")), "{rotated}");
+    let listed = call("GET", "/v1/webhooks", None).await;
+    for shown in [
+        call("GET", &format!("/v1/webhooks/{id}"), None).await,
+        call("PATCH", &format!("/v1/webhooks/{id}"), Some(json!({"name": "renamed"}))).await,
+        listed["webhooks"][0].clone(),
+    ] {
+        assert_eq!(shown["id"], id.as_str(), "{shown}");
+        assert!(shown.get("secret").is_none(), "no secret field, not even null: {shown}");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The deliveries (and their attempts) of endpoint `id`, as the API shows them.
+async fn deliveries_of(client: &Client, id: &str) -> Vec<hookwise::client::Delivery> {
+    client.webhooks.deliveries(id).await.unwrap()
+}
+
+/// A server whose one endpoint (at `url`) has a pending delivery that failed once: the job's.
+struct PendingDelivery {
+    server: ServerProcess,
+    dir: std::path::PathBuf,
+    client: Client,
+    hook: hookwise::client::WebhookEndpoint,
+    job_id: String,
+}
+
+async fn pending_delivery(tag: &str, url: String) -> PendingDelivery {
+    let dir = temp_dir(tag);
+    let server = start(&dir, &quick_retries());
+    let client = patient(&server.base_url);
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let job = client.jobs.create(CreateJob::new(tag).payload(json!({"duration_ms": 0}))).await.unwrap();
+    eventually("a failed first attempt", Duration::from_secs(10), async || {
+        let d = client.webhooks.deliveries(&hook.id).await.ok()?;
+        (d.first()?.status == "pending" && !d[0].attempts.is_empty()).then_some(())
+    })
+    .await;
+    PendingDelivery { server, dir, client, hook, job_id: job.id }
+}
+
+impl Drop for PendingDelivery {
+    fn drop(&mut self) {
+        self.server.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_secret_signs_the_next_attempt_of_a_pending_delivery() {
+    // Accepts only what verifies with the secret it is given (none at first).
+    let accepted: Arc<Mutex<Option<Webhook>>> = Arc::default();
+    let gate = accepted.clone();
+    let (url, seen, _) = judging_receiver(move |_, headers, body| {
+        let verifies = gate.lock().unwrap().as_ref().is_some_and(|hook| hook.verify(body, headers).is_ok());
+        (if verifies { 200 } else { 500 }, Duration::ZERO)
+    })
+    .await;
+    let p = pending_delivery("rotate", url).await;
+    let rotated = p.client.webhooks.rotate_secret(&p.hook.id).await.unwrap();
+    *accepted.lock().unwrap() = Some(Webhook::from_preset("standard", [rotated.secret.unwrap()]).unwrap());
+    eventually("the delivery signed with the rotated secret", Duration::from_secs(10), async || {
+        (deliveries_of(&p.client, &p.hook.id).await[0].status == "delivered").then_some(())
+    })
+    .await;
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_updated_url_gets_the_next_attempt_of_a_pending_delivery() {
+    let (old_url, _, _) = judging_receiver(|_, _, _| (500, Duration::ZERO)).await;
+    let (new_url, seen) = receiver(|_| (200, Duration::ZERO)).await;
+    let p = pending_delivery("move", old_url).await;
+    let update = hookwise::client::UpdateWebhook { url: Some(new_url.clone()), ..Default::default() };
+    p.client.webhooks.update(&p.hook.id, &update).await.unwrap();
+    let moved = eventually("the delivery at the new URL", Duration::from_secs(10), async || {
+        let d = deliveries_of(&p.client, &p.hook.id).await.remove(0);
+        (d.status == "delivered").then_some(d)
+    })
+    .await;
+    assert_eq!(moved.url, new_url);
+    let (headers, body) = seen.lock().unwrap()[0].clone();
+    let verifier = Webhook::from_preset("standard", [p.hook.secret.as_deref().unwrap()]).unwrap();
+    let event = verifier.verify(&body, &headers).unwrap();
+    assert_eq!(event.data().get("job").and_then(|j| j.get("id")).and_then(|v| v.as_str()), Some(p.job_id.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabling_an_endpoint_cancels_its_pending_deliveries() {
+    let (url, _, count) = judging_receiver(|_, _, _| (500, Duration::ZERO)).await;
+    let p = pending_delivery("disable", url).await;
+    let disable = hookwise::client::UpdateWebhook { status: Some("disabled".into()), ..Default::default() };
+    p.client.webhooks.update(&p.hook.id, &disable).await.unwrap();
+    let record = deliveries_of(&p.client, &p.hook.id).await;
+    assert!(record.iter().all(|d| d.status == "canceled" && d.next_attempt_at.is_none()), "{record:?}");
+    let before = count.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(600)).await; // a dozen retry periods
+    assert!(count.load(Ordering::SeqCst) <= before + 1, "retries went on after disabling"); // +1: one in flight
+    let record = deliveries_of(&p.client, &p.hook.id).await;
+    assert!(record.iter().all(|d| d.status == "canceled"), "{record:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_an_endpoint_stops_its_pending_deliveries() {
+    let (url, _, count) = judging_receiver(|_, _, _| (500, Duration::ZERO)).await;
+    let p = pending_delivery("delete", url).await;
+    p.client.webhooks.delete(&p.hook.id).await.unwrap();
+    let before = count.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(600)).await; // a dozen retry periods
+    assert!(count.load(Ordering::SeqCst) <= before + 1, "retries went on after deleting");
+    // +1: one in flight
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_callback_is_signed_with_the_callback_secret_the_server_has_now() {
+    let dir = temp_dir("callback-secret");
+    let (before, after) = ("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_cGVuZGluZy1jYWxsYmFjay1zZWNyZXQ=");
+    let verifier = Webhook::from_preset("standard", [after]).unwrap();
+    let (url, seen, count) = judging_receiver(move |_, headers, body| {
+        (if verifier.verify(body, headers).is_ok() { 200 } else { 500 }, Duration::ZERO)
+    })
+    .await;
+    let with_secret = |secret: &str| [quick_retries(), flags(&["--callback-secret", secret])].concat();
+    let mut server = start(&dir, &with_secret(before));
+    let client = patient(&server.base_url);
+    let job = CreateJob::new("cb").payload(json!({"duration_ms": 0})).callback_url(url);
+    client.jobs.create(job).await.unwrap();
+    eventually("an attempt signed with the old secret", Duration::from_secs(10), async || {
+        (count.load(Ordering::SeqCst) > 0).then_some(())
+    })
+    .await;
+    server.kill();
+    let server = start(&dir, &with_secret(after));
+    eventually("the callback signed with the new secret", Duration::from_secs(10), async || {
+        (!seen.lock().unwrap().is_empty()).then_some(())
+    })
+    .await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_attempt_is_recorded_without_the_urls_credentials() {
+    let dir = temp_dir("url-secret");
+    let server = start(&dir, &quick_retries());
+    let client = patient(&server.base_url);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // nobody listens now
+    let url = format!("http://user:pa55word@{closed}/hook?token=tok_s3cr3t");
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    client.jobs.create(CreateJob::new("u").payload(json!({"duration_ms": 0}))).await.unwrap();
+    let error = eventually("a failed attempt", Duration::from_secs(10), async || {
+        deliveries_of(&client, &hook.id).await.first()?.attempts.first()?.error.clone()
+    })
+    .await;
+    assert!(error.starts_with("connection failed"), "{error}");
+    assert!(!error.contains("s3cr3t") && !error.contains("pa55word"), "{error}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_dir_and_database_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let set = |path: &std::path::Path, mode: u32| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+    let dir = temp_dir("private");
+    set(&dir, 0o755).unwrap();
+    let mut server = start(&dir, &[]);
+    patient(&server.base_url).jobs.create(CreateJob::new("p").payload(json!({"duration_ms": 0}))).await.unwrap();
+    let check = |when: &str| {
+        assert_eq!(mode(&dir), 0o700, "data dir {when}");
+        for file in ["hookwise.db", "hookwise.db-wal", "hookwise.db-shm"] {
+            let path = dir.join(file);
+            if path.exists() {
+                assert_eq!(mode(&path), 0o600, "{file} {when}");
+            }
+        }
+    };
+    check("when created");
+    server.kill();
+    // A data dir left open by an older version is closed when the server opens it.
+    set(&dir, 0o755).unwrap();
+    set(&dir.join("hookwise.db"), 0o644).unwrap();
+    let server = start(&dir, &[]);
+    check("after a restart");
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }

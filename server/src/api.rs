@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequest, FromRequestParts, Path, RawQuery, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hmac::{Hmac, Mac as _};
@@ -17,28 +18,85 @@ use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{ApiError, ApiResult};
-use crate::{delivery, new_id, new_secret, now_rfc3339, runner, AppState};
+use crate::{delivery, new_id, now_rfc3339, runner, secrets, AppState};
 
 type St = State<Arc<AppState>>;
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 1024 * 1024;
+/// How much of a body over [`MAX_BODY`] is read (and dropped) before answering 413.
+const DRAIN_LIMIT: usize = 16 * MAX_BODY;
 const SECRECY_LEVELS: [&str; 4] = ["public", "internal", "confidential", "restricted"];
 const EVENT_TYPES: [&str; 4] = ["*", "job.succeeded", "job.failed", "job.canceled"];
 
-/// A JSON body with this API's errors: 413 over 1 MiB, 400 naming what is wrong otherwise.
+/// A JSON body with this API's errors: 415 unless sent as JSON, 413 over 1 MiB, 400 naming what
+/// is wrong otherwise. The body is read before any answer (see [`read_body`]).
 pub struct Body<T>(pub T, pub Bytes);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY).await.map_err(|_| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is over 1 MiB")
-        })?;
+        let json = is_json(req.headers());
+        let bytes = read_body(req.into_body()).await;
+        if !json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the request body must be JSON, sent with Content-Type: application/json",
+            ));
+        }
+        let bytes = bytes?;
         let value =
             serde_json::from_slice(&bytes).map_err(|e| ApiError::invalid(format!("invalid request body: {e}")))?;
         Ok(Body(value, bytes))
+    }
+}
+
+/// The body, up to [`MAX_BODY`]. A longer one is read on (up to [`DRAIN_LIMIT`]) and dropped
+/// before the 413 goes out: a server that closes with unread bytes resets the connection, and
+/// the client loses the answer.
+async fn read_body(body: axum::body::Body) -> ApiResult<Bytes> {
+    use futures_util::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    let (mut kept, mut read) = (Vec::new(), 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| ApiError::invalid("the request body could not be read"))?;
+        read = read.saturating_add(chunk.len());
+        if read <= MAX_BODY {
+            kept.extend_from_slice(&chunk);
+        } else if read > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if read > MAX_BODY {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is over 1 MiB",
+        ));
+    }
+    Ok(Bytes::from(kept))
+}
+
+/// Whether the request says its body is JSON (`application/json` or `application/…+json`).
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The `{id}` of a route; 404 when it cannot be one (not UTF-8 once percent-decoded).
+pub struct Id(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(_) => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "the id in the path is not valid UTF-8")),
+        }
     }
 }
 
@@ -181,7 +239,7 @@ pub async fn create_job(State(state): St, headers: HeaderMap, Body(body, raw): B
     Ok((StatusCode::CREATED, Json(job)).into_response())
 }
 
-pub async fn get_job(State(state): St, Path(id): Path<String>) -> ApiResult<Json<Job>> {
+pub async fn get_job(State(state): St, Id(id): Id) -> ApiResult<Json<Job>> {
     load_job(&state.db.lock(), &id)?.map(Json).ok_or_else(|| ApiError::not_found("job", &id))
 }
 
@@ -239,7 +297,7 @@ fn url_signature(state: &AppState, id: &str, expires: u64) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-pub async fn job_result(State(state): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn job_result(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
     let job = load_job(&state.db.lock(), &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
     match job.status {
         JobStatus::Succeeded => {}
@@ -264,13 +322,13 @@ pub async fn job_result(State(state): St, Path(id): Path<String>) -> ApiResult<J
     })))
 }
 
-pub async fn download_result(State(state): St, Path(id): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub async fn download_result(State(state): St, Id(id): Id, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let q = query(raw.as_deref(), &["expires", "signature"])?;
     let forbidden = || ApiError::new(StatusCode::FORBIDDEN, "invalid_signature", "the signed URL is not valid");
     let expires: u64 = q.get("expires").and_then(|e| e.parse().ok()).ok_or_else(forbidden)?;
     let given = q.get("signature").ok_or_else(forbidden)?;
     let expected = url_signature(&state, &id, expires);
-    if !subtle_eq(given.as_bytes(), expected.as_bytes()) {
+    if !secrets::equal(given.as_bytes(), expected.as_bytes()) {
         return Err(forbidden());
     }
     if expires < u64::try_from(hookwise::webhook::unix_now()).unwrap_or(u64::MAX) {
@@ -281,11 +339,7 @@ pub async fn download_result(State(state): St, Path(id): Path<String>, RawQuery(
     Ok(([("content-type", "application/json")], bytes).into_response())
 }
 
-fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-pub async fn cancel_job(State(state): St, Path(id): Path<String>) -> ApiResult<Json<Job>> {
+pub async fn cancel_job(State(state): St, Id(id): Id) -> ApiResult<Json<Job>> {
     let conn = state.db.lock();
     let mut job = load_job(&conn, &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
     if job.status.is_terminal() {
@@ -341,6 +395,18 @@ fn load_endpoint(conn: &Connection, id: &str) -> ApiResult<WebhookEndpoint> {
     serde_json::from_str(&body).map_err(ApiError::internal)
 }
 
+/// An endpoint as the API shows it: with `secret` only when there is one to show (the answers of
+/// register and rotate-secret), never `"secret": null`.
+fn shown(endpoint: &WebhookEndpoint) -> ApiResult<Value> {
+    let mut value = serde_json::to_value(endpoint).map_err(ApiError::internal)?;
+    if let Some(fields) = value.as_object_mut() {
+        if fields.get("secret").is_some_and(Value::is_null) {
+            fields.remove("secret");
+        }
+    }
+    Ok(value)
+}
+
 fn save_endpoint(conn: &Connection, endpoint: &WebhookEndpoint) -> ApiResult<()> {
     let body =
         serde_json::to_string(&WebhookEndpoint { secret: None, ..endpoint.clone() }).map_err(ApiError::internal)?;
@@ -348,19 +414,17 @@ fn save_endpoint(conn: &Connection, endpoint: &WebhookEndpoint) -> ApiResult<()>
     Ok(())
 }
 
-fn usable_secret(state: &AppState, secret: &str) -> ApiResult<()> {
-    let scheme = hookwise::webhook::preset(&state.config.scheme).map_err(|e| ApiError::internal(e.message()))?;
-    hookwise::Webhook::new(scheme.clone(), [secret])
-        .map(|_| ())
-        .map_err(|e| ApiError::invalid(format!("secret cannot sign the {} scheme: {}", scheme.name, e.message())))
-}
-
 pub async fn register_webhook(State(state): St, Body(body, _): Body<RegisterWebhook>) -> ApiResult<Response> {
     http_url("url", &body.url)?;
     let events = body.events.unwrap_or_else(|| vec!["*".to_owned()]);
     validate_events(&events)?;
-    let secret = body.secret.unwrap_or_else(new_secret);
-    usable_secret(&state, &secret)?;
+    let secret = match body.secret {
+        Some(secret) => {
+            secrets::check(&state.config.scheme, &secret)?;
+            secret
+        }
+        None => secrets::new_secret().map_err(ApiError::internal)?,
+    };
     let now = now_rfc3339();
     let endpoint = WebhookEndpoint {
         id: new_id("we"),
@@ -378,7 +442,7 @@ pub async fn register_webhook(State(state): St, Body(body, _): Body<RegisterWebh
         "INSERT INTO endpoints (id, secret, body) VALUES (?1, ?2, ?3)",
         params![endpoint.id, secret, stored],
     )?;
-    Ok((StatusCode::CREATED, Json(endpoint)).into_response())
+    Ok((StatusCode::CREATED, Json(shown(&endpoint)?)).into_response())
 }
 
 pub async fn list_webhooks(State(state): St) -> ApiResult<Json<Value>> {
@@ -386,20 +450,23 @@ pub async fn list_webhooks(State(state): St) -> ApiResult<Json<Value>> {
     let mut stmt = conn.prepare("SELECT body FROM endpoints WHERE deleted = 0 ORDER BY seq")?;
     let hooks: Vec<Value> = stmt
         .query_map([], |r| r.get::<_, String>(0))?
-        .map(|b| b.map_err(ApiError::from).and_then(|b| serde_json::from_str(&b).map_err(ApiError::internal)))
+        .map(|b| {
+            let endpoint: WebhookEndpoint = serde_json::from_str(&b?).map_err(ApiError::internal)?;
+            shown(&endpoint)
+        })
         .collect::<Result<_, _>>()?;
     Ok(Json(json!({"object": "list", "webhooks": hooks})))
 }
 
-pub async fn get_webhook(State(state): St, Path(id): Path<String>) -> ApiResult<Json<WebhookEndpoint>> {
-    load_endpoint(&state.db.lock(), &id).map(Json)
+pub async fn get_webhook(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
+    shown(&load_endpoint(&state.db.lock(), &id)?).map(Json)
 }
 
 pub async fn update_webhook(
     State(state): St,
-    Path(id): Path<String>,
+    Id(id): Id,
     Body(body, _): Body<UpdateWebhook>,
-) -> ApiResult<Json<WebhookEndpoint>> {
+) -> ApiResult<Json<Value>> {
     let conn = state.db.lock();
     let mut endpoint = load_endpoint(&conn, &id)?;
     if let Some(url) = body.url {
@@ -418,7 +485,9 @@ pub async fn update_webhook(
             "active" => {
                 conn.execute("UPDATE endpoints SET failures = 0 WHERE id = ?1", [&id])?;
             }
-            "disabled" => {}
+            "disabled" => {
+                delivery::cancel_pending(&conn, &id)?;
+            }
             other => {
                 return Err(ApiError::invalid(format!("status must be \"active\" or \"disabled\", got {other:?}")))
             }
@@ -427,28 +496,29 @@ pub async fn update_webhook(
     }
     endpoint.updated_at = Some(now_rfc3339());
     save_endpoint(&conn, &endpoint)?;
-    Ok(Json(endpoint))
+    shown(&endpoint).map(Json)
 }
 
-pub async fn delete_webhook(State(state): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn delete_webhook(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
     let conn = state.db.lock();
     load_endpoint(&conn, &id)?;
     conn.execute("UPDATE endpoints SET deleted = 1 WHERE id = ?1", [&id])?;
+    delivery::cancel_pending(&conn, &id)?;
     Ok(Json(json!({"id": id, "object": "webhook_endpoint", "deleted": true})))
 }
 
-pub async fn rotate_secret(State(state): St, Path(id): Path<String>) -> ApiResult<Json<WebhookEndpoint>> {
+pub async fn rotate_secret(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
     let conn = state.db.lock();
     let mut endpoint = load_endpoint(&conn, &id)?;
-    let secret = new_secret();
+    let secret = secrets::new_secret().map_err(ApiError::internal)?;
     endpoint.updated_at = Some(now_rfc3339());
     conn.execute("UPDATE endpoints SET secret = ?2 WHERE id = ?1", params![id, secret])?;
     save_endpoint(&conn, &endpoint)?;
     endpoint.secret = Some(secret);
-    Ok(Json(endpoint))
+    shown(&endpoint).map(Json)
 }
 
-pub async fn deliveries(State(state): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn deliveries(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
     let conn = state.db.lock();
     load_endpoint(&conn, &id)?;
     Ok(Json(json!({"object": "list", "deliveries": delivery::list(&conn, &id)?})))

@@ -41,7 +41,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
     event_type TEXT NOT NULL,
     endpoint_id TEXT,
     url TEXT NOT NULL,
-    secret TEXT NOT NULL,
     status TEXT NOT NULL,
     attempts TEXT NOT NULL DEFAULT '[]',
     next_attempt_at REAL
@@ -55,14 +54,28 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (or creates) `<dir>/hookwise.db` and its schema.
+    /// Opens (or creates) `<dir>/hookwise.db` and its schema, migrating older data dirs. The dir
+    /// is made private to its owner (0700) and the database file with it (0600): it holds the
+    /// endpoints' secrets.
     ///
     /// # Errors
-    /// When the file cannot be opened or the schema applied.
-    pub fn open(dir: &Path) -> rusqlite::Result<Db> {
-        let conn = Connection::open(dir.join("hookwise.db"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
+    /// When the dir or the file cannot be made private, or the file opened or migrated.
+    pub fn open(dir: &Path) -> Result<Db, String> {
+        let path = dir.join("hookwise.db");
+        private(dir, 0o700)?;
+        if !path.exists() {
+            create_private(&path)?;
+        }
+        for file in ["hookwise.db", "hookwise.db-wal", "hookwise.db-shm"] {
+            let file = dir.join(file);
+            if file.exists() {
+                private(&file, 0o600)?;
+            }
+        }
+        let conn = Connection::open(&path).map_err(|e| e.to_string())?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| e.to_string())?;
+        migrate(&conn).map_err(|e| format!("cannot migrate the database: {e}"))?;
+        conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 
@@ -71,17 +84,107 @@ impl Db {
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A value of the `meta` table, created by `make` on first use.
+    /// A value of the `meta` table, set to `first` on first use.
     ///
     /// # Errors
     /// Storage errors.
-    pub fn meta_or_insert(&self, key: &str, make: impl FnOnce() -> String) -> rusqlite::Result<String> {
+    pub fn meta_or_insert(&self, key: &str, first: String) -> rusqlite::Result<String> {
         let conn = self.lock();
         if let Some(v) = conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()? {
             return Ok(v);
         }
-        let value = make();
-        conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![key, value])?;
-        Ok(value)
+        conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![key, first])?;
+        Ok(first)
+    }
+}
+
+/// Brings a database made by an older version up to `SCHEMA` (which only creates what is
+/// missing): deliveries once kept a copy of their endpoint's secret; they read it at attempt time
+/// now, so the copies go.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let copies_secrets: bool =
+        conn.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('deliveries') WHERE name = 'secret'", [], |r| {
+            r.get(0)
+        })?;
+    if copies_secrets {
+        conn.execute_batch("ALTER TABLE deliveries DROP COLUMN secret; VACUUM;")?;
+    }
+    Ok(())
+}
+
+/// Creates the empty file `path`, readable and writable by its owner only.
+fn create_private(path: &Path) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop).map_err(|e| format!("cannot create {}: {e}", path.display()))
+}
+
+/// Sets the permissions of `path` to `mode` (Unix; elsewhere the OS's defaults stand).
+fn private(path: &Path, mode: u32) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| format!("cannot restrict {} to mode {mode:o}: {e}", path.display()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
+
+    use super::*;
+
+    #[test]
+    fn a_data_dir_whose_deliveries_copied_secrets_opens_and_loses_the_copies() {
+        let dir = std::env::temp_dir().join(format!("hookwise-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            // The deliveries table as earlier versions made it, with a pending delivery.
+            let old = Connection::open(dir.join("hookwise.db")).unwrap();
+            old.execute_batch(
+                "CREATE TABLE deliveries (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL,
+                    event_type TEXT NOT NULL, endpoint_id TEXT, url TEXT NOT NULL, secret TEXT NOT NULL,
+                    status TEXT NOT NULL, attempts TEXT NOT NULL DEFAULT '[]', next_attempt_at REAL);
+                 INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, secret, status, next_attempt_at)
+                 VALUES ('dlv_1', 'evt_1', 'job.succeeded', 'we_1', 'https://x.test', 'whsec_old_copy', 'pending', 0);",
+            )
+            .unwrap();
+        }
+        let db = Db::open(&dir).unwrap();
+        let conn = db.lock();
+        let columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('deliveries')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!columns.contains(&"secret".to_owned()), "{columns:?}");
+        let kept: (String, String) =
+            conn.query_row("SELECT id, status FROM deliveries", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(kept, ("dlv_1".to_owned(), "pending".to_owned()));
+        // New deliveries insert without a secret.
+        conn.execute(
+            "INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, status) \
+             VALUES ('dlv_2', 'evt_1', 'job.succeeded', 'we_1', 'https://x.test', 'pending')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        drop(db);
+        let file = std::fs::read(dir.join("hookwise.db")).unwrap();
+        assert!(!file.windows(14).any(|w| w == b"whsec_old_copy"), "the copied secret is gone from the file");
+        Db::open(&dir).unwrap(); // and opening again is a no-op
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -1,12 +1,15 @@
 //! Events and their deliveries: one event per finished job, one delivery per subscribed active
 //! endpoint (and the job's `callback_url`), POSTed signed with the configured scheme, retried on
 //! the schedule, every attempt recorded. Pending deliveries survive restarts (at-least-once).
+//! A delivery row holds no secret: each attempt reads its endpoint's URL, status and secret then
+//! (or the server's callback secret), so a deleted, disabled or unsubscribed endpoint's pending
+//! deliveries are canceled and updates and rotations apply to the next attempt.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hookwise::client::Job;
-use rusqlite::{params, Connection};
+use hookwise::client::{Job, WebhookEndpoint};
+use rusqlite::{params, Connection, OptionalExtension as _};
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -24,34 +27,41 @@ pub(crate) fn emit(state: &AppState, conn: &Connection, job: &Job) -> ApiResult<
         "INSERT INTO events (id, type, body) VALUES (?1, ?2, ?3)",
         params![event_id, event_type, event.to_string()],
     )?;
-    let mut targets: Vec<(Option<String>, String, String)> = Vec::new();
+    let mut targets: Vec<(Option<String>, String)> = Vec::new();
     {
-        let mut stmt = conn.prepare("SELECT id, secret, body FROM endpoints WHERE deleted = 0 ORDER BY seq")?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-        for row in rows {
-            let (id, secret, body) = row?;
-            let endpoint: Value = serde_json::from_str(&body).map_err(ApiError::internal)?;
-            let subscribed = endpoint["events"]
-                .as_array()
-                .is_some_and(|events| events.iter().any(|e| e == "*" || *e == event_type.as_str()));
-            if endpoint["status"] == "active" && subscribed {
-                targets.push((Some(id), endpoint["url"].as_str().unwrap_or_default().to_owned(), secret));
+        let mut stmt = conn.prepare("SELECT body FROM endpoints WHERE deleted = 0 ORDER BY seq")?;
+        for body in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let endpoint: WebhookEndpoint = serde_json::from_str(&body?).map_err(ApiError::internal)?;
+            if wants(&endpoint, &event_type) {
+                targets.push((Some(endpoint.id), endpoint.url));
             }
         }
     }
     if let Some(url) = &job.callback_url {
-        targets.push((None, url.clone(), state.callback_secret.clone()));
+        targets.push((None, url.clone()));
     }
-    for (endpoint_id, url, secret) in targets {
+    for (endpoint_id, url) in targets {
         conn.execute(
-            "INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, secret, status, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
-            params![new_id("dlv"), event_id, event_type, endpoint_id, url, secret, now_secs()],
+            "INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, status, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+            params![new_id("dlv"), event_id, event_type, endpoint_id, url, now_secs()],
         )?;
     }
     state.deliveries.notify_one();
     Ok(())
+}
+
+/// Whether `endpoint` takes events of `event_type` now.
+fn wants(endpoint: &WebhookEndpoint, event_type: &str) -> bool {
+    endpoint.status == "active" && endpoint.events.iter().any(|e| e == "*" || e == event_type)
+}
+
+/// Cancels the pending deliveries of an endpoint that was deleted or disabled.
+pub(crate) fn cancel_pending(conn: &Connection, endpoint_id: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL WHERE endpoint_id = ?1 AND status = 'pending'",
+        [endpoint_id],
+    )
 }
 
 /// The deliveries of one endpoint, newest last.
@@ -87,8 +97,32 @@ struct Due {
     event_type: String,
     endpoint_id: Option<String>,
     url: String,
-    secret: String,
     attempts: Vec<Value>,
+}
+
+/// Where one attempt goes and the secret it is signed with, as they are when it starts.
+struct Target {
+    url: String,
+    secret: String,
+}
+
+/// The target of `d` now: its endpoint's current URL and secret, or the job's `callback_url` and
+/// the server's callback secret. `None` when the endpoint no longer takes the event (deleted,
+/// disabled or unsubscribed).
+fn target(state: &AppState, d: &Due) -> ApiResult<Option<Target>> {
+    let Some(endpoint_id) = &d.endpoint_id else {
+        return Ok(Some(Target { url: d.url.clone(), secret: state.callback_secret.clone() }));
+    };
+    let row: Option<(String, String)> = state
+        .db
+        .lock()
+        .query_row("SELECT secret, body FROM endpoints WHERE id = ?1 AND deleted = 0", [endpoint_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((secret, body)) = row else { return Ok(None) };
+    let endpoint: WebhookEndpoint = serde_json::from_str(&body).map_err(ApiError::internal)?;
+    Ok(wants(&endpoint, &d.event_type).then_some(Target { url: endpoint.url, secret }))
 }
 
 /// Claims the deliveries that are due (leasing them), so each attempt runs once.
@@ -96,7 +130,7 @@ fn claim(state: &AppState) -> rusqlite::Result<Vec<Due>> {
     let now = now_secs();
     let conn = state.db.lock();
     let mut stmt = conn.prepare(
-        "SELECT id, event_id, event_type, endpoint_id, url, secret, attempts FROM deliveries
+        "SELECT id, event_id, event_type, endpoint_id, url, attempts FROM deliveries
          WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 32",
     )?;
     let due: Vec<Due> = stmt
@@ -107,8 +141,7 @@ fn claim(state: &AppState) -> rusqlite::Result<Vec<Due>> {
                 event_type: r.get(2)?,
                 endpoint_id: r.get(3)?,
                 url: r.get(4)?,
-                secret: r.get(5)?,
-                attempts: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                attempts: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -141,7 +174,24 @@ pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Rec
 }
 
 async fn attempt(state: Arc<AppState>, mut d: Due) {
-    let outcome = send(&state, &d).await;
+    let target = match target(&state, &d) {
+        Ok(Some(target)) => target,
+        Ok(None) => {
+            let canceled = state.db.lock().execute(
+                "UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL WHERE id = ?1 AND status = 'pending'",
+                [&d.id],
+            );
+            if let Err(e) = canceled {
+                eprintln!("hookwise serve: delivery {}: {e}", d.id);
+            }
+            return;
+        }
+        Err(e) => {
+            eprintln!("hookwise serve: delivery {}: {}", d.id, e.into_message());
+            return;
+        }
+    };
+    let outcome = send(&state, &d, &target).await;
     let number = d.attempts.len() + 1;
     let (status_code, error, duration_ms) = match &outcome {
         Ok((code, ms)) => (Some(*code), (!(200..300).contains(code)).then(|| format!("HTTP {code}")), *ms),
@@ -160,15 +210,23 @@ async fn attempt(state: Arc<AppState>, mut d: Due) {
         ("failed", None)
     };
     let conn = state.db.lock();
-    let saved = conn.execute(
-        "UPDATE deliveries SET status = ?2, attempts = ?3, next_attempt_at = ?4 WHERE id = ?1",
-        params![d.id, status, Value::Array(d.attempts).to_string(), next],
+    // A delivery canceled while this attempt ran keeps the attempt in its record, and its status.
+    let saved: rusqlite::Result<String> = conn.query_row(
+        "UPDATE deliveries SET url = ?5, attempts = ?3,
+             status = CASE WHEN status = 'pending' THEN ?2 ELSE status END,
+             next_attempt_at = CASE WHEN status = 'pending' THEN ?4 END
+         WHERE id = ?1 RETURNING status",
+        params![d.id, status, Value::Array(d.attempts).to_string(), next, target.url],
+        |r| r.get(0),
     );
-    if let Err(e) = saved {
-        eprintln!("hookwise serve: delivery {}: {e}", d.id);
-        return;
-    }
-    if let Some(endpoint) = &d.endpoint_id {
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(e) => {
+            eprintln!("hookwise serve: delivery {}: {e}", d.id);
+            return;
+        }
+    };
+    if let Some(endpoint) = d.endpoint_id.as_deref().filter(|_| saved == status) {
         let _ = match status {
             "delivered" => conn.execute("UPDATE endpoints SET failures = 0 WHERE id = ?1", [endpoint]),
             "failed" => disable_if_failing(&state, &conn, endpoint),
@@ -187,11 +245,26 @@ fn disable_if_failing(state: &AppState, conn: &Connection, endpoint: &str) -> ru
     let mut value: Value = serde_json::from_str(&body).unwrap_or_default();
     value["status"] = json!("disabled");
     value["updated_at"] = json!(now_rfc3339());
-    conn.execute("UPDATE endpoints SET body = ?2 WHERE id = ?1", params![endpoint, value.to_string()])
+    conn.execute("UPDATE endpoints SET body = ?2 WHERE id = ?1", params![endpoint, value.to_string()])?;
+    cancel_pending(conn, endpoint)
+}
+
+/// Why a request failed, without its URL (which may carry credentials or tokens) but with the
+/// causes (`connection refused`, …).
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// One POST: `Ok((status, ms))` when the receiver answered, `Err((why, ms))` otherwise.
-async fn send(state: &AppState, d: &Due) -> Result<(u16, u64), (String, u64)> {
+async fn send(state: &AppState, d: &Due, target: &Target) -> Result<(u16, u64), (String, u64)> {
     let started = Instant::now();
     let ms = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let body: String = {
@@ -200,7 +273,7 @@ async fn send(state: &AppState, d: &Due) -> Result<(u16, u64), (String, u64)> {
             .map_err(|e| (e.to_string(), 0))?
     };
     let scheme = hookwise::webhook::preset(&state.config.scheme).map_err(|e| (e.message().to_owned(), 0))?;
-    let hook = hookwise::Webhook::new(scheme.clone(), [&d.secret]).map_err(|e| (e.message().to_owned(), 0))?;
+    let hook = hookwise::Webhook::new(scheme.clone(), [&target.secret]).map_err(|e| (e.message().to_owned(), 0))?;
     let now = hookwise::webhook::unix_now();
     let mut headers =
         hook.sign(body.as_bytes(), Some(&d.event_id), Some(now)).map_err(|e| (e.message().to_owned(), 0))?;
@@ -208,7 +281,7 @@ async fn send(state: &AppState, d: &Due) -> Result<(u16, u64), (String, u64)> {
     headers.extend(hook.envelope_headers(Some(&d.event_id), Some(&d.event_type), created.as_deref()));
     let mut request = state
         .http
-        .post(&d.url)
+        .post(&target.url)
         .header("content-type", "application/json")
         .header("x-hookwise-event-type", &d.event_type)
         .body(body);
@@ -218,6 +291,6 @@ async fn send(state: &AppState, d: &Due) -> Result<(u16, u64), (String, u64)> {
     match request.send().await {
         Ok(response) => Ok((response.status().as_u16(), ms())),
         Err(e) if e.is_timeout() => Err(("timed out after 10 s".to_owned(), ms())),
-        Err(e) => Err((format!("connection failed: {e}"), ms())),
+        Err(e) => Err((format!("connection failed: {}", describe(e)), ms())),
     }
 }

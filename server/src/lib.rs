@@ -8,6 +8,7 @@ mod db;
 mod delivery;
 mod error;
 mod runner;
+mod secrets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,13 +21,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use base64::Engine as _;
 
 use crate::db::Db;
 use crate::error::{ApiError, TRACE_ID};
 
-/// How the server runs. `Default` gives the documented defaults.
-#[derive(Debug, Clone)]
+/// How the server runs. `Default` gives the documented defaults. `Debug` never shows the keys or
+/// the secret.
+#[derive(Clone)]
 pub struct Config {
     /// Where the SQLite file and results live.
     pub data_dir: PathBuf,
@@ -46,6 +47,22 @@ pub struct Config {
     pub signed_url_ttl: Duration,
     /// The secret deliveries to a job's `callback_url` are signed with (default: generated once).
     pub callback_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("bind", &self.bind)
+            .field("api_keys", &self.api_keys.iter().map(|_| secrets::Redacted).collect::<Vec<_>>())
+            .field("scheme", &self.scheme)
+            .field("retry_schedule", &self.retry_schedule)
+            .field("disable_after", &self.disable_after)
+            .field("chaos", &self.chaos)
+            .field("signed_url_ttl", &self.signed_url_ttl)
+            .field("callback_secret", &self.callback_secret.as_ref().map(|_| secrets::Redacted))
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -127,15 +144,6 @@ pub(crate) fn now_rfc3339() -> String {
     hookwise::webhook::format_rfc3339(hookwise::webhook::unix_now()).unwrap_or_default()
 }
 
-/// A fresh `whsec_` secret (base64 of 24 random bytes), valid for every preset.
-pub(crate) fn new_secret() -> String {
-    let mut bytes = [0u8; 24];
-    if getrandom::fill(&mut bytes).is_err() {
-        fastrand::fill(&mut bytes);
-    }
-    format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes))
-}
-
 async fn trace(request: Request, next: Next) -> Response {
     let trace_id = new_id("trc");
     let mut response = TRACE_ID.scope(trace_id.clone(), next.run(request)).await;
@@ -153,7 +161,7 @@ async fn auth(State(state): State<Arc<AppState>>, request: Request, next: Next) 
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     match key {
-        Some(k) if state.config.api_keys.iter().any(|known| known == k) => next.run(request).await,
+        Some(k) if secrets::key_matches(&state.config.api_keys, k) => next.run(request).await,
         Some(_) => ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "unauthorized", "the API key is not valid")
             .into_response(),
         None => ApiError::new(
@@ -186,6 +194,7 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(v1)
         .route("/v1/results/{id}", get(api::download_result))
         .route("/openapi.json", get(api::openapi))
+        .method_not_allowed_fallback(api::method_not_allowed)
         .fallback(fallback)
         .layer(middleware::from_fn(trace))
         .with_state(state)
@@ -202,12 +211,17 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
     std::fs::create_dir_all(config.data_dir.join("results"))
         .map_err(|e| StartError(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
     let db = Db::open(&config.data_dir).map_err(|e| StartError(format!("cannot open the database: {e}")))?;
+    let fresh = || secrets::new_secret().map_err(|e| StartError(format!("no randomness for a secret: {e}")));
     let url_key = db
-        .meta_or_insert("signed_url_key", new_secret)
+        .meta_or_insert("signed_url_key", fresh()?)
         .map_err(|e| StartError(format!("cannot read the database: {e}")))?;
     let callback_secret = match &config.callback_secret {
-        Some(s) => s.clone(),
-        None => db.meta_or_insert("callback_secret", new_secret).map_err(|e| StartError(e.to_string()))?,
+        Some(s) => {
+            secrets::check(&config.scheme, s)
+                .map_err(|e| StartError(format!("--callback-secret: {}", e.into_message())))?;
+            s.clone()
+        }
+        None => db.meta_or_insert("callback_secret", fresh()?).map_err(|e| StartError(e.to_string()))?,
     };
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -240,4 +254,21 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
         worker.abort();
     });
     Ok(Server { addr, shutdown, task })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_debug_never_shows_keys_or_secrets() {
+        let config = Config {
+            api_keys: vec!["hw_live_do_not_print".to_owned()],
+            callback_secret: Some("whsec_ZG8tbm90LXByaW50LWVpdGhlcg==".to_owned()),
+            ..Config::default()
+        };
+        let shown = format!("{config:?} {config:#?}");
+        assert!(!shown.contains("do_not_print") && !shown.contains("ZG8tbm90"), "{shown}");
+        assert!(shown.contains("<redacted>") && shown.contains("retry_schedule"), "{shown}");
+    }
 }

@@ -271,7 +271,7 @@ class Webhooks:
         self,
         id: str,
     ) -> types.Deleted:
-        """Soft delete: gone from the API, history kept
+        """Soft delete: gone from the API, history kept, pending deliveries canceled
 
         `DELETE /v1/webhooks/{id}`
         """
@@ -588,7 +588,7 @@ class AsyncWebhooks:
         self,
         id: str,
     ) -> types.Deleted:
-        """Soft delete: gone from the API, history kept
+        """Soft delete: gone from the API, history kept, pending deliveries canceled
 
         `DELETE /v1/webhooks/{id}`
         """

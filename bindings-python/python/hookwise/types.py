@@ -87,7 +87,8 @@ class RegisterWebhook(Record):
     url: str
     events: Optional[list[str]]
     secret: Optional[str]
-    """Default: generated whsec_ + base64 of 24 random bytes"""
+    """Default: generated whsec_ + base64 of 24 random bytes. A given secret must give at least 16
+    key bytes (a whsec_ secret: after base64 decoding); else 422 secret_too_short."""
     name: Optional[str]
 
 
@@ -98,7 +99,7 @@ class UpdateWebhook(Record):
     events: Optional[list[str]]
     name: Optional[str]
     status: Optional[str]
-    """active re-enables and resets the failure count"""
+    """active re-enables and resets the failure count; disabled cancels the pending deliveries."""
 
 
 class WebhookEndpoint(Record):
@@ -110,7 +111,8 @@ class WebhookEndpoint(Record):
     name: Optional[str]
     status: str
     secret: Optional[str]
-    """Only in the responses of create and rotate-secret"""
+    """Only in the responses of register and rotate-secret (absent elsewhere); the next attempt of
+    every pending delivery is signed with the current secret."""
     created_at: str
     updated_at: Optional[str]
 
@@ -153,7 +155,10 @@ class Delivery(Record):
     event_type: str
     endpoint_id: Optional[str]
     url: str
+    """Where the last attempt went: each attempt goes to the endpoint's URL as it is then."""
     status: str
+    """canceled: its endpoint was deleted, disabled or unsubscribed from the event type before
+    delivery."""
     attempts: list[dict[str, Any]]
     next_attempt_at: Optional[str]
 

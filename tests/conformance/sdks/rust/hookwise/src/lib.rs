@@ -269,7 +269,7 @@ pub mod resources {
             self.client.call("update_webhook", Args::of(params).with("id", id)).await
         }
 
-        /// Soft delete: gone from the API, history kept
+        /// Soft delete: gone from the API, history kept, pending deliveries canceled
         ///
         /// `DELETE /v1/webhooks/{id}`
         ///

@@ -107,7 +107,8 @@ pub struct RegisterWebhook {
     /// `events`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
-    /// Default: generated whsec_ + base64 of 24 random bytes
+    /// Default: generated whsec_ + base64 of 24 random bytes. A given secret must give at least 16 key
+    /// bytes (a whsec_ secret: after base64 decoding); else 422 secret_too_short.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// `name`.
@@ -152,7 +153,7 @@ pub struct UpdateWebhook {
     /// `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// active re-enables and resets the failure count
+    /// active re-enables and resets the failure count; disabled cancels the pending deliveries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }

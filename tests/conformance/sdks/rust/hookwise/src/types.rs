@@ -116,7 +116,8 @@ pub struct RegisterWebhook {
     /// `events`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
-    /// Default: generated whsec_ + base64 of 24 random bytes
+    /// Default: generated whsec_ + base64 of 24 random bytes. A given secret must give at least 16 key
+    /// bytes (a whsec_ secret: after base64 decoding); else 422 secret_too_short.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// `name`.
@@ -139,7 +140,7 @@ pub struct UpdateWebhook {
     /// `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// active re-enables and resets the failure count
+    /// active re-enables and resets the failure count; disabled cancels the pending deliveries.
     ///
     /// One of `active`, `disabled` (other values are kept).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,7 +164,8 @@ pub struct WebhookEndpoint {
     pub name: Option<String>,
     /// One of `active`, `disabled` (other values are kept).
     pub status: String,
-    /// Only in the responses of create and rotate-secret
+    /// Only in the responses of register and rotate-secret (absent elsewhere); the next attempt of
+    /// every pending delivery is signed with the current secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// `created_at`.
@@ -229,9 +231,12 @@ pub struct Delivery {
     /// `endpoint_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    /// `url`.
+    /// Where the last attempt went: each attempt goes to the endpoint's URL as it is then.
     pub url: String,
-    /// One of `pending`, `delivered`, `failed` (other values are kept).
+    /// canceled: its endpoint was deleted, disabled or unsubscribed from the event type before
+    /// delivery.
+    ///
+    /// One of `pending`, `delivered`, `failed`, `canceled` (other values are kept).
     pub status: String,
     /// `attempts`.
     pub attempts: Vec<serde_json::Map<String, serde_json::Value>>,

@@ -1,0 +1,139 @@
+//! Secrets and keys: made only by the OS's CSPRNG, compared in constant time, long enough to
+//! sign with, and never shown by `Debug` or in messages.
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use hookwise::webhook::SecretEncoding;
+use hookwise::Scheme;
+use sha2::{Digest as _, Sha256};
+use subtle::ConstantTimeEq as _;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The fewest key bytes an endpoint secret may carry.
+pub(crate) const MIN_SECRET_BYTES: usize = 16;
+
+/// How `whsec_` secrets are decoded (as the core does: padding optional).
+const WHSEC_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// A fresh `whsec_` secret (base64 of 24 bytes from the OS's CSPRNG), valid for every preset.
+///
+/// # Errors
+/// When the OS has no randomness to give: there is no weaker fallback.
+pub(crate) fn new_secret() -> Result<String, getrandom::Error> {
+    secret_from(getrandom::fill)
+}
+
+fn secret_from(fill: impl FnOnce(&mut [u8]) -> Result<(), getrandom::Error>) -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 24];
+    fill(&mut bytes)?;
+    Ok(format!("whsec_{}", STANDARD.encode(bytes)))
+}
+
+/// Whether `given` is one of `known`, in time that depends on neither (every key is compared,
+/// as SHA-256 digests, so not even the lengths leak).
+pub(crate) fn key_matches(known: &[String], given: &str) -> bool {
+    let given = Sha256::digest(given.as_bytes());
+    let found = known
+        .iter()
+        .fold(subtle::Choice::from(0), |found, key| found | Sha256::digest(key.as_bytes()).as_slice().ct_eq(&given));
+    found.into()
+}
+
+/// `a == b` in time that depends only on the lengths.
+pub(crate) fn equal(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// How many key bytes `secret` gives the HMAC of `scheme` (0 when it does not decode).
+pub(crate) fn key_bytes(scheme: &Scheme, secret: &str) -> usize {
+    match scheme.secret_encoding {
+        SecretEncoding::Utf8 => secret.len(),
+        SecretEncoding::WhsecBase64 => {
+            WHSEC_BASE64.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).map_or(0, |key| key.len())
+        }
+    }
+}
+
+/// Whether `secret` can sign the deliveries of the scheme named `scheme`: 400 `invalid_request`
+/// when it is not in the scheme's secret encoding, 422 `secret_too_short` when it gives fewer
+/// than [`MIN_SECRET_BYTES`] key bytes. Messages never include the secret.
+pub(crate) fn check(scheme: &str, secret: &str) -> ApiResult<()> {
+    let scheme = hookwise::webhook::preset(scheme).map_err(|e| ApiError::internal(e.message()))?;
+    hookwise::Webhook::new(scheme.clone(), [secret])
+        .map_err(|e| ApiError::invalid(format!("secret cannot sign the {} scheme: {}", scheme.name, e.message())))?;
+    let bytes = key_bytes(scheme, secret);
+    if bytes < MIN_SECRET_BYTES {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "secret_too_short",
+            format!(
+                "the secret gives {bytes} key bytes; the {} scheme needs at least {MIN_SECRET_BYTES} \
+                 (leave secret out to get a generated one)",
+                scheme.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What `Debug` shows for a secret.
+pub(crate) struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
+
+    use super::*;
+
+    #[test]
+    fn no_secret_is_made_when_the_csprng_fails() {
+        assert!(secret_from(|_| Err(getrandom::Error::UNSUPPORTED)).is_err(), "no fallback to a weaker generator");
+        let made = new_secret().unwrap();
+        assert_eq!(key_bytes(hookwise::webhook::preset("standard").unwrap(), &made), 24);
+        assert_ne!(made, new_secret().unwrap());
+    }
+
+    #[test]
+    fn only_a_whole_known_key_matches() {
+        let known = vec!["hw_live_key_one".to_owned(), "hw_live_key_two".to_owned()];
+        assert!(key_matches(&known, "hw_live_key_one"));
+        assert!(key_matches(&known, "hw_live_key_two"));
+        for wrong in ["", "hw_live_key", "hw_live_key_one ", "hw_live_key_onex", "HW_LIVE_KEY_ONE"] {
+            assert!(!key_matches(&known, wrong), "{wrong:?}");
+        }
+        assert!(!key_matches(&[], ""));
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_with_its_own_code_and_never_echoed() {
+        let short = check("standard", "whsec_c2hvcnQtc2VjcmV0").unwrap_err(); // "short-secret": 12 bytes
+        let shown = short.into_message();
+        assert!(shown.starts_with("secret_too_short:"), "{shown}");
+        assert!(!shown.contains("c2hvcnQtc2VjcmV0"), "{shown}");
+        assert!(check("standard", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_ok());
+        assert!(check("github", "fifteen-chars-x").is_err());
+        assert!(check("github", "sixteen-chars-ok").is_ok());
+        assert!(check("standard", "whsec_!!!").unwrap_err().into_message().starts_with("invalid_request:"));
+    }
+
+    #[test]
+    fn key_bytes_follow_the_schemes_secret_encoding() {
+        let standard = hookwise::webhook::preset("standard").unwrap();
+        let github = hookwise::webhook::preset("github").unwrap();
+        assert_eq!(key_bytes(standard, "whsec_AAAAAAAAAAAAAAAAAAAAAA"), 16);
+        assert_eq!(key_bytes(standard, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="), 22);
+        assert_eq!(key_bytes(standard, "whsec_!!"), 0);
+        assert_eq!(key_bytes(github, "sixteen-chars-ok"), 16);
+    }
+}
