@@ -84,3 +84,28 @@ fn the_committed_auggie_swift_package_is_what_the_generator_makes() {
         );
     }
 }
+
+#[test]
+fn hookwises_own_swift_client_in_bindings_swift_is_what_the_generator_makes() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings-swift");
+    let mut checked = 0;
+    for file in generate("hookwise").iter().filter(|f| f.path.starts_with("Sources/HookwiseApi")) {
+        let on_disk = std::fs::read_to_string(committed.join(&file.path)).unwrap_or_default();
+        assert!(
+            on_disk == file.text,
+            "bindings-swift/{} is stale: generate profiles/hookwise.yaml --lang swift and copy Sources/HookwiseApi into bindings-swift",
+            file.path.display()
+        );
+        checked += 1;
+    }
+    let on_disk = walk(&committed.join("Sources/HookwiseApi"));
+    assert_eq!(on_disk, checked, "bindings-swift/Sources/HookwiseApi holds files the generator does not make");
+}
+
+fn walk(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { walk(&p) } else { 1 })
+        .sum()
+}

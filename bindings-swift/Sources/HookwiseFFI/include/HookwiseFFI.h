@@ -250,13 +250,6 @@ typedef void (*UniffiCallbackInterfaceApiProgressListenerMethod0)(uint64_t, Rust
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
-typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_API_PROGRESS_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_API_PROGRESS_LISTENER
 typedef struct UniffiVTableCallbackInterfaceApiProgressListener {
@@ -264,15 +257,6 @@ typedef struct UniffiVTableCallbackInterfaceApiProgressListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceApiProgressListenerMethod0 _Nonnull onProgress;
 } UniffiVTableCallbackInterfaceApiProgressListener;
-
-#endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
-typedef struct UniffiVTableCallbackInterfaceProgressListener {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
-} UniffiVTableCallbackInterfaceProgressListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_API
@@ -373,131 +357,6 @@ RustBuffer uniffi_hookwise_ffi_fn_method_profile_name(uint64_t ptr, RustCallStat
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_OPERATIONS
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROFILE_OPERATIONS
 RustBuffer uniffi_hookwise_ffi_fn_method_profile_operations(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_CLIENT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_CLIENT
-uint64_t uniffi_hookwise_ffi_fn_clone_client(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_CLIENT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_CLIENT
-void uniffi_hookwise_ffi_fn_free_client(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_CLIENT_NEW
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_CLIENT_NEW
-uint64_t uniffi_hookwise_ffi_fn_constructor_client_new(RustBuffer api_key, RustBuffer base_url, RustBuffer timeout_ms, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_CANCEL
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_CANCEL
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_cancel(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_CREATE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_CREATE
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_create(uint64_t ptr, RustBuffer kind, RustBuffer payload_json, RustBuffer callback_url, RustBuffer secrecy_level, RustBuffer idempotency_key
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_DOWNLOAD
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_DOWNLOAD
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_download(uint64_t ptr, RustBuffer signed_url
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_GET
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_GET
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_get(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_LIST
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_list(uint64_t ptr, RustBuffer kind, RustBuffer status, RustBuffer limit, RustBuffer cursor
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_LIST_ALL
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_LIST_ALL
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_list_all(uint64_t ptr, RustBuffer kind, RustBuffer status, RustBuffer limit, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_RESULT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_RESULT
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_result(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_WAIT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_JOBS_WAIT
-uint64_t uniffi_hookwise_ffi_fn_method_client_jobs_wait(uint64_t ptr, RustBuffer id, uint64_t timeout_ms, RustBuffer listener
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_DELETE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_DELETE
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_delete(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_DELIVERIES
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_DELIVERIES
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_deliveries(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_GET
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_GET
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_get(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_LIST
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_list(uint64_t ptr
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_REGISTER
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_REGISTER
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_register(uint64_t ptr, RustBuffer url, RustBuffer events, RustBuffer secret, RustBuffer name
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_ROTATE_SECRET
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_ROTATE_SECRET
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_rotate_secret(uint64_t ptr, RustBuffer id
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_UPDATE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_CLIENT_WEBHOOKS_UPDATE
-uint64_t uniffi_hookwise_ffi_fn_method_client_webhooks_update(uint64_t ptr, RustBuffer id, RustBuffer url, RustBuffer events, RustBuffer name, RustBuffer status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_JOBITERATOR
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_JOBITERATOR
-uint64_t uniffi_hookwise_ffi_fn_clone_jobiterator(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_JOBITERATOR
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_JOBITERATOR
-void uniffi_hookwise_ffi_fn_free_jobiterator(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_JOBITERATOR_NEXT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_JOBITERATOR_NEXT
-uint64_t uniffi_hookwise_ffi_fn_method_jobiterator_next(uint64_t ptr
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_PROGRESSLISTENER
-uint64_t uniffi_hookwise_ffi_fn_clone_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FREE_PROGRESSLISTENER
-void uniffi_hookwise_ffi_fn_free_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
-void uniffi_hookwise_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTableCallbackInterfaceProgressListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
-void uniffi_hookwise_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer job, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_WEBHOOK
@@ -898,108 +757,6 @@ uint16_t uniffi_hookwise_ffi_checksum_method_profile_operations(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_CANCEL
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_CANCEL
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_cancel(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_CREATE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_CREATE
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_create(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_DOWNLOAD
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_DOWNLOAD
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_download(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_GET
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_GET
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_get(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_LIST
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_list(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_LIST_ALL
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_LIST_ALL
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_list_all(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_RESULT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_RESULT
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_result(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_WAIT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_JOBS_WAIT
-uint16_t uniffi_hookwise_ffi_checksum_method_client_jobs_wait(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_DELETE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_DELETE
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_delete(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_DELIVERIES
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_DELIVERIES
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_deliveries(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_GET
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_GET
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_get(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_LIST
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_list(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_REGISTER
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_REGISTER
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_register(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_ROTATE_SECRET
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_ROTATE_SECRET
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_rotate_secret(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_UPDATE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_CLIENT_WEBHOOKS_UPDATE
-uint16_t uniffi_hookwise_ffi_checksum_method_client_webhooks_update(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_JOBITERATOR_NEXT
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_JOBITERATOR_NEXT
-uint16_t uniffi_hookwise_ffi_checksum_method_jobiterator_next(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
-uint16_t uniffi_hookwise_ffi_checksum_method_progresslistener_on_progress(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_WEBHOOK_CONSTRUCT_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_METHOD_WEBHOOK_CONSTRUCT_EVENT
 uint16_t uniffi_hookwise_ffi_checksum_method_webhook_construct_event(void
@@ -1027,12 +784,6 @@ uint16_t uniffi_hookwise_ffi_checksum_constructor_api_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_PROFILE_FROM_TEXT
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_PROFILE_FROM_TEXT
 uint16_t uniffi_hookwise_ffi_checksum_constructor_profile_from_text(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
-uint16_t uniffi_hookwise_ffi_checksum_constructor_client_new(void
     
 );
 #endif
