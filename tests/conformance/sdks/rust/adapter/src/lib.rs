@@ -6,8 +6,8 @@
 //! `api()`): it is not an operation. Scenarios stay on hookwise's own client (`hookwise-conformance`).
 //!
 //! A case that leaves out a required argument, or passes an argument the operation does not
-//! have, cannot be written against a typed method (the compiler refuses it): such a call is
-//! answered with `invalid_argument` here, as the engine would, and nothing is sent.
+//! have, cannot be written against a typed method (the compiler refuses it): the adapter makes
+//! no call and says so, and `tests/conformance/xfail/rust-sdk.txt` lists those cases.
 
 mod dispatch;
 
@@ -32,8 +32,6 @@ enum Failure {
     /// The error of a generated crate: the engine's (`hookwise::api::Error`), its own
     /// `invalid_response` included.
     Api(hookwise::api::Error),
-    /// A call the typed methods cannot express (`invalid_argument`).
-    Refused(String),
     /// Not the SDK's answer: the case or the harness is wrong.
     Harness(String),
 }
@@ -45,9 +43,6 @@ impl Failure {
                 "kind": e.kind().name(), "status": e.status(), "code": e.code(), "message": e.message(),
                 "trace_id": e.trace_id(),
             }),
-            Failure::Refused(message) => {
-                json!({"kind": "invalid_argument", "status": null, "code": "invalid_argument", "message": message})
-            }
             Failure::Harness(message) => json!({ "message": message }),
         }
     }
@@ -62,14 +57,18 @@ impl From<hookwise::api::Error> for Failure {
 /// Refuses an argument the operation does not have.
 fn known(args: &Map<String, Value>, names: &[&str]) -> Result<(), Failure> {
     match args.keys().find(|k| !names.contains(&k.as_str())) {
-        Some(unknown) => Err(Failure::Refused(format!("the method has no parameter {unknown:?}"))),
+        Some(unknown) => {
+            Err(Failure::Harness(format!("a typed call cannot pass {unknown:?}: the method has no such parameter")))
+        }
         None => Ok(()),
     }
 }
 
 /// A required argument, as the method's parameter type (`&str` borrows from the case).
 fn required<'a, T: Deserialize<'a>>(args: &'a Map<String, Value>, name: &str) -> Result<T, Failure> {
-    let value = args.get(name).ok_or_else(|| Failure::Refused(format!("the required argument {name} is missing")))?;
+    let value = args
+        .get(name)
+        .ok_or_else(|| Failure::Harness(format!("a typed call cannot leave out the required argument {name}")))?;
     T::deserialize(value).map_err(|e| Failure::Harness(format!("{name}: {e}")))
 }
 

@@ -7,7 +7,7 @@ use hookwise_conformance_sdks::{verify_vector, SdkAdapter, Vector, SCHEMES};
 
 #[tokio::test]
 async fn every_contract_case_passes_through_the_generated_crates() {
-    let report = run_all(&mut SdkAdapter, &contract::repo_root(), "rust", None).await.unwrap();
+    let report = run_all(&mut SdkAdapter, &contract::repo_root(), "rust-sdk", None).await.unwrap();
     for line in &report.lines {
         println!("{line}");
     }
