@@ -103,9 +103,5 @@ fn hookwises_own_swift_client_in_bindings_swift_is_what_the_generator_makes() {
 }
 
 fn walk(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| if p.is_dir() { walk(&p) } else { 1 })
-        .sum()
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| if p.is_dir() { walk(&p) } else { 1 }).sum()
 }
