@@ -86,3 +86,34 @@ fn the_committed_auggie_kotlin_sdk_is_what_the_generator_makes() {
         );
     }
 }
+
+#[test]
+fn hookwises_own_kotlin_client_in_bindings_kotlin_is_what_the_generator_makes() {
+    let (path, text) = profile("hookwise");
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings-kotlin");
+    let files = hookwise_generate::generate(&path, &text, "kotlin").unwrap();
+    let mut checked = 0;
+    for file in files.iter().filter(|f| f.path.starts_with("src/main")) {
+        let on_disk = std::fs::read_to_string(committed.join(&file.path)).unwrap_or_default();
+        assert!(
+            on_disk == file.text,
+            "bindings-kotlin/{} is stale: generate profiles/hookwise.yaml --lang kotlin and copy its src/main into bindings-kotlin",
+            file.path.display()
+        );
+        checked += 1;
+    }
+    let count = |dir: &str| files_under(&committed.join(dir));
+    assert_eq!(
+        count("src/main/kotlin/dev/hookwise/api") + count("src/main/resources/dev/hookwise/api"),
+        checked,
+        "bindings-kotlin holds files of dev.hookwise.api the generator does not make"
+    );
+}
+
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { files_under(&p) } else { 1 })
+        .sum()
+}
