@@ -48,7 +48,7 @@ step "Python: mypy --strict on the examples and a typed usage file; stubs checke
 
 step "server: schemathesis against hookwise serve's own OpenAPI document (no 5xx; documented statuses, content types, bodies)"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis>=4.3,<5"
-bash scripts/schemathesis.sh "$venv/bin/python" "$root/target/release/hookwise" | tail -n 4
+bash scripts/schemathesis.sh "$venv/bin/python" "$root/target/release/hookwise"
 
 step "Node: install the dev dependencies (package-lock.json) and build the addon with @napi-rs/cli"
 (cd bindings-node && npm install --no-audit --no-fund --loglevel=error && npx napi build --platform --release --js native.js --dts native.d.ts)
