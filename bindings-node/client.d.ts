@@ -159,7 +159,8 @@ export interface CreateJobParams {
   kind: string;
   /**
    * Same key and same body: the same job again (200, `Idempotent-Replayed: true`). Same key,
-   * other body: 409 `idempotency_key_reused`. Keys are per API key.
+   * other body (or a key used by another operation): 409 `idempotency_key_reused`. Keys are per
+   * API key.
    */
   idempotency_key?: string;
   /** Any object. Test knobs: duration_ms (0..600000, default 1000), simulate: "fail". */
@@ -194,6 +195,12 @@ export interface DownloadResultParams {
 /** The arguments of `webhooks.register`: a field left out (or undefined) is not sent. */
 export interface RegisterWebhookParams {
   url: string;
+  /**
+   * Same key and same body: the endpoint registered earlier again, with its secret (200,
+   * `Idempotent-Replayed: true`); 404 once that endpoint is deleted. Same key, other body (or a
+   * key used by another operation): 409 `idempotency_key_reused`. Keys are per API key.
+   */
+  idempotency_key?: string;
   events?: string[];
   /**
    * Default: generated whsec_ + base64 of 24 random bytes. A given secret must give at least 16

@@ -156,7 +156,7 @@ function toHeaders(headers, wanted) {
 }
 
 /**
- * A verified webhook. `id`, `type`, `createdAt` and `scheme` are read by the core during
+ * A verified webhook. `id`, `type`, `createdAt`, `scheme` and `unsignedFields` are read by the core during
  * verification; `payload` and `data` are parsed on first use (then kept), so a handler that only
  * needs the verdict or the type never pays for them. A plain JSON body (the core says so) is
  * parsed by `JSON.parse` from the verified text, which reads it as the core does; any other body
@@ -173,6 +173,7 @@ class Event {
     this.type = record.type
     this.createdAt = record.createdAt
     this.scheme = record.scheme
+    this.unsignedFields = record.unsignedFields
     this.#record = record
     this.#source = source
   }
@@ -198,7 +199,7 @@ class Event {
 
   /** The event as a plain object (what `JSON.stringify` and `console.log` show). */
   toJSON() {
-    return { id: this.id, type: this.type, createdAt: this.createdAt, data: this.data, payload: this.payload, scheme: this.scheme }
+    return { id: this.id, type: this.type, createdAt: this.createdAt, data: this.data, payload: this.payload, scheme: this.scheme, unsignedFields: this.unsignedFields }
   }
 
   [inspect.custom](depth, options) {

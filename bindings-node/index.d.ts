@@ -62,6 +62,8 @@ export interface EventObject<Data = any> {
   data: Data
   payload: any
   scheme: string
+  /** The fields read from headers the signature does not cover (`'id'`, `'type'`, `'created_at'`, `'data'`). */
+  unsignedFields: string[]
 }
 
 /**
@@ -80,6 +82,12 @@ export declare class Event<Data = any> implements EventObject<Data> {
   readonly payload: any
   /** The scheme that verified it. */
   readonly scheme: string
+  /**
+   * The fields (`'id'`, `'type'`, `'created_at'`, `'data'`: the names of the event's JSON in
+   * every language) read from headers the signature does not cover, such as GitHub's and
+   * Shopify's id and type: whoever replays a signed body can set them. Empty when all are signed.
+   */
+  readonly unsignedFields: string[]
   /** The event as a plain object. */
   toJSON(): EventObject<Data>
 }

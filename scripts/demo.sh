@@ -47,7 +47,7 @@ start() {
 
 echo
 echo "== 2. the reference server, a receiver, a webhook, a job"
-start "$work/serve.log" "$hookwise" serve --port 0 --data-dir "$work/data" --api-key demo_key
+start "$work/serve.log" "$hookwise" serve --port 0 --data-dir "$work/data" --api-key demo_key --allow-private-targets
 api=$url
 start "$work/listen.log" "$hookwise" listen --port 0 --scheme standard --secret "$secret"
 receiver=$url

@@ -53,6 +53,9 @@ struct JsEvent<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     payload: Option<&'a hookwise::json::Value>,
     scheme: &'a str,
+    /// The fields read from headers the signature does not cover (`id`, `type`, …).
+    #[serde(rename = "unsignedFields")]
+    unsigned_fields: &'a [&'static str],
 }
 
 fn event_json(event: &hookwise::Event) -> napi::Result<String> {
@@ -64,6 +67,7 @@ fn event_json(event: &hookwise::Event) -> napi::Result<String> {
         data: event.data_field().is_none().then(|| event.data()),
         payload: (!event.is_plain_json()).then(|| event.payload()),
         scheme: &event.scheme,
+        unsigned_fields: event.unsigned_fields(),
     })
     .map_err(|e| internal_error(&e.to_string()))
 }

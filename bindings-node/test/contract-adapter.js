@@ -115,8 +115,8 @@ function verify({ scheme, secret, headers, body_b64: body }) {
   const hook = new hookwise.Webhook(secret, { scheme })
   try {
     // The pairs as the delivery carried them (a repeated name stays repeated: the first wins).
-    const { createdAt, ...event } = hook.verify(Buffer.from(body, 'base64'), headers).toJSON()
-    return { ok: true, result: { ...event, created_at: createdAt } }
+    const { createdAt, unsignedFields, ...event } = hook.verify(Buffer.from(body, 'base64'), headers).toJSON()
+    return { ok: true, result: { ...event, created_at: createdAt, unsigned_fields: unsignedFields } }
   } catch (err) {
     if (err instanceof hookwise.WebhookSignatureError) return { ok: false, error: { message: `${err.code}: ${err.message}` } }
     throw err

@@ -32,7 +32,7 @@ function hookwiseBinary() {
 function startServer(...flags) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookwise-node-'))
   const child = spawn(hookwiseBinary(), ['serve', '--port', '0', '--api-key', API_KEY, '--data-dir', dataDir,
-    '--retry-schedule', '0.05,0.1,0.2', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] })
+    '--retry-schedule', '0.05,0.1,0.2', '--allow-private-targets', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout })
     lines.on('line', (line) => {

@@ -17,7 +17,8 @@ export function verify(body: Buffer, headers: Record<string, string | string[] |
     const stripe = Webhook.constructEvent(body, signed['webhook-signature'], 'whsec_x', { scheme: 'stripe' })
     const plain: EventObject<JobData> = event.toJSON()
     const limit: number = hook.maxPayloadBytes
-    return `${event.type} ${event.createdAt} ${event.data.job.status} ${canonical.length} ${stripe.scheme} ${plain.id} ${limit}`
+    const unsigned: string[] = plain.unsignedFields.concat(event.unsignedFields)
+    return `${event.type} ${event.createdAt} ${event.data.job.status} ${canonical.length} ${stripe.scheme} ${plain.id} ${limit} ${unsigned}`
   } catch (err) {
     if (err instanceof WebhookSignatureError) return err.code
     throw err

@@ -23,10 +23,10 @@ function outcome(c) {
   }
 }
 
-// The vectors' events use the wire names; the JavaScript event uses createdAt.
+// The vectors' events use the wire names; the JavaScript event uses createdAt and unsignedFields.
 function wire(event) {
-  const { createdAt, ...rest } = event.toJSON()
-  return { ...rest, created_at: createdAt }
+  const { createdAt, unsignedFields, ...rest } = event.toJSON()
+  return { ...rest, created_at: createdAt, unsigned_fields: unsignedFields }
 }
 
 test('every signature vector', () => {

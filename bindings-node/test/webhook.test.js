@@ -15,7 +15,7 @@ test('verify returns an Event with createdAt; bodies may be Buffer, Uint8Array o
     assert.ok(event instanceof hookwise.Event)
     assert.deepEqual(event.toJSON(), {
       id: 'msg_1', type: 'job.succeeded', createdAt: '2026-11-22T10:00:00Z',
-      data: { job: { id: 'job_1' } }, payload: JSON.parse(BODY), scheme: 'standard',
+      data: { job: { id: 'job_1' } }, payload: JSON.parse(BODY), scheme: 'standard', unsignedFields: [],
     })
     assert.deepEqual(JSON.parse(JSON.stringify(event)), event.toJSON())
   }

@@ -262,6 +262,14 @@ impl Event {
         &self.inner.scheme
     }
 
+    /// The fields (`"id"`, `"type"`, `"created_at"`, `"data"`) read from headers the signature
+    /// does not cover (GitHub's and Shopify's id and type, …): whoever replays a signed body can
+    /// set them. Empty when every field is signed.
+    #[getter]
+    fn unsigned_fields(&self) -> Vec<&'static str> {
+        self.inner.unsigned_fields().to_vec()
+    }
+
     /// `event["type"]`, `event["data"]`, …: the same fields as the attributes, for code written
     /// against providers whose SDKs return dicts (Stripe's, Auggie's documented snippets).
     fn __getitem__<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -276,7 +284,8 @@ impl Event {
         }
     }
 
-    /// The event as a dict (`id`, `type`, `created_at`, `data`, `payload`, `scheme`).
+    /// The event as a dict (`id`, `type`, `created_at`, `data`, `payload`, `scheme`,
+    /// `unsigned_fields`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         dict.set_item("id", self.id())?;
@@ -285,6 +294,7 @@ impl Event {
         dict.set_item("data", self.data(py)?)?;
         dict.set_item("payload", self.payload(py)?)?;
         dict.set_item("scheme", self.scheme())?;
+        dict.set_item("unsigned_fields", self.unsigned_fields())?;
         Ok(dict)
     }
 

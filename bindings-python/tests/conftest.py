@@ -73,7 +73,7 @@ class Server:
         self.data_dir = tempfile.mkdtemp(prefix="hookwise-py-")
         self.process = subprocess.Popen(
             [hookwise_binary(), "serve", "--port", "0", "--api-key", API_KEY, "--data-dir", self.data_dir,
-             "--retry-schedule", "0.05,0.1,0.2", *flags],
+             "--retry-schedule", "0.05,0.1,0.2", "--allow-private-targets", *flags],
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -21,6 +21,10 @@ pub struct Event {
     pub payload_json: String,
     /// The scheme that verified it.
     pub scheme: String,
+    /// The fields (`id`, `type`, `created_at`, `data`: the event's JSON names, the same in every
+    /// language) read from headers the signature does not cover, such as GitHub's and Shopify's
+    /// id and type: whoever replays a signed body can set them. Empty when every field is signed.
+    pub unsigned_fields: Vec<String>,
 }
 
 impl From<hookwise::Event> for Event {
@@ -28,6 +32,7 @@ impl From<hookwise::Event> for Event {
         Event {
             data_json: e.data().to_json(),
             payload_json: e.payload().to_json(),
+            unsigned_fields: e.unsigned_fields().iter().map(|name| (*name).to_owned()).collect(),
             id: e.id,
             event_type: e.event_type,
             created_at: e.created_at,

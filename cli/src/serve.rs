@@ -21,13 +21,13 @@ pub struct ServeArgs {
     /// The port (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// An accepted API key (repeatable; default `hw_test_key`).
+    /// An accepted API key (repeatable; default `hw_test_key`, which only a loopback bind accepts).
     #[arg(long = "api-key")]
     api_keys: Vec<String>,
     /// The preset deliveries are signed with.
     #[arg(long, default_value = "standard")]
     scheme: String,
-    /// Seconds before each delivery retry, comma-separated.
+    /// Seconds before each delivery retry, comma-separated (each ± 20 % at random).
     #[arg(long, default_value = "1,4,16", value_parser = parse_schedule)]
     retry_schedule: Schedule,
     /// Consecutive failed deliveries that disable an endpoint.
@@ -42,22 +42,32 @@ pub struct ServeArgs {
     /// The secret deliveries to a job's `callback_url` are signed with (default: generated once).
     #[arg(long)]
     callback_secret: Option<String>,
+    /// Seconds a client may take to send a request's headers, and then its body.
+    #[arg(long, default_value = "30", value_parser = parse_timeout)]
+    read_timeout: Duration,
+    /// Let deliveries go to loopback, private, link-local and other non-public addresses (off by
+    /// default: the server would otherwise reach into its own network for API callers).
+    #[arg(long)]
+    allow_private_targets: bool,
 }
 
 #[derive(Clone)]
 struct Schedule(Vec<Duration>);
 
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| format!("{s:?} is not a number of seconds"))
+}
+
 fn parse_schedule(s: &str) -> Result<Schedule, String> {
-    s.split(',')
-        .map(|part| {
-            part.trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
-                .ok_or_else(|| format!("{part:?} is not a number of seconds"))
-        })
-        .collect::<Result<_, _>>()
-        .map(Schedule)
+    s.split(',').map(parse_seconds).collect::<Result<_, _>>().map(Schedule)
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    parse_seconds(s).and_then(|d| if d.is_zero() { Err("a timeout must be over 0 seconds".to_owned()) } else { Ok(d) })
 }
 
 fn default_data_dir() -> PathBuf {
@@ -90,13 +100,19 @@ pub fn run(args: ServeArgs) -> std::io::Result<ExitCode> {
     let config = Config {
         data_dir: args.data_dir.unwrap_or_else(default_data_dir),
         bind: SocketAddr::new(args.bind, args.port),
-        api_keys: if args.api_keys.is_empty() { vec!["hw_test_key".to_owned()] } else { args.api_keys },
+        api_keys: if args.api_keys.is_empty() {
+            vec![hookwise_server::DEFAULT_API_KEY.to_owned()]
+        } else {
+            args.api_keys
+        },
         scheme: args.scheme,
         retry_schedule: args.retry_schedule.0,
         disable_after: args.disable_after,
         chaos: args.chaos,
         signed_url_ttl: Duration::from_secs(args.signed_url_ttl),
         callback_secret: args.callback_secret,
+        read_timeout: args.read_timeout,
+        allow_private_targets: args.allow_private_targets,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {

@@ -70,7 +70,7 @@ pub fn run(args: WebhooksArgs) -> std::io::Result<ExitCode> {
         Ok(match args.command {
             WebhooksCommand::Register { url, events, secret, name } => {
                 let events = (!events.is_empty()).then_some(events);
-                match hooks.register(&RegisterWebhook { url, events, secret, name }).await {
+                match hooks.register(&RegisterWebhook { url, events, secret, name, idempotency_key: None }).await {
                     Ok(e) => print(json, &e, || line(&e)).map(ok)?,
                     Err(e) => Err(e),
                 }

@@ -18,9 +18,17 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
     hookwise_conformance::server::temp_dir(tag).expect("temp dir")
 }
 
+/// The tests' receivers are on loopback: a server that may deliver there.
 fn start(dir: &std::path::Path, flags: &[String]) -> ServerProcess {
+    start_guarded(dir, &[&[ALLOW_PRIVATE.to_owned()], flags].concat())
+}
+
+/// A server as deployed: deliveries to public addresses only.
+fn start_guarded(dir: &std::path::Path, flags: &[String]) -> ServerProcess {
     ServerProcess::start(std::path::Path::new(env!("CARGO_BIN_EXE_hookwise")), dir, flags).expect("hookwise serve")
 }
+
+const ALLOW_PRIVATE: &str = "--allow-private-targets";
 
 type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
 
@@ -191,7 +199,7 @@ async fn a_crash_between_finishing_a_job_and_queuing_its_deliveries_loses_no_web
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_hookwise"));
     // This (test) build aborts at the named point, as a SIGKILL there would.
     let env = [("HOOKWISE_CRASH_AT", "job_finished_before_deliveries")];
-    let mut server = ServerProcess::start_with_env(bin, &dir, &[], &env).expect("hookwise serve");
+    let mut server = ServerProcess::start_with_env(bin, &dir, &flags(&[ALLOW_PRIVATE]), &env).expect("hookwise serve");
     let client = patient(&server.base_url);
     let hook = client.webhooks.register(&RegisterWebhook { url, ..RegisterWebhook::default() }).await.unwrap();
     let job = client.jobs.create(CreateJob::new("crash").payload(json!({"duration_ms": 0}))).await.unwrap();
@@ -681,6 +689,324 @@ async fn a_walk_over_all_pages_sees_every_job_once_while_jobs_arrive() {
     let unique: HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "a job was seen twice");
     assert!(before.iter().all(|id| unique.contains(id)), "a job that existed before the walk was missed");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guarded_server_delivers_nothing_to_loopback_and_records_only_the_refusal() {
+    let dir = temp_dir("ssrf");
+    let server = start_guarded(&dir, &flags(&["--retry-schedule", "60"]));
+    let client = patient(&server.base_url);
+    let (open_url, _, count) = judging_receiver(|_, _, _| (200, Duration::ZERO)).await;
+    let open = open_url.trim_start_matches("http://").trim_end_matches("/hook").to_owned();
+    let port = open.rsplit(':').next().unwrap().to_owned();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // nobody listens now
+    let urls = [
+        open_url.clone(),                                  // a receiver that would answer 200
+        format!("http://{closed}/hook"),                   // a port nobody listens on
+        format!("http://localhost:{port}/hook"),           // a name that resolves to loopback
+        format!("http://[::ffff:127.0.0.1]:{port}/hook"),  // loopback in IPv6 form
+        "http://169.254.169.254/latest/meta-data/".into(), // cloud metadata
+    ];
+    let mut hooks = Vec::new();
+    for url in urls {
+        hooks.push(client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap());
+    }
+    let job = CreateJob::new("ssrf").payload(json!({"duration_ms": 0})).callback_url(format!("{open_url}/callback"));
+    client.jobs.create(job).await.unwrap();
+    let mut errors = HashSet::new();
+    for hook in &hooks {
+        let attempt = eventually("a refused attempt", Duration::from_secs(10), async || {
+            deliveries_of(&client, &hook.id).await.first()?.attempts.first().cloned()
+        })
+        .await;
+        assert_eq!((attempt.status_code, attempt.duration_ms), (None, 0), "{}: {attempt:?}", hook.url);
+        errors.insert(attempt.error.unwrap());
+    }
+    // One answer for all: open or closed port, literal or name, nothing tells them apart.
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors.iter().all(|e| e.starts_with("refused:") && e.contains("--allow-private-targets")), "{errors:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count.load(Ordering::SeqCst), 0, "the loopback receiver got a request (endpoint or callback)");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_a_failed_attempt_and_its_target_gets_nothing() {
+    let dir = temp_dir("redirect");
+    let server = start(&dir, &flags(&["--retry-schedule", "60"]));
+    let client = patient(&server.base_url);
+    let (target, _, reached) = judging_receiver(|_, _, _| (200, Duration::ZERO)).await;
+    let app = axum::Router::new().fallback(move || {
+        let target = target.clone();
+        async move { (axum::http::StatusCode::TEMPORARY_REDIRECT, [(axum::http::header::LOCATION, target)]) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    client.jobs.create(CreateJob::new("redirect").payload(json!({"duration_ms": 0}))).await.unwrap();
+    let attempt = eventually("the attempt", Duration::from_secs(10), async || {
+        deliveries_of(&client, &hook.id).await.first()?.attempts.first().cloned()
+    })
+    .await;
+    assert_eq!(attempt.status_code, Some(307), "{attempt:?}");
+    assert!(attempt.error.as_deref().is_some_and(|e| e.contains("redirects are not followed")), "{attempt:?}");
+    assert_eq!(deliveries_of(&client, &hook.id).await[0].status, "pending", "a failed attempt, retried later");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(reached.load(Ordering::SeqCst), 0, "the redirect's target was POSTed to");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_allow_private_targets_a_name_for_loopback_gets_its_delivery() {
+    let dir = temp_dir("allow-private");
+    let server = start(&dir, &[]);
+    let client = patient(&server.base_url);
+    let (url, seen) = receiver(|_| (200, Duration::ZERO)).await;
+    let url = url.replace("127.0.0.1", "localhost");
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    client.jobs.create(CreateJob::new("allowed").payload(json!({"duration_ms": 0}))).await.unwrap();
+    eventually("the delivery", Duration::from_secs(10), async || (!seen.lock().unwrap().is_empty()).then_some(()))
+        .await;
+    assert_eq!(deliveries_of(&client, &hook.id).await[0].status, "delivered");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_default_api_key_is_refused_on_an_address_other_than_loopback() {
+    let dir = temp_dir("bind");
+    let serve = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hookwise"))
+            .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--data-dir"])
+            .arg(&dir)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for extra in [&[][..], &["--api-key", "hw_test_key"], &["--api-key", "mine", "--api-key", "hw_test_key"]] {
+        let out = serve(extra);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("default API key") && stderr.contains("--api-key"), "{stderr}");
+    }
+    // A key of one's own starts it.
+    let mut own = std::process::Command::new(env!("CARGO_BIN_EXE_hookwise"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--api-key", "own_key", "--data-dir"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(own.stdout.take().unwrap()), &mut line).unwrap();
+    let _ = own.kill();
+    let _ = own.wait();
+    assert!(line.contains("listening on"), "{line}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_keeps_each_pending_retrys_due_time() {
+    let dir = temp_dir("due-time");
+    let (url, _, tries) = judging_receiver(|_, _, _| (500, Duration::ZERO)).await;
+    let schedule = flags(&["--retry-schedule", "30"]);
+    let mut server = start(&dir, &schedule);
+    let client = patient(&server.base_url);
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    client.jobs.create(CreateJob::new("due").payload(json!({"duration_ms": 0}))).await.unwrap();
+    let due = eventually("a failed first attempt", Duration::from_secs(10), async || {
+        let d = deliveries_of(&client, &hook.id).await.into_iter().next()?;
+        d.attempts.first()?;
+        d.next_attempt_at
+    })
+    .await;
+    server.kill();
+    let server = start(&dir, &schedule);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(tries.load(Ordering::SeqCst), 1, "the retry due in ~30 s ran at the restart");
+    let after = deliveries_of(&patient(&server.base_url), &hook.id).await;
+    assert_eq!(after[0].next_attempt_at.as_deref(), Some(due.as_str()), "{after:?}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_of_deliveries_that_failed_together_are_spread_out() {
+    let dir = temp_dir("jitter");
+    // Each delivery (by its webhook-id) fails once, then succeeds; the gap between is its delay.
+    let first_tries: Arc<Mutex<std::collections::HashMap<String, Instant>>> = Arc::default();
+    let gaps: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let (tries, found) = (first_tries.clone(), gaps.clone());
+    let (url, _, _) = judging_receiver(move |_, headers, _| {
+        let id = headers.iter().find(|(k, _)| k == "webhook-id").map(|(_, v)| v.clone()).unwrap();
+        match tries.lock().unwrap().entry(id) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Instant::now());
+                (500, Duration::ZERO)
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                found.lock().unwrap().push(e.get().elapsed());
+                (200, Duration::ZERO)
+            }
+        }
+    })
+    .await;
+    let server = start(&dir, &flags(&["--retry-schedule", "2"]));
+    let client = patient(&server.base_url);
+    client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    for i in 0..8 {
+        client.jobs.create(CreateJob::new("jitter").payload(json!({"n": i, "duration_ms": 0}))).await.unwrap();
+    }
+    let gaps = eventually("every retry", Duration::from_secs(15), async || {
+        let gaps = gaps.lock().unwrap();
+        (gaps.len() == 8).then(|| gaps.clone())
+    })
+    .await;
+    let (min, max) = (gaps.iter().min().unwrap(), gaps.iter().max().unwrap());
+    assert!(*min >= Duration::from_millis(1500) && *max <= Duration::from_millis(2600), "2 s ± 20 %: {gaps:?}");
+    assert!(max.saturating_sub(*min) >= Duration::from_millis(150), "the retries went out together: {gaps:?}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_endpoint_gets_at_most_four_attempts_at_once_and_holds_back_no_other() {
+    let dir = temp_dir("concurrency");
+    let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (count, peak) = (now.clone(), most.clone());
+    let app = axum::Router::new().fallback(move || {
+        let (count, peak) = (count.clone(), peak.clone());
+        async move {
+            peak.fetch_max(count.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            count.fetch_sub(1, Ordering::SeqCst);
+            axum::http::StatusCode::OK
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slow_url = format!("http://{}/slow", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (fast_url, fast_seen) = receiver(|_| (200, Duration::ZERO)).await;
+    let server = start(&dir, &[]);
+    let client = patient(&server.base_url);
+    let slow = client.webhooks.register(&RegisterWebhook { url: slow_url, ..Default::default() }).await.unwrap();
+    client.webhooks.register(&RegisterWebhook { url: fast_url, ..Default::default() }).await.unwrap();
+    for i in 0..12 {
+        client.jobs.create(CreateJob::new("slow").payload(json!({"n": i, "duration_ms": 200}))).await.unwrap();
+    }
+    // The fast endpoint gets all twelve while the slow one is still on its first batches.
+    eventually("the fast endpoint's deliveries", Duration::from_secs(5), async || {
+        (fast_seen.lock().unwrap().len() == 12).then_some(())
+    })
+    .await;
+    eventually("the slow endpoint's deliveries", Duration::from_secs(20), async || {
+        deliveries_of(&client, &slow.id).await.iter().all(|d| d.status == "delivered").then_some(())
+    })
+    .await;
+    let peak = most.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&peak), "{peak} attempts at once to one endpoint");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_64_jobs_run_at_once_and_the_rest_wait_queued() {
+    let dir = temp_dir("job-slots");
+    let server = start(&dir, &[]);
+    let client = patient(&server.base_url);
+    for i in 0..70 {
+        client.jobs.create(CreateJob::new("slots").payload(json!({"n": i, "duration_ms": 2500}))).await.unwrap();
+    }
+    let count = async |status: JobStatus| {
+        let list =
+            ListJobs { kind: Some("slots".into()), status: Some(status), limit: Some(100), ..ListJobs::default() };
+        client.jobs.list(&list).await.unwrap().total_count
+    };
+    let (running, queued) = eventually("every job that may start to start", Duration::from_secs(2), async || {
+        let queued = count(JobStatus::Queued).await;
+        (queued <= 6).then_some((count(JobStatus::Running).await, queued))
+    })
+    .await;
+    assert_eq!((running, queued), (64, 6), "running and queued jobs");
+    eventually("every job to succeed", Duration::from_secs(30), async || {
+        (count(JobStatus::Succeeded).await == 70).then_some(())
+    })
+    .await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Sends `request` (incomplete on purpose) to `base_url` and reads what comes back until the
+/// server closes the connection; `None` if it is still open after `patience`.
+async fn send_slowly(base_url: &str, request: &str, patience: Duration) -> Option<String> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(base_url.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(patience, stream.read_to_end(&mut answer)).await.ok()?;
+    read.ok()?; // a reset is a close too
+    Some(String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_slow_to_send_its_headers_or_body_is_cut_off() {
+    let dir = temp_dir("slow-client");
+    let server = start(&dir, &flags(&["--read-timeout", "1"]));
+    let started = Instant::now();
+    let headers = send_slowly(&server.base_url, "GET /v1/jobs HTTP/1.1\r\nHost: x\r\n", Duration::from_secs(5)).await;
+    assert!(headers.is_some(), "a connection with half its headers is still open after 5 s");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    let body = format!(
+        "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {API_KEY}\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\n\r\n{{\"kind\":"
+    );
+    let answer = send_slowly(&server.base_url, &body, Duration::from_secs(5))
+        .await
+        .expect("a request with a tenth of its body is still open after 5 s");
+    assert!(answer.starts_with("HTTP/1.1 408") && answer.contains("\"request_timeout\""), "{answer}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotency_keys_after_24_h_and_events_after_30_days_are_pruned() {
+    let dir = temp_dir("prune");
+    let (url, seen) = receiver(|_| (200, Duration::ZERO)).await;
+    let mut server = start(&dir, &[]);
+    let client = patient(&server.base_url);
+    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let create = async |client: &Client, key: &str, n: u32| {
+        let job = CreateJob::new("prune").payload(json!({"n": n, "duration_ms": 0})).idempotency_key(key);
+        client.jobs.create(job).await
+    };
+    let old = create(&client, "old-key", 1).await.unwrap();
+    create(&client, "young-key", 1).await.unwrap();
+    eventually("both deliveries", Duration::from_secs(10), async || {
+        let d = deliveries_of(&client, &hook.id).await;
+        (d.len() == 2 && d.iter().all(|d| d.status == "delivered")).then_some(())
+    })
+    .await;
+    server.kill();
+    {
+        // Age one key past 24 h and the first job's event past 30 days.
+        let db = rusqlite::Connection::open(dir.join("hookwise.db")).unwrap();
+        db.execute("UPDATE idempotency_keys SET created_at = created_at - 86401 WHERE key = 'old-key'", []).unwrap();
+        let aged = "UPDATE events SET created_at = created_at - 30 * 86400 - 1 WHERE body LIKE '%' || ?1 || '%'";
+        assert_eq!(db.execute(aged, [&old.id]).unwrap(), 1);
+    }
+    let server = start(&dir, &[]);
+    let client = patient(&server.base_url);
+    let left = deliveries_of(&client, &hook.id).await;
+    assert_eq!(left.len(), 1, "the old event's delivery record is gone, the young one's stays: {left:?}");
+    let again = create(&client, "old-key", 2).await.expect("a forgotten key makes a new job");
+    assert_ne!(again.id, old.id);
+    let reused = create(&client, "young-key", 2).await.expect_err("a remembered key with another body");
+    assert!(format!("{reused:?}").contains("idempotency_key_reused"), "{reused:?}");
+    assert_eq!(seen.lock().unwrap().len(), 2, "pruning never re-sends");
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use hookwise::client::{Client, ClientOptions, CreateJob, ErrorKind};
+use hookwise::client::{Client, ClientOptions, CreateJob, ErrorKind, RegisterWebhook};
 
 /// What the fake API answers, in order; the last answer repeats.
 #[derive(Clone)]
 struct Script {
+    /// The body of a 2xx answer.
+    body: &'static str,
     answers: Vec<(u16, Option<&'static str>)>,
     seen: Arc<Mutex<Vec<HeaderMap>>>,
 }
@@ -32,7 +34,7 @@ async fn serve(script: Script) -> String {
             };
             let (status, retry_after) = script.answers[n.min(script.answers.len() - 1)];
             let body = if status < 300 {
-                JOB.to_owned()
+                script.body.to_owned()
             } else {
                 format!(r#"{{"error":{{"code":"e{status}","message":"failed on purpose","trace_id":"trc_{n}"}}}}"#)
             };
@@ -58,7 +60,7 @@ async fn run(
     max_retries: u32,
 ) -> (Result<String, hookwise::client::Error>, Vec<HeaderMap>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let url = serve(Script { answers, seen: seen.clone() }).await;
+    let url = serve(Script { body: JOB, answers, seen: seen.clone() }).await;
     let client = Client::with_options("key_1", &url, fast(max_retries)).unwrap();
     let result = client.jobs.create(CreateJob::new("k")).await.map(|job| job.id);
     let seen = seen.lock().unwrap().clone();
@@ -79,7 +81,7 @@ async fn server_errors_and_429_are_retried_with_one_idempotency_key() {
 #[tokio::test]
 async fn each_create_call_gets_its_own_key_and_a_given_key_is_sent_as_is() {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let url = serve(Script { answers: vec![(201, None)], seen: seen.clone() }).await;
+    let url = serve(Script { body: JOB, answers: vec![(201, None)], seen: seen.clone() }).await;
     let client = Client::with_options("k", &url, fast(0)).unwrap();
     client.jobs.create(CreateJob::new("a")).await.unwrap();
     client.jobs.create(CreateJob::new("a")).await.unwrap();
@@ -88,6 +90,44 @@ async fn each_create_call_gets_its_own_key_and_a_given_key_is_sent_as_is() {
         seen.lock().unwrap().iter().map(|h| h["idempotency-key"].to_str().unwrap().to_owned()).collect();
     assert_ne!(keys[0], keys[1]);
     assert_eq!(keys[2], "mine-1");
+}
+
+#[tokio::test]
+async fn register_is_retried_with_one_idempotency_key_and_the_other_unkeyed_writes_are_not() {
+    const ENDPOINT: &str = r#"{"id":"we_1","url":"https://example.com/h","events":["*"],"name":null,
+"status":"active","secret":"whsec_x","created_at":"2026-11-22T00:00:00Z","updated_at":null}"#;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let url =
+        serve(Script { body: ENDPOINT, answers: vec![(500, None), (502, None), (201, None)], seen: seen.clone() })
+            .await;
+    let client = Client::with_options("k", &url, fast(2)).unwrap();
+    let params = RegisterWebhook { url: "https://example.com/h".into(), ..Default::default() };
+    assert_eq!(client.webhooks.register(&params).await.unwrap().id, "we_1");
+    let keys: Vec<String> =
+        seen.lock().unwrap().iter().map(|h| h["idempotency-key"].to_str().unwrap().to_owned()).collect();
+    assert_eq!(keys.len(), 3, "retried after a 500 and a 502");
+    assert!(keys[0].starts_with("idk_") && keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    let given = RegisterWebhook {
+        url: "https://example.com/h".into(),
+        idempotency_key: Some("mine".into()),
+        ..Default::default()
+    };
+    client.webhooks.register(&given).await.unwrap();
+    assert_eq!(seen.lock().unwrap().last().unwrap()["idempotency-key"], "mine");
+
+    // delete, rotate and cancel carry no key: a 500 after sending is not retried (the write may
+    // have been done), a 503 is (the server says it did nothing).
+    for (answers, tries) in [(vec![(500, None)], 1), (vec![(503, Some("0")), (201, None)], 2)] {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let url = serve(Script { body: ENDPOINT, answers, seen: seen.clone() }).await;
+        let client = Client::with_options("k", &url, fast(2)).unwrap();
+        let _ = client.webhooks.rotate_secret("we_1").await;
+        let _ = client.webhooks.delete("we_1").await;
+        let _ = client.jobs.cancel("job_1").await;
+        let seen = seen.lock().unwrap();
+        assert!(seen.iter().all(|h| !h.contains_key("idempotency-key")));
+        assert_eq!(seen.len(), if tries == 1 { 3 } else { 4 }, "{tries}");
+    }
 }
 
 #[tokio::test]

@@ -29,16 +29,24 @@ const DRAIN_LIMIT: usize = 16 * MAX_BODY;
 const SECRECY_LEVELS: [&str; 4] = ["public", "internal", "confidential", "restricted"];
 const EVENT_TYPES: [&str; 4] = ["*", "job.succeeded", "job.failed", "job.canceled"];
 
-/// A JSON body with this API's errors: 415 unless sent as JSON, 413 over 1 MiB, 400 naming what
-/// is wrong otherwise. The body is read before any answer (see [`read_body`]).
+/// A JSON body with this API's errors: 415 unless sent as JSON, 413 over 1 MiB, 408 when it does
+/// not arrive within the read timeout, 400 naming what is wrong otherwise. The body is read before
+/// any answer (see [`read_body`]).
 pub struct Body<T>(pub T, pub Bytes);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
         let json = is_json(req.headers());
-        let bytes = read_body(req.into_body()).await;
+        let bytes =
+            tokio::time::timeout(state.config.read_timeout, read_body(req.into_body())).await.unwrap_or_else(|_| {
+                Err(ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    "the request body did not arrive in time",
+                ))
+            });
         if !json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -172,20 +180,62 @@ fn validate_job(body: &CreateJob) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn create_job(State(state): St, headers: HeaderMap, Body(body, raw): Body<CreateJob>) -> ApiResult<Response> {
-    validate_job(&body)?;
-    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
-        None => None,
-        Some(Ok(k)) if !k.is_empty() && k.len() <= 255 => Some(k.to_owned()),
-        Some(_) => return Err(ApiError::invalid("Idempotency-Key must be 1 to 255 visible ASCII characters")),
-    };
+/// The request's `Idempotency-Key`, if it sent one.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => Ok(None),
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 255 => Ok(Some(k.to_owned())),
+        Some(_) => Err(ApiError::invalid("Idempotency-Key must be 1 to 255 visible ASCII characters")),
+    }
+}
+
+/// Claims the idempotency `key` of the caller (`headers`' API key: keys are per API key) for a
+/// request with body `raw` that creates the resource `id`. `None`: the key is new and now the
+/// request's (commit `tx` with the resource). `Some(earlier)`: the same request was made with this
+/// key before and created `earlier`. 409 `idempotency_key_reused` when the key went with another
+/// body, or with another operation (resource ids carry their kind: `job_…`, `we_…`).
+fn claim_idempotency_key(
+    tx: &Connection,
+    headers: &HeaderMap,
+    key: &str,
+    raw: &[u8],
+    id: &str,
+) -> ApiResult<Option<String>> {
     let api_key = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .trim_start_matches("Bearer ")
         .to_owned();
-    let hash = hex(&Sha256::digest(hookwise::canonicalize(&raw).unwrap_or_else(|_| raw.to_vec())));
+    let hash = hex(&Sha256::digest(hookwise::canonicalize(raw).unwrap_or_else(|_| raw.to_vec())));
+    let seen: Option<(String, String)> = tx
+        .query_row(
+            "SELECT request_hash, job_id FROM idempotency_keys WHERE api_key = ?1 AND key = ?2",
+            params![api_key, key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let kind = |id: &str| id.split('_').next().unwrap_or_default().to_owned();
+    match seen {
+        Some((seen_hash, earlier)) if seen_hash == hash && kind(&earlier) == kind(id) => Ok(Some(earlier)),
+        Some(_) => Err(ApiError::conflict(
+            "idempotency_key_reused",
+            format!("Idempotency-Key {key:?} was used with a different request body"),
+        )),
+        None => {
+            // The column says job_id for history: it holds the id of whatever the key created.
+            tx.execute(
+                "INSERT INTO idempotency_keys (api_key, key, request_hash, job_id) VALUES (?1, ?2, ?3, ?4)",
+                params![api_key, key, hash, id],
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+pub async fn create_job(State(state): St, headers: HeaderMap, Body(body, raw): Body<CreateJob>) -> ApiResult<Response> {
+    validate_job(&body)?;
+    let key = idempotency_key(&headers)?;
     let now = now_rfc3339();
     let job = Job {
         id: new_id("job"),
@@ -206,27 +256,10 @@ pub async fn create_job(State(state): St, headers: HeaderMap, Body(body, raw): B
         let mut conn = state.db.lock();
         let tx = conn.transaction()?;
         if let Some(key) = &key {
-            let seen: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT request_hash, job_id FROM idempotency_keys WHERE api_key = ?1 AND key = ?2",
-                    params![api_key, key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((seen_hash, job_id)) = seen {
-                if seen_hash != hash {
-                    return Err(ApiError::conflict(
-                        "idempotency_key_reused",
-                        format!("Idempotency-Key {key:?} was used with a different request body"),
-                    ));
-                }
+            if let Some(job_id) = claim_idempotency_key(&tx, &headers, key, &raw, &job.id)? {
                 let existing = load_job(&tx, &job_id)?.ok_or_else(|| ApiError::internal("idempotent job vanished"))?;
                 return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(existing)).into_response());
             }
-            tx.execute(
-                "INSERT INTO idempotency_keys (api_key, key, request_hash, job_id) VALUES (?1, ?2, ?3, ?4)",
-                params![api_key, key, hash, job.id],
-            )?;
         }
         let body = serde_json::to_string(&job).map_err(ApiError::internal)?;
         tx.execute(
@@ -414,7 +447,14 @@ fn save_endpoint(conn: &Connection, endpoint: &WebhookEndpoint) -> ApiResult<()>
     Ok(())
 }
 
-pub async fn register_webhook(State(state): St, Body(body, _): Body<RegisterWebhook>) -> ApiResult<Response> {
+/// Registers an endpoint. With an `Idempotency-Key`, a retry of the same request (a response
+/// lost after the commit) answers 200 with the endpoint created the first time, its secret
+/// included, instead of registering a second one; once that endpoint is deleted, 404.
+pub async fn register_webhook(
+    State(state): St,
+    headers: HeaderMap,
+    Body(body, raw): Body<RegisterWebhook>,
+) -> ApiResult<Response> {
     http_url("url", &body.url)?;
     let events = body.events.unwrap_or_else(|| vec!["*".to_owned()]);
     validate_events(&events)?;
@@ -438,10 +478,18 @@ pub async fn register_webhook(State(state): St, Body(body, _): Body<RegisterWebh
     };
     let stored =
         serde_json::to_string(&WebhookEndpoint { secret: None, ..endpoint.clone() }).map_err(ApiError::internal)?;
-    state.db.lock().execute(
-        "INSERT INTO endpoints (id, secret, body) VALUES (?1, ?2, ?3)",
-        params![endpoint.id, secret, stored],
-    )?;
+    let key = idempotency_key(&headers)?;
+    let mut conn = state.db.lock();
+    let tx = conn.transaction()?;
+    if let Some(key) = &key {
+        if let Some(id) = claim_idempotency_key(&tx, &headers, key, &raw, &endpoint.id)? {
+            let mut existing = load_endpoint(&tx, &id)?;
+            existing.secret = Some(tx.query_row("SELECT secret FROM endpoints WHERE id = ?1", [&id], |r| r.get(0))?);
+            return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(shown(&existing)?)).into_response());
+        }
+    }
+    tx.execute("INSERT INTO endpoints (id, secret, body) VALUES (?1, ?2, ?3)", params![endpoint.id, secret, stored])?;
+    tx.commit()?;
     Ok((StatusCode::CREATED, Json(shown(&endpoint)?)).into_response())
 }
 

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     job_id TEXT NOT NULL,
+    created_at REAL DEFAULT (unixepoch('subsec')),
     PRIMARY KEY (api_key, key)
 );
 CREATE TABLE IF NOT EXISTS endpoints (
@@ -33,7 +34,12 @@ CREATE TABLE IF NOT EXISTS endpoints (
     failures INTEGER NOT NULL DEFAULT 0,
     body TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at REAL DEFAULT (unixepoch('subsec'))
+);
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -43,9 +49,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
     url TEXT NOT NULL,
     status TEXT NOT NULL,
     attempts TEXT NOT NULL DEFAULT '[]',
-    next_attempt_at REAL
+    next_attempt_at REAL,
+    leased_until REAL
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_id);
+CREATE INDEX IF NOT EXISTS events_created ON events (created_at);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at);
 ";
 
 /// The database: one connection behind a mutex (SQLite serializes writers anyway).
@@ -100,8 +110,23 @@ impl Db {
 
 /// Brings a database made by an older version up to `SCHEMA` (which only creates what is
 /// missing): deliveries once kept a copy of their endpoint's secret; they read it at attempt time
-/// now, so the copies go.
+/// now, so the copies go. They once kept their lease in `next_attempt_at` (losing the due time);
+/// the lease has its own column now. Idempotency keys and events had no time to be pruned by
+/// (their rows get one at the next pruning, see `prune`).
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column) in
+        [("deliveries", "leased_until"), ("idempotency_keys", "created_at"), ("events", "created_at")]
+    {
+        let missing: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1))
+                 AND NOT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+            [table, column],
+            |r| r.get(0),
+        )?;
+        if missing {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} REAL;"))?;
+        }
+    }
     let copies_secrets: bool =
         conn.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('deliveries') WHERE name = 'secret'", [], |r| {
             r.get(0)

@@ -1,11 +1,12 @@
 //! Events and their deliveries: one event per finished job, one delivery per subscribed active
 //! endpoint (and the job's `callback_url`), POSTed signed with the configured scheme, retried on
-//! the schedule, every attempt recorded. Pending deliveries survive restarts (at-least-once).
+//! the schedule (each delay ± 20 % at random), every attempt recorded, a bounded number at once. Pending deliveries survive restarts (at-least-once).
 //! A delivery row holds no secret: each attempt reads its endpoint's URL, status and secret then
 //! (or the server's callback secret), so a deleted, disabled or unsubscribed endpoint's pending
 //! deliveries are canceled and updates and rotations apply to the next attempt.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use hookwise::client::{Job, WebhookEndpoint};
@@ -13,10 +14,15 @@ use rusqlite::{params, Connection, OptionalExtension as _};
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
-use crate::{new_id, now_rfc3339, now_secs, AppState};
+use crate::{new_id, now_rfc3339, now_secs, targets, AppState};
 
 /// How long an attempt holds its delivery before another worker may pick it up again.
 const LEASE: f64 = 30.0;
+/// At most this many attempts run at once…
+const MAX_IN_FLIGHT: usize = 64;
+/// …and at most this many to one target (an endpoint, or a callback URL), so a slow receiver
+/// holds back only its own deliveries.
+const MAX_PER_TARGET: usize = 4;
 
 /// Creates the event of a finished job and its deliveries (same connection, so same lock).
 pub(crate) fn emit(state: &AppState, conn: &Connection, job: &Job) -> ApiResult<()> {
@@ -125,16 +131,66 @@ fn target(state: &AppState, d: &Due) -> ApiResult<Option<Target>> {
     Ok(wants(&endpoint, &d.event_type).then_some(Target { url: endpoint.url, secret }))
 }
 
-/// Claims the deliveries that are due (leasing them), so each attempt runs once.
-fn claim(state: &AppState) -> rusqlite::Result<Vec<Due>> {
+impl Due {
+    /// What [`MAX_PER_TARGET`] counts per: the endpoint, or the callback URL.
+    fn target_key(&self) -> &str {
+        self.endpoint_id.as_deref().unwrap_or(&self.url)
+    }
+}
+
+/// The attempts running now, per target key.
+#[derive(Default)]
+struct InFlight(Mutex<HashMap<String, usize>>);
+
+impl InFlight {
+    /// Locked after the database when both are (see [`claim`]).
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, usize>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// One running attempt's place in [`InFlight`], given back (and the worker woken) when dropped.
+struct Slot {
+    state: Arc<AppState>,
+    in_flight: Arc<InFlight>,
+    key: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut running = self.in_flight.lock();
+        if let Some(n) = running.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                running.remove(&self.key);
+            }
+        }
+        drop(running);
+        self.state.deliveries.notify_one();
+    }
+}
+
+/// Claims the deliveries that are due and have room (at most [`MAX_IN_FLIGHT`] attempts in all
+/// and [`MAX_PER_TARGET`] per target), leasing them so each attempt runs once. The lease has its
+/// own column: the due time stays, so a restart keeps every retry's schedule.
+fn claim(state: &Arc<AppState>, in_flight: &Arc<InFlight>) -> rusqlite::Result<Vec<(Due, Slot)>> {
     let now = now_secs();
     let conn = state.db.lock();
+    let mut running = in_flight.lock();
+    let room = MAX_IN_FLIGHT.saturating_sub(running.values().sum());
+    if room == 0 {
+        return Ok(Vec::new());
+    }
+    let full: Vec<&String> = running.iter().filter(|(_, n)| **n >= MAX_PER_TARGET).map(|(k, _)| k).collect();
+    let full = Value::from(full.into_iter().map(|k| Value::from(k.as_str())).collect::<Vec<_>>()).to_string();
     let mut stmt = conn.prepare(
         "SELECT id, event_id, event_type, endpoint_id, url, attempts FROM deliveries
-         WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 32",
+         WHERE status = 'pending' AND next_attempt_at <= ?1 AND (leased_until IS NULL OR leased_until <= ?1)
+           AND COALESCE(endpoint_id, url) NOT IN (SELECT value FROM json_each(?2))
+         ORDER BY next_attempt_at LIMIT ?3",
     )?;
     let due: Vec<Due> = stmt
-        .query_map([now], |r| {
+        .query_map(params![now, full, i64::try_from(room).unwrap_or(i64::MAX)], |r| {
             Ok(Due {
                 id: r.get(0)?,
                 event_id: r.get(1)?,
@@ -145,22 +201,30 @@ fn claim(state: &AppState) -> rusqlite::Result<Vec<Due>> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    for d in &due {
-        conn.execute("UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1", params![d.id, now + LEASE])?;
+    let mut claimed = Vec::new();
+    for d in due {
+        let n = running.entry(d.target_key().to_owned()).or_default();
+        if *n >= MAX_PER_TARGET {
+            continue; // its turn comes when one of that target's attempts ends
+        }
+        *n += 1;
+        conn.execute("UPDATE deliveries SET leased_until = ?2 WHERE id = ?1", params![d.id, now + LEASE])?;
+        let key = d.target_key().to_owned();
+        claimed.push((d, Slot { state: state.clone(), in_flight: in_flight.clone(), key }));
     }
-    Ok(due)
+    Ok(claimed)
 }
 
 /// The delivery worker: runs until `stop` turns true.
 pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    // Deliveries leased by a process that died are due again now.
-    let _ =
-        state.db.lock().execute("UPDATE deliveries SET next_attempt_at = ?1 WHERE status = 'pending'", [now_secs()]);
+    // Leases of a process that died are void: those deliveries were due, so they are due now.
+    let _ = state.db.lock().execute("UPDATE deliveries SET leased_until = NULL WHERE status = 'pending'", []);
+    let in_flight = Arc::new(InFlight::default());
     loop {
-        match claim(&state) {
+        match claim(&state, &in_flight) {
             Ok(due) => {
-                for d in due {
-                    tokio::spawn(attempt(state.clone(), d));
+                for (d, slot) in due {
+                    tokio::spawn(attempt(state.clone(), d, slot));
                 }
             }
             Err(e) => eprintln!("hookwise serve: delivery queue: {e}"),
@@ -173,7 +237,8 @@ pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Rec
     }
 }
 
-async fn attempt(state: Arc<AppState>, mut d: Due) {
+/// One attempt of `d`; `_slot` holds its place among the attempts running until it ends.
+async fn attempt(state: Arc<AppState>, mut d: Due, _slot: Slot) {
     let target = match target(&state, &d) {
         Ok(Some(target)) => target,
         Ok(None) => {
@@ -194,7 +259,7 @@ async fn attempt(state: Arc<AppState>, mut d: Due) {
     let outcome = send(&state, &d, &target).await;
     let number = d.attempts.len() + 1;
     let (status_code, error, duration_ms) = match &outcome {
-        Ok((code, ms)) => (Some(*code), (!(200..300).contains(code)).then(|| format!("HTTP {code}")), *ms),
+        Ok((code, ms)) => (Some(*code), attempt_error(*code), *ms),
         Err((e, ms)) => (None, Some(e.clone()), *ms),
     };
     let delivered = error.is_none();
@@ -205,14 +270,14 @@ async fn attempt(state: Arc<AppState>, mut d: Due) {
     let (status, next) = if delivered {
         ("delivered", None)
     } else if let Some(delay) = schedule.get(number - 1) {
-        ("pending", Some(now_secs() + delay.as_secs_f64()))
+        ("pending", Some(now_secs() + jittered(*delay)))
     } else {
         ("failed", None)
     };
     let conn = state.db.lock();
     // A delivery canceled while this attempt ran keeps the attempt in its record, and its status.
     let saved: rusqlite::Result<String> = conn.query_row(
-        "UPDATE deliveries SET url = ?5, attempts = ?3,
+        "UPDATE deliveries SET url = ?5, attempts = ?3, leased_until = NULL,
              status = CASE WHEN status = 'pending' THEN ?2 ELSE status END,
              next_attempt_at = CASE WHEN status = 'pending' THEN ?4 END
          WHERE id = ?1 RETURNING status",
@@ -232,6 +297,21 @@ async fn attempt(state: Arc<AppState>, mut d: Due) {
             "failed" => disable_if_failing(&state, &conn, endpoint),
             _ => Ok(0),
         };
+    }
+}
+
+/// `delay` ± 20 %, at random: receivers that failed together are not retried together.
+fn jittered(delay: Duration) -> f64 {
+    delay.as_secs_f64() * fastrand::f64().mul_add(0.4, 0.8)
+}
+
+/// Why an answer with status `code` is a failed attempt, `None` for 2xx. Redirects are not
+/// followed: the body and its signature go to the registered URL only.
+fn attempt_error(code: u16) -> Option<String> {
+    match code {
+        200..=299 => None,
+        300..=399 => Some(format!("HTTP {code}: redirects are not followed")),
+        _ => Some(format!("HTTP {code}")),
     }
 }
 
@@ -265,6 +345,8 @@ fn describe(e: reqwest::Error) -> String {
 
 /// One POST: `Ok((status, ms))` when the receiver answered, `Err((why, ms))` otherwise.
 async fn send(state: &AppState, d: &Due, target: &Target) -> Result<(u16, u64), (String, u64)> {
+    let url = reqwest::Url::parse(&target.url).map_err(|e| (format!("invalid URL: {e}"), 0))?;
+    targets::check_url(&url, state.config.allow_private_targets).map_err(|refused| (refused.to_string(), 0))?;
     let started = Instant::now();
     let ms = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let body: String = {
@@ -281,7 +363,7 @@ async fn send(state: &AppState, d: &Due, target: &Target) -> Result<(u16, u64), 
     headers.extend(hook.envelope_headers(Some(&d.event_id), Some(&d.event_type), created.as_deref()));
     let mut request = state
         .http
-        .post(&target.url)
+        .post(url)
         .header("content-type", "application/json")
         .header("x-hookwise-event-type", &d.event_type)
         .body(body);
@@ -290,6 +372,8 @@ async fn send(state: &AppState, d: &Due, target: &Target) -> Result<(u16, u64), 
     }
     match request.send().await {
         Ok(response) => Ok((response.status().as_u16(), ms())),
+        // Nothing about the attempt but the refusal: no timing, whatever listens there.
+        Err(e) if targets::is_refusal(&e) => Err((targets::REFUSED.to_owned(), 0)),
         Err(e) if e.is_timeout() => Err(("timed out after 10 s".to_owned(), ms())),
         Err(e) => Err((format!("connection failed: {}", describe(e)), ms())),
     }

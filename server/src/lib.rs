@@ -7,8 +7,10 @@ mod chaos;
 mod db;
 mod delivery;
 mod error;
+mod prune;
 mod runner;
 mod secrets;
+mod targets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,7 +49,16 @@ pub struct Config {
     pub signed_url_ttl: Duration,
     /// The secret deliveries to a job's `callback_url` are signed with (default: generated once).
     pub callback_secret: Option<String>,
+    /// How long a client may take to send a request's headers, and then its body (default 30 s):
+    /// a slow client cannot hold a connection and its task open for long.
+    pub read_timeout: Duration,
+    /// Whether deliveries may go to loopback, private, link-local and other non-public addresses
+    /// (default no: the server would otherwise let API callers reach its own network).
+    pub allow_private_targets: bool,
 }
+
+/// The API key a server accepts when given none; refused on any address but loopback.
+pub const DEFAULT_API_KEY: &str = "hw_test_key";
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,6 +72,8 @@ impl std::fmt::Debug for Config {
             .field("chaos", &self.chaos)
             .field("signed_url_ttl", &self.signed_url_ttl)
             .field("callback_secret", &self.callback_secret.as_ref().map(|_| secrets::Redacted))
+            .field("read_timeout", &self.read_timeout)
+            .field("allow_private_targets", &self.allow_private_targets)
             .finish()
     }
 }
@@ -70,13 +83,15 @@ impl Default for Config {
         Config {
             data_dir: PathBuf::from("hookwise-data"),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            api_keys: vec!["hw_test_key".to_owned()],
+            api_keys: vec![DEFAULT_API_KEY.to_owned()],
             scheme: "standard".to_owned(),
             retry_schedule: [1, 4, 16].map(Duration::from_secs).to_vec(),
             disable_after: 5,
             chaos: 0.0,
             signed_url_ttl: Duration::from_secs(900),
             callback_secret: None,
+            read_timeout: Duration::from_secs(30),
+            allow_private_targets: false,
         }
     }
 }
@@ -90,6 +105,8 @@ pub(crate) struct AppState {
     pub(crate) callback_secret: String,
     pub(crate) deliveries: tokio::sync::Notify,
     pub(crate) http: reqwest::Client,
+    /// One permit per running job.
+    pub(crate) job_slots: tokio::sync::Semaphore,
 }
 
 /// Why the server could not start.
@@ -204,13 +221,22 @@ fn router(state: Arc<AppState>) -> Router {
 /// listens.
 ///
 /// # Errors
-/// When the data dir, the database, the scheme or the address cannot be used.
+/// When the data dir, the database, the scheme or the address cannot be used, or the default API
+/// key would be accepted on an address other than loopback.
 pub async fn serve(config: Config) -> Result<Server, StartError> {
+    if !config.bind.ip().is_loopback() && config.api_keys.iter().any(|k| k == DEFAULT_API_KEY) {
+        return Err(StartError(format!(
+            "the default API key {DEFAULT_API_KEY} is accepted only on loopback; to listen on {}, pass --api-key \
+             with a key of your own",
+            config.bind.ip()
+        )));
+    }
     let _ = rustls::crypto::ring::default_provider().install_default();
     hookwise::webhook::preset(&config.scheme).map_err(|e| StartError(e.message().to_owned()))?;
     std::fs::create_dir_all(config.data_dir.join("results"))
         .map_err(|e| StartError(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
     let db = Db::open(&config.data_dir).map_err(|e| StartError(format!("cannot open the database: {e}")))?;
+    prune::prune(&db.lock()).map_err(|e| StartError(format!("cannot prune old records: {e}")))?;
     let fresh = || secrets::new_secret().map_err(|e| StartError(format!("no randomness for a secret: {e}")));
     let url_key = db
         .meta_or_insert("signed_url_key", fresh()?)
@@ -227,10 +253,7 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
         .await
         .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
     let addr = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .user_agent(concat!("hookwise-server/", env!("CARGO_PKG_VERSION")))
-        .build()
+    let http = targets::client(config.allow_private_targets)
         .map_err(|e| StartError(format!("cannot build the HTTP client: {e}")))?;
     let state = Arc::new(AppState {
         config,
@@ -240,20 +263,56 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
         callback_secret,
         deliveries: tokio::sync::Notify::new(),
         http,
+        job_slots: tokio::sync::Semaphore::new(runner::MAX_RUNNING),
     });
     runner::resume(&state).map_err(|e| StartError(format!("cannot resume jobs: {e}")))?;
-    let (shutdown, mut stopped) = tokio::sync::watch::channel(false);
+    let (shutdown, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(delivery::work(state.clone(), shutdown.subscribe()));
+    let pruner = tokio::spawn(prune::every_hour(state.clone()));
+    let read_timeout = state.config.read_timeout;
     let app = router(state);
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await;
+        accept(listener, app, read_timeout, stopped).await;
         worker.abort();
+        pruner.abort();
     });
     Ok(Server { addr, shutdown, task })
+}
+
+/// Serves connections from `listener` until `stopped` turns true, then lets the open ones finish.
+/// (`axum::serve` sets no timer, so hyper's header read timeout would not apply.)
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    read_timeout: Duration,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    });
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    eprintln!("hookwise serve: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        tokio::spawn(graceful.watch(connection));
+    }
+    graceful.shutdown().await;
 }
 
 #[cfg(test)]

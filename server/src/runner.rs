@@ -1,5 +1,6 @@
 //! Jobs run inside the server: `queued → running` (progress rising in five steps over
-//! `payload.duration_ms`, default 1000) `→ succeeded | failed | canceled`.
+//! `payload.duration_ms`, default 1000) `→ succeeded | failed | canceled`, at most
+//! [`MAX_RUNNING`] at once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::{delivery, now_rfc3339, AppState};
 
 const STEPS: u8 = 5;
+/// At most this many jobs run at once; the others wait, queued, in creation order.
+pub(crate) const MAX_RUNNING: usize = 64;
 
 /// Runs job `id` in the background.
 pub(crate) fn start(state: &Arc<AppState>, id: String) {
@@ -78,6 +81,7 @@ fn crash_point(name: &str) {
 }
 
 async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
+    let Ok(_slot) = state.job_slots.acquire().await else { return Ok(()) };
     let Some(mut job) = load_job(&state.db.lock(), id)? else { return Ok(()) };
     if job.status.is_terminal() {
         return Ok(());

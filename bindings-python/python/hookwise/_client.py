@@ -207,6 +207,7 @@ class Webhooks:
         self,
         url: str,
         *,
+        idempotency_key: Union[str, NotGiven] = NOT_GIVEN,
         events: Union[builtins.list[str], NotGiven] = NOT_GIVEN,
         secret: Union[str, NotGiven] = NOT_GIVEN,
         name: Union[Optional[str], NotGiven] = NOT_GIVEN,
@@ -218,6 +219,7 @@ class Webhooks:
         a = args(
             {
                 "url": url,
+                "idempotency_key": idempotency_key,
                 "events": events,
                 "secret": secret,
                 "name": name,
@@ -524,6 +526,7 @@ class AsyncWebhooks:
         self,
         url: str,
         *,
+        idempotency_key: Union[str, NotGiven] = NOT_GIVEN,
         events: Union[builtins.list[str], NotGiven] = NOT_GIVEN,
         secret: Union[str, NotGiven] = NOT_GIVEN,
         name: Union[Optional[str], NotGiven] = NOT_GIVEN,
@@ -535,6 +538,7 @@ class AsyncWebhooks:
         a = args(
             {
                 "url": url,
+                "idempotency_key": idempotency_key,
                 "events": events,
                 "secret": secret,
                 "name": name,

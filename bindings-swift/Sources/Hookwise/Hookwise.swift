@@ -1703,6 +1703,12 @@ public struct Event: Equatable, Hashable {
      * The scheme that verified it.
      */
     public var scheme: String
+    /**
+     * The fields (`id`, `type`, `created_at`, `data`: the event's JSON names, the same in every
+     * language) read from headers the signature does not cover, such as GitHub's and Shopify's
+     * id and type: whoever replays a signed body can set them. Empty when every field is signed.
+     */
+    public var unsignedFields: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1724,13 +1730,19 @@ public struct Event: Equatable, Hashable {
          */payloadJson: String, 
         /**
          * The scheme that verified it.
-         */scheme: String) {
+         */scheme: String, 
+        /**
+         * The fields (`id`, `type`, `created_at`, `data`: the event's JSON names, the same in every
+         * language) read from headers the signature does not cover, such as GitHub's and Shopify's
+         * id and type: whoever replays a signed body can set them. Empty when every field is signed.
+         */unsignedFields: [String]) {
         self.id = id
         self.eventType = eventType
         self.createdAt = createdAt
         self.dataJson = dataJson
         self.payloadJson = payloadJson
         self.scheme = scheme
+        self.unsignedFields = unsignedFields
     }
 
     
@@ -1754,7 +1766,8 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
                 createdAt: FfiConverterOptionString.read(from: &buf), 
                 dataJson: FfiConverterString.read(from: &buf), 
                 payloadJson: FfiConverterString.read(from: &buf), 
-                scheme: FfiConverterString.read(from: &buf)
+                scheme: FfiConverterString.read(from: &buf), 
+                unsignedFields: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -1765,6 +1778,7 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         FfiConverterString.write(value.dataJson, into: &buf)
         FfiConverterString.write(value.payloadJson, into: &buf)
         FfiConverterString.write(value.scheme, into: &buf)
+        FfiConverterSequenceString.write(value.unsignedFields, into: &buf)
     }
 }
 

@@ -171,11 +171,12 @@ public final class Client: @unchecked Sendable {
         /// register_webhook
         ///
         /// `POST /v1/webhooks`
-        public func register(url: String, events: [String]? = nil, secret: String? = nil, name: String? = nil) async throws -> Types.WebhookEndpoint {
+        public func register(url: String, idempotencyKey: String? = nil, events: [String]? = nil, secret: String? = nil, name: String? = nil) async throws -> Types.WebhookEndpoint {
             try await engine.call(
                 "register_webhook",
                 Arguments()
                     .add("url", url)
+                    .add("idempotency_key", idempotencyKey)
                     .add("events", events)
                     .add("secret", secret)
                     .add("name", name)

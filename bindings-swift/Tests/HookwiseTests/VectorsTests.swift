@@ -37,6 +37,7 @@ final class VectorsTests: XCTestCase {
                         headers: c["headers"] as! [String: String], now: (c["now"] as! NSNumber).int64Value)
                     let want = expect["event"] as? [String: Any]
                     if !(expect["ok"] as! Bool) || event.eventType != want?["type"] as? String
+                        || event.unsignedFields != want?["unsigned_fields"] as? [String]
                         || json(event.payloadJson) != (want?["payload"] as! NSObject) {
                         problems.append("\(c["id"]!): accepted or event differs")
                     }

@@ -220,6 +220,10 @@ pub struct RegisterWebhook {
     /// A label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Sent as the `Idempotency-Key` header; generated when absent and reused on every retry, so
+    /// a retry after a lost response answers the endpoint registered the first time.
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
 }
 
 /// Parameters of `webhooks.update`: only the fields set are changed.

@@ -11,11 +11,14 @@ pub struct Webhooks {
 
 impl Webhooks {
     /// Registers an endpoint; the answer carries its `secret` (the only time besides rotation).
+    /// Retried like `jobs.create`: one `Idempotency-Key` (`params.idempotency_key`, else
+    /// generated) for every retry, so a lost response never registers a second endpoint.
     ///
     /// # Errors
-    /// `invalid_request`, connection errors, timeouts.
+    /// `invalid_request`, `idempotency_key_reused`, connection errors, timeouts.
     pub async fn register(&self, params: &RegisterWebhook) -> Result<WebhookEndpoint, Error> {
-        self.api.call("register_webhook", &args(params, &[])).await
+        let key = params.idempotency_key.as_deref().map(|k| ("idempotency_key", k));
+        self.api.call("register_webhook", &args(params, key.as_slice())).await
     }
 
     /// Every endpoint (without secrets).

@@ -6,7 +6,7 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use super::headers::Headers;
-use super::scheme::{Envelope, Source};
+use super::scheme::{Scheme, Source};
 use crate::json::{Field, Fields, Number, Value};
 
 /// Where an event's data is: no copy is made of the payload.
@@ -35,6 +35,7 @@ pub struct Event {
     pub created_at: Option<String>,
     /// The name of the scheme that verified it.
     pub scheme: String,
+    unsigned: Vec<&'static str>,
     body: Vec<u8>,
     plain: bool,
     data: Data,
@@ -43,12 +44,31 @@ pub struct Event {
 
 impl PartialEq for Event {
     fn eq(&self, other: &Event) -> bool {
-        (&self.id, &self.event_type, &self.created_at, &self.scheme, &self.body, &self.data)
-            == (&other.id, &other.event_type, &other.created_at, &other.scheme, &other.body, &other.data)
+        (&self.id, &self.event_type, &self.created_at, &self.scheme, &self.unsigned, &self.body, &self.data)
+            == (
+                &other.id,
+                &other.event_type,
+                &other.created_at,
+                &other.scheme,
+                &other.unsigned,
+                &other.body,
+                &other.data,
+            )
     }
 }
 
 impl Event {
+    /// The fields of the event read from input the signature does not cover, by their JSON names
+    /// (`id`, `type`, `created_at`, `data`, in that order; the same names in every language).
+    /// Such a field is whatever the request said: GitHub's `X-GitHub-Delivery` and
+    /// `X-GitHub-Event`, Shopify's `X-Shopify-*` headers, Argus' `X-Argus-Trace-ID` (when the
+    /// body has no `id`) are not signed, so whoever replays a signed body may set them freely.
+    /// Empty when every field comes from the body or from a header the signature covers
+    /// (see [`Scheme::signs_header`]).
+    pub fn unsigned_fields(&self) -> &[&'static str] {
+        &self.unsigned
+    }
+
     /// The whole parsed body (parsed on first use, then kept).
     pub fn payload(&self) -> &Value {
         // The body was validated by the same parser when the event was made, so this parse
@@ -89,7 +109,8 @@ impl Event {
         }
     }
 
-    /// The event as compact JSON (`{"id":…,"type":…,"created_at":…,"data":…,"payload":…,"scheme":…}`).
+    /// The event as compact JSON
+    /// (`{"id":…,"type":…,"created_at":…,"data":…,"payload":…,"scheme":…,"unsigned_fields":[…]}`).
     pub fn to_json(&self) -> String {
         let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
         Value::Object(vec![
@@ -99,6 +120,10 @@ impl Event {
             ("data".into(), self.data().clone()),
             ("payload".into(), self.payload().clone()),
             ("scheme".into(), Value::String(self.scheme.clone())),
+            (
+                "unsigned_fields".into(),
+                Value::Array(self.unsigned.iter().map(|name| Value::String((*name).to_owned())).collect()),
+            ),
         ])
         .to_json()
     }
@@ -106,36 +131,43 @@ impl Event {
     /// The event of a verified `body` whose top-level `fields` (named by `keys`, the
     /// envelope's field names) were read by the verifying parse.
     pub(crate) fn build<H: Headers + ?Sized>(
-        scheme: &str,
-        envelope: &Envelope,
+        scheme: &Scheme,
         keys: &[String],
         body: &[u8],
         fields: &Fields,
         headers: &H,
     ) -> Event {
+        let envelope = &scheme.envelope;
         let find = |sources| lookup(keys, fields, headers, sources);
-        let text = |sources| match find(sources)? {
+        let (id, event_type, created_at, data) =
+            (find(&envelope.id), find(&envelope.event_type), find(&envelope.created_at), find(&envelope.data));
+        let unsigned = [("id", &id), ("type", &event_type), ("created_at", &created_at), ("data", &data)]
+            .into_iter()
+            .filter(|(_, found)| matches!(found, Some(Found::Header(name, _)) if !scheme.signs_header(name)))
+            .map(|(field, _)| field)
+            .collect();
+        let text = |found: Option<Found<'_>>| match found? {
             Found::Field(_, Field::Scalar(v)) => as_text(v),
             Found::Field(..) => None,
-            Found::Header(v) => Some(v.to_owned()),
-        };
-        let data = match find(&envelope.data) {
-            None => Data::Payload,
-            Some(Found::Field(name, _)) => Data::Field(name.to_owned()),
-            Some(Found::Header(v)) => Data::Owned(Value::String(v.to_owned())),
+            Found::Header(_, v) => Some(v.to_owned()),
         };
         Event {
-            id: text(&envelope.id),
-            event_type: text(&envelope.event_type),
-            created_at: match find(&envelope.created_at) {
+            id: text(id),
+            event_type: text(event_type),
+            created_at: match created_at {
                 Some(Found::Field(_, Field::Scalar(v))) => rfc3339(v),
-                Some(Found::Header(v)) => rfc3339(&Value::String(v.to_owned())),
+                Some(Found::Header(_, v)) => rfc3339(&Value::String(v.to_owned())),
                 _ => None,
             },
-            scheme: scheme.to_owned(),
+            data: match data {
+                None => Data::Payload,
+                Some(Found::Field(name, _)) => Data::Field(name.to_owned()),
+                Some(Found::Header(_, v)) => Data::Owned(Value::String(v.to_owned())),
+            },
+            scheme: scheme.name.clone(),
+            unsigned,
             body: body.to_vec(),
             plain: fields.plain(),
-            data,
             payload: OnceLock::new(),
         }
     }
@@ -145,8 +177,8 @@ impl Event {
 enum Found<'a> {
     /// A non-null top-level field of the body, by name.
     Field(&'a str, &'a Field),
-    /// A header's value.
-    Header(&'a str),
+    /// A header: its name (as the scheme spells it) and value.
+    Header(&'a str, &'a str),
 }
 
 /// The first source present: a non-null top-level field, or a header.
@@ -161,19 +193,20 @@ fn lookup<'a, H: Headers + ?Sized>(
             Field::Null => None,
             field => Some(Found::Field(name, field)),
         },
-        Source::Header(name) => headers.header(name).map(Found::Header),
+        Source::Header(name) => headers.header(name).map(|value| Found::Header(name, value)),
     })
 }
 
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Event", 6)?;
+        let mut s = serializer.serialize_struct("Event", 7)?;
         s.serialize_field("id", &self.id)?;
         s.serialize_field("type", &self.event_type)?;
         s.serialize_field("created_at", &self.created_at)?;
         s.serialize_field("data", self.data())?;
         s.serialize_field("payload", self.payload())?;
         s.serialize_field("scheme", &self.scheme)?;
+        s.serialize_field("unsigned_fields", &self.unsigned)?;
         s.end()
     }
 }

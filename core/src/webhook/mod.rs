@@ -153,7 +153,7 @@ impl Webhook {
             None => Fields::scan(payload, &self.fields)
                 .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?,
         };
-        Ok(Event::build(&self.scheme.name, &self.scheme.envelope, &self.fields, payload, &fields, headers))
+        Ok(Event::build(&self.scheme, &self.fields, payload, &fields, headers))
     }
 
     /// Stripe-style: verifies with only the signature header's value (for schemes whose
@@ -417,6 +417,30 @@ mod tests {
             .unwrap()
             .envelope_headers(Some("a"), Some("b"), Some("c"))
             .is_empty());
+    }
+
+    #[test]
+    fn events_name_the_fields_the_signature_does_not_cover() {
+        let unsigned = |preset: &str, secret: &str, body: &[u8], extra: &[(&str, &str)]| {
+            let hook = Webhook::from_preset(preset, [secret]).unwrap();
+            let mut headers = hook.sign(body, Some("msg_1"), None).unwrap();
+            headers.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+            let event = hook.verify(body, &headers).unwrap();
+            assert!(event.to_json().contains("\"unsigned_fields\":["), "{}", event.to_json());
+            event.unsigned_fields().to_vec()
+        };
+        let github = [("X-GitHub-Delivery", "d1"), ("X-GitHub-Event", "push")];
+        assert_eq!(unsigned("github", "s", b"{}", &github), ["id", "type"]);
+        assert_eq!(unsigned("github", "s", b"{}", &[]), Vec::<&str>::new(), "absent headers set nothing");
+        let shopify =
+            [("X-Shopify-Webhook-Id", "w"), ("X-Shopify-Topic", "orders/create"), ("X-Shopify-Triggered-At", "1")];
+        assert_eq!(unsigned("shopify", "s", b"{}", &shopify), ["id", "type", "created_at"]);
+        // Argus reads the trace id only when the body has no id.
+        let trace = [("X-Argus-Trace-ID", "trc_1")];
+        assert_eq!(unsigned("argus", "s", br#"{"type":"t"}"#, &trace), ["id"]);
+        assert_eq!(unsigned("argus", "s", br#"{"id":"evt_1"}"#, &trace), Vec::<&str>::new());
+        // Standard Webhooks signs webhook-id.
+        assert_eq!(unsigned("standard", "whsec_c2VjcmV0", br#"{"type":"t"}"#, &[]), Vec::<&str>::new());
     }
 
     #[test]

@@ -311,6 +311,19 @@ impl Scheme {
         Ok(scheme)
     }
 
+    /// Whether the signature covers the header `name` (matched case-insensitively): the id and
+    /// timestamp headers the signed content's template uses. Any other header, such as GitHub's
+    /// `X-GitHub-Event` or Shopify's `X-Shopify-Webhook-Id`, can be changed by whoever relays or
+    /// replays a delivery without the signature noticing; an [`Event`](crate::Event) field read
+    /// from one is listed in [`Event::unsigned_fields`](crate::Event::unsigned_fields).
+    pub fn signs_header(&self, name: &str) -> bool {
+        let signed = |header: &Option<String>, part: &Part| {
+            header.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(name)) && self.signed_content.uses(part)
+        };
+        signed(&self.id_header, &Part::Id)
+            || (self.signature_format != SignatureFormat::Stripe && signed(&self.timestamp_header, &Part::Timestamp))
+    }
+
     /// Whether the scheme carries a timestamp (and so has a replay window).
     pub fn has_timestamp(&self) -> bool {
         self.signature_format == SignatureFormat::Stripe || self.signed_content.uses(&Part::Timestamp)
@@ -417,6 +430,18 @@ mod tests {
         let mut signed = unsigned;
         signed["signed_content"] = json!("{timestamp}.{body}");
         assert_eq!(refusal(&signed), "accepted");
+    }
+
+    #[test]
+    fn only_the_headers_the_template_uses_are_signed() {
+        let standard = crate::webhook::preset("standard").unwrap();
+        assert!(standard.signs_header("Webhook-Id") && standard.signs_header("webhook-timestamp"));
+        assert!(!standard.signs_header("webhook-signature"));
+        let github = crate::webhook::preset("github").unwrap();
+        assert!(!github.signs_header("X-GitHub-Delivery") && !github.signs_header("X-GitHub-Event"));
+        // An id header the template does not use is not covered.
+        let custom = json!({"name": "c", "signature_header": "S", "signature_format": "hex", "id_header": "X-Id"});
+        assert!(!Scheme::resolve(Some(&custom)).unwrap().signs_header("X-Id"));
     }
 
     #[test]

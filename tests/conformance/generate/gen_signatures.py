@@ -8,6 +8,11 @@ cannot see what the case is about (a payload-size limit; a body that is not JSON
 signed), the case says so in `ref_accepts`/`why`: the reference must then accept the signature,
 and the generator checks the rest itself (the size; that `json.loads` raises).
 
+`expect.event.unsigned_fields` names the event's fields read from a header the signature does not
+cover, as the reference decides it: for an accepted case whose envelope reads a field from a
+header, the case is put to the reference again with that header's value changed (keeping its form:
+a digit stays a digit); if the reference still accepts it, the field is unsigned (mark_unsigned).
+
 `expect.error` follows the README's ordered rules: configuration (unknown_scheme, invalid_secret,
 payload_too_large), header presence and form (missing_signature, malformed_signature), timestamp
 (timestamp_missing, timestamp_outside_tolerance), signature (signature_mismatch), body
@@ -16,6 +21,7 @@ mirrored in ENVELOPES below).
 """
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -79,34 +85,45 @@ def rfc3339(value):
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def expected_event(envelope, headers, body, scheme_name):
-    payload = json.loads(body)
+#: The event's fields read through the envelope, in the order `unsigned_fields` lists them.
+EVENT_FIELDS = ("id", "type", "created_at", "data")
 
-    def first(sources):
-        for source in sources:
+
+def expected_event(envelope, headers, body, scheme_name):
+    """The event, and {event field: the header it was read from} for the fields read from a
+    header (whether the signature covers that header is mark_unsigned's to find out)."""
+    payload = json.loads(body)
+    from_header = {}
+
+    def first(field):
+        for source in envelope.get(field, []):
             if "header" in source:
                 value = ref.header(headers, source["header"])
                 assert value != "", "the cases never send an empty envelope header"
             else:
                 value = payload.get(source["field"]) if isinstance(payload, dict) else None
             if value is not None:  # JSON null counts as absent
+                if "header" in source:
+                    from_header[field] = source["header"]
                 return value
         return None
 
-    def text(sources):
-        value = first(sources)
+    def text(field):
+        value = first(field)
         assert value is None or isinstance(value, str), f"the cases only use string ids/types, not {value!r}"
         return value
 
-    data = first(envelope.get("data", []))
-    return {
-        "id": text(envelope.get("id", [])),
-        "type": text(envelope.get("type", [])),
-        "created_at": rfc3339(first(envelope.get("created_at", []))),
+    data = first("data")
+    event = {
+        "id": text("id"),
+        "type": text("type"),
+        "created_at": rfc3339(first("created_at")),
         "data": payload if data is None else data,
         "payload": payload,
         "scheme": scheme_name,
+        "unsigned_fields": [],  # filled in by mark_unsigned
     }
+    return event, from_header
 
 
 # =============================================================================================
@@ -137,6 +154,7 @@ class Case:
     event: object
     ref_accepts: object  # what the reference must answer; None: not asked (see `why`)
     why: str
+    from_header: dict  # {event field: header name} for the fields read from a header
 
     @property
     def ok(self):
@@ -172,11 +190,11 @@ class CaseSet:
         secrets = list(self.secrets if secrets is None else secrets)
         headers = {k: v for k, v in headers.items() if v is not MISSING}
         scheme_name = scheme if isinstance(scheme, str) else scheme["name"]
-        event = expected_event(envelope, headers, body, scheme_name) if error is None else None
+        event, from_header = expected_event(envelope, headers, body, scheme_name) if error is None else (None, {})
         if ref_accepts is MISSING:
             ref_accepts = error is None
         case = Case(self.ids.next(slug), name, scheme, secrets, headers, body, now, tolerance, max_payload_bytes,
-                    error, event, ref_accepts, why)
+                    error, event, ref_accepts, why, from_header)
         self_check(case)
         self.cases.append(case)
         return case
@@ -222,6 +240,45 @@ def check_with_reference(cases, verify):
     if wrong:
         sys.exit(1)
     return len(asked)
+
+
+def tampered(value: str) -> str:
+    """`value` with its last character changed to another of the same kind (a digit stays a
+    digit, so a timestamp stays a timestamp one second away), so that a reference that refuses it
+    does so because the value is signed, not because it no longer parses."""
+    last = value[-1]
+    for alphabet in ("0123456789", "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+        if last in alphabet:
+            i = alphabet.index(last)
+            return value[:-1] + alphabet[i + 1 if i + 1 < len(alphabet) else i - 1]
+    return value[:-1] + "x"
+
+
+def probe(case, name):
+    """`case` with its header `name` tampered with."""
+    value = tampered(ref.header(case.headers, name))
+    return dataclasses.replace(case, headers=with_header(case.headers, name, value))
+
+
+def mark_unsigned(cases, verify):
+    """Fills `expect.event.unsigned_fields` of the accepted cases: a field read from a header is
+    unsigned when the reference still accepts the case with that header changed. The answer must
+    be the same for a header in every case of one scheme."""
+    probes = [(c, field, probe(c, name))
+              for c in cases for field, name in c.from_header.items()]
+    for c, _, _ in probes:
+        assert c.ok and c.ref_accepts is True, f"{c.id}: the reference must accept a case before it is probed"
+    answers = verify([probe for _, _, probe in probes])
+    verdicts = {}
+    for (c, field, _), still_accepted in zip(probes, answers):
+        key = (json.dumps(c.scheme, sort_keys=True), c.from_header[field].lower())
+        assert verdicts.setdefault(key, still_accepted) == still_accepted, f"{c.id}: {key} is signed only sometimes"
+        if still_accepted:
+            c.event["unsigned_fields"].append(field)
+    for c in cases:
+        if c.ok:
+            c.event["unsigned_fields"].sort(key=EVENT_FIELDS.index)
+    return len(probes)
 
 
 # =============================================================================================
@@ -1400,6 +1457,7 @@ def main():
         cases = preset_cases(p)
         assert_no_repeats(cases)
         asked = check_with_reference(cases, ref.VERIFIERS[p.name])
+        asked += mark_unsigned(cases, ref.VERIFIERS[p.name])
         everything += cases
         write_json(out / f"{p.name}.json", [c.to_json() for c in sorted(cases, key=lambda c: c.id)])
         print(f"signatures/{p.name}.json: {len(cases)} cases ({sum(c.ok for c in cases)} ok), "
@@ -1409,6 +1467,7 @@ def main():
     cases = custom_cases()
     assert_no_repeats(cases)
     asked = check_with_reference(cases, ref.verify_custom)
+    asked += mark_unsigned(cases, ref.verify_custom)
     everything += cases
     write_json(out / "custom.json", [c.to_json() for c in sorted(cases, key=lambda c: c.id)])
     print(f"signatures/custom.json: {len(cases)} cases ({sum(c.ok for c in cases)} ok), "

@@ -192,6 +192,7 @@ async fn step(call: &StepCall) -> Result<Value, StepError> {
                 events: field(args, "events")?,
                 secret: field(args, "secret")?,
                 name: field(args, "name")?,
+                idempotency_key: field(args, "idempotency_key")?,
             };
             to_json(client.webhooks.register(&params).await?)?
         }

@@ -46,7 +46,7 @@ class ServerProcess(vararg flags: String) : AutoCloseable {
         val bin = System.getenv("HOOKWISE_BIN") ?: File(ROOT, "target/release/hookwise").path
         process = ProcessBuilder(
             listOf(bin, "serve", "--port", "0", "--api-key", API_KEY, "--data-dir", dataDir.path,
-                "--retry-schedule", "0.05,0.1,0.2") + flags,
+                "--retry-schedule", "0.05,0.1,0.2", "--allow-private-targets") + flags,
         ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
         val reader = process.inputStream.bufferedReader()
         var url: String? = null

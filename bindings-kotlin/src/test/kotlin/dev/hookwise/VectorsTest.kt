@@ -48,6 +48,7 @@ class VectorsTest {
         val want = expect.getJSONObject("event")
         val same = event.id == want.optString("id", null) && event.eventType == want.optString("type", null) &&
             event.createdAt == want.optString("created_at", null) && event.scheme == want.getString("scheme") &&
+            event.unsignedFields == want.getJSONArray("unsigned_fields").toList() &&
             sameJson(event.dataJson, want.get("data")) && sameJson(event.payloadJson, want.get("payload"))
         return if (same) null else "event differs: $event"
     }

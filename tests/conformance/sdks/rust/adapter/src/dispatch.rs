@@ -258,8 +258,9 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
             answer(client.webhooks().list().await)
         }
         ("register_webhook", Mode::Call) => {
-            known(args, &["url", "events", "secret", "name"])?;
+            known(args, &["url", "idempotency_key", "events", "secret", "name"])?;
             let params = hookwise_api::params::RegisterWebhook {
+                idempotency_key: optional(args, "idempotency_key", false)?,
                 events: optional(args, "events", false)?,
                 secret: optional(args, "secret", false)?,
                 name: optional(args, "name", true)?,

@@ -55,7 +55,7 @@ impl ListJobs {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateJob {
     /// Same key and same body: the same job again (200, `Idempotent-Replayed: true`). Same key, other
-    /// body: 409 `idempotency_key_reused`. Keys are per API key.
+    /// body (or a key used by another operation): 409 `idempotency_key_reused`. Keys are per API key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// Any object. Test knobs: duration_ms (0..600000, default 1000), simulate: "fail".
@@ -104,6 +104,11 @@ impl CreateJob {
 /// The optional arguments of [`resources::Webhooks::register`](crate::resources::Webhooks::register).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterWebhook {
+    /// Same key and same body: the endpoint registered earlier again, with its secret (200,
+    /// `Idempotent-Replayed: true`); 404 once that endpoint is deleted. Same key, other body (or a key
+    /// used by another operation): 409 `idempotency_key_reused`. Keys are per API key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
     /// `events`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
@@ -119,6 +124,13 @@ pub struct RegisterWebhook {
 }
 
 impl RegisterWebhook {
+    /// Sets `idempotency_key`.
+    #[must_use]
+    pub fn idempotency_key(mut self, idempotency_key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(idempotency_key.into());
+        self
+    }
+
     /// Sets `events`.
     #[must_use]
     pub fn events(mut self, events: Vec<String>) -> Self {

@@ -216,6 +216,7 @@ class Client(
         @Operation("register_webhook")
         suspend fun register(
             url: String,
+            idempotencyKey: String? = null,
             events: List<String>? = null,
             secret: String? = null,
             name: String? = null,
@@ -223,6 +224,7 @@ class Client(
             "register_webhook",
             Args()
                 .add("url", url)
+                .add("idempotency_key", idempotencyKey)
                 .add("events", events)
                 .add("secret", secret)
                 .add("name", name),
