@@ -1,5 +1,5 @@
 //! Rust: naming, types and the crate files (`Cargo.toml`, `src/lib.rs` with the client, its
-//! builder and the bound `Webhook`, `src/types.rs` with the models, `src/params.rs` with each
+//! builder and the bound `Webhook` over the runtime `hookwise::api::sdk`, `src/types.rs` with the models, `src/params.rs` with each
 //! method's optional arguments, the profile shipped in `src/`, a `rustfmt.toml`).
 
 mod names;
@@ -265,8 +265,8 @@ pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
         // A raw string literal with more `#` than the text ever has in a row.
         hashes => "#".repeat(custom_scheme.map_or(0, |s| s.matches('#').count()) + 1),
         paginated => methods.iter().any(|m| m.page_method.is_some()),
+        waits => methods.iter().any(|m| m.wait_method.is_some()),
         has_params => methods.iter().any(|m| m.params.is_some()),
-        has_required => methods.iter().any(|m| !m.positional.is_empty()),
         models => sdk.models.iter().map(model).collect::<Vec<_>>(),
         client_methods => methods.iter().filter(|m| m.group.is_none()).collect::<Vec<_>>(),
         resources => resources,

@@ -1,19 +1,19 @@
 //! Swift: Swift's types over the camelCase view of [`crate::kotlin`], and the package files
 //! (`Package.swift`; under `Sources/<Module>/` the `Client` with `async` methods, the bound
-//! `Webhook`, the `Codable` models in the `Types` namespace, the JSON support the client uses,
-//! and the profile as a resource).
+//! `Webhook`, the `Codable` models in the `Types` namespace, and the profile as a resource), over
+//! the runtime every package shares: the `HookwiseSdk` product of the hookwise Swift package
+//! (`bindings-swift/Sources/HookwiseSdk`: `JSONValue`, the arguments, the engine wrapper).
 
 use heck::ToUpperCamelCase as _;
 
 use crate::kotlin::{scheme_label, views, Dialect};
-use crate::model::{Returns, TypeRef};
+use crate::model::TypeRef;
 use crate::{render, Error, File, Input};
 
 const PACKAGE: &str = include_str!("../templates/swift/Package.swift.j2");
 const CLIENT: &str = include_str!("../templates/swift/Client.swift.j2");
 const WEBHOOK: &str = include_str!("../templates/swift/Webhook.swift.j2");
 const MODEL: &str = include_str!("../templates/swift/Model.swift.j2");
-const SUPPORT: &str = include_str!("../templates/swift/Support.swift.j2");
 
 /// Swift's keywords (declarations, statements, expressions): such a name is written in backticks.
 const KEYWORDS: &str = "Any Self as associatedtype break case catch class continue default defer deinit do else enum \
@@ -56,12 +56,10 @@ pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
         scheme_label => scheme_label(sdk),
         methods => methods,
         groups => groups,
-        pages => sdk.methods.iter().any(|m| m.returns == Returns::Page),
     };
     let mut files = vec![
         File::new("Package.swift", render(PACKAGE, &context)?),
         File::new(format!("{dir}/{client}.swift"), render(CLIENT, &context)?),
-        File::new(format!("{dir}/Support.swift"), render(SUPPORT, &context)?),
         File::new(format!("{dir}/profile.yaml"), profile_text.to_owned()),
     ];
     if sdk.scheme.is_some() {

@@ -55,6 +55,9 @@ fn swift_names_follow_the_profile() {
     }
     assert!(text(&argus, "Sources/Argus/Webhook.swift").contains("public static let scheme = \"argus\""));
     assert!(text(&argus, "Package.swift").contains("resources: [.copy(\"profile.yaml\")]"));
+    assert!(text(&argus, "Package.swift").contains(".product(name: \"HookwiseSdk\", package: \"Hookwise\")"));
+    assert!(client.contains("\nimport HookwiseSdk\n"));
+    assert!(argus.iter().all(|f| !f.path.ends_with("Support.swift")), "the runtime is HookwiseSdk's, not copied");
 
     let hookwise = generate("hookwise");
     let client = text(&hookwise, "Sources/HookwiseApi/Client.swift");
@@ -100,6 +103,35 @@ fn hookwises_own_swift_client_in_bindings_swift_is_what_the_generator_makes() {
     }
     let on_disk = walk(&committed.join("Sources/HookwiseApi"));
     assert_eq!(on_disk, checked, "bindings-swift/Sources/HookwiseApi holds files the generator does not make");
+}
+
+/// The runtime the generated packages import (no Swift toolchain here: what they use of it is
+/// checked to be declared `public` in it, and the product to be in the hookwise package).
+#[test]
+fn the_hookwise_sdk_runtime_is_a_product_of_bindings_swift_with_what_the_clients_call() {
+    let bindings = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings-swift");
+    let package = std::fs::read_to_string(bindings.join("Package.swift")).unwrap();
+    assert!(package.contains(".library(name: \"HookwiseSdk\", targets: [\"HookwiseSdk\"])"));
+    assert!(package.contains("dependencies: [\"Hookwise\", \"HookwiseSdk\"],"), "HookwiseApi imports it");
+    let runtime = std::fs::read_to_string(bindings.join("Sources/HookwiseSdk/HookwiseSdk.swift")).unwrap();
+    for declaration in ["public enum JSONValue", "public struct Arguments", "public init() {}", "public func add<"] {
+        assert!(runtime.contains(declaration), "{declaration}");
+    }
+    assert!(
+        runtime.contains("public final class Engine") && runtime.contains("    public init(\n        bundle: Bundle,")
+    );
+    for name in ["hookwise", "argus", "gabinete360", "argyle", "auggie", "asg"] {
+        let files = generate(name);
+        let client = files.iter().find(|f| f.path.ends_with("Client.swift")).unwrap();
+        for call in client.text.split("engine.").skip(1) {
+            let function: String = call.chars().take_while(char::is_ascii_alphanumeric).collect();
+            assert!(!function.is_empty(), "{name}: engine.{call}");
+            assert!(
+                runtime.contains(&format!("    public func {function}")),
+                "{name}: engine.{function} is not public"
+            );
+        }
+    }
 }
 
 fn walk(dir: &Path) -> usize {

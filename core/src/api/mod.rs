@@ -3,7 +3,8 @@
 //! A [`Profile`] is an OpenAPI 3.1 document plus `x-hookwise` extensions (`profiles/README.md`).
 //! With the cargo feature `client`, [`Api`] calls the API it describes: `call` routes named
 //! arguments, `paginate` follows cursors, `wait` polls to a terminal status, with one retry
-//! policy and one error model in every language.
+//! policy and one error model in every language. [`sdk`] is the runtime of the generated Rust
+//! SDKs (typed calls over an [`Api`]).
 //!
 //! ```no_run
 //! # #[cfg(feature = "client")]
@@ -27,6 +28,8 @@ mod profile;
 #[cfg(feature = "client")]
 mod retry;
 mod schema;
+#[cfg(feature = "client")]
+pub mod sdk;
 
 #[cfg(feature = "client")]
 pub use engine::{Api, ApiOptions};

@@ -16,7 +16,10 @@ let package = Package(
     targets: [
         .target(
             name: "Auggie",
-            dependencies: [.product(name: "Hookwise", package: "Hookwise")],
+            dependencies: [
+                .product(name: "Hookwise", package: "Hookwise"),
+                .product(name: "HookwiseSdk", package: "Hookwise"),
+            ],
             path: "Sources/Auggie",
             resources: [.copy("profile.yaml")]
         ),

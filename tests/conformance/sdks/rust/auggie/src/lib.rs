@@ -20,55 +20,16 @@
 pub mod params;
 pub mod types;
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
-
-use hookwise::api::{Api, ApiOptions, Profile, ProfileError};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use hookwise::api::sdk::{self, Args, ShippedProfile};
+use hookwise::api::Api;
 
 /// Why a call failed: the engine's error (an error answer of the API, a connection error, a
 /// timeout, an argument it refuses, an answer that is not JSON or not the documented shape).
 pub use hookwise::api::{Error, ErrorKind};
 pub use hookwise::{Error as WebhookError, Event};
 
-/// The API's profile, shipped with the crate.
-const PROFILE: &str = include_str!("profile.yaml");
-
-/// The profile, parsed on first use.
-fn profile() -> Result<Arc<Profile>, Error> {
-    static PARSED: OnceLock<Result<Arc<Profile>, ProfileError>> = OnceLock::new();
-    PARSED.get_or_init(|| Profile::from_text(PROFILE).map(Arc::new)).clone().map_err(Error::from)
-}
-
-/// Reads an answer as `T`.
-fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::invalid_response(format!("unexpected response from the API: {e}")))
-}
-
-/// An operation's named arguments, as the engine takes them.
-#[derive(Default)]
-struct Args(Map<String, Value>);
-
-impl Args {
-    /// The optional arguments that are set (a field left `None` is not sent).
-    fn of(params: impl Serialize) -> Args {
-        match serde_json::to_value(params) {
-            Ok(Value::Object(map)) => Args(map),
-            _ => Args::default(),
-        }
-    }
-
-    /// Adds a required argument. A value serde cannot write is left out, and the engine then
-    /// refuses the call (`invalid_argument`) before sending anything.
-    fn with(mut self, name: &str, value: impl Serialize) -> Args {
-        if let Ok(value) = serde_json::to_value(value) {
-            self.0.insert(name.to_owned(), value);
-        }
-        self
-    }
-}
+/// The API's profile, shipped with the crate and parsed on first use.
+static PROFILE: ShippedProfile = ShippedProfile::new(include_str!("profile.yaml"));
 
 /// Auggie API. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
@@ -96,9 +57,6 @@ impl Client {
         &self.api
     }
 
-    async fn call<T: DeserializeOwned>(&self, id: &str, args: Args) -> Result<T, Error> {
-        decode(self.api.call(id, &args.0).await?)
-    }
     /// Register or update your webhook URL
     ///
     /// Registers or updates your webhook URL. Optionally subscribe to specific event types (null = all
@@ -113,7 +71,7 @@ impl Client {
         url: &str,
         params: params::RegisterWebhook,
     ) -> Result<types::WebhookRegistration, Error> {
-        self.call("register_webhook", Args::of(params).with("url", url)).await
+        sdk::call(&self.api, "register_webhook", Args::of(params).with("url", url)).await
     }
 
     /// Get your current webhook configuration
@@ -123,7 +81,7 @@ impl Client {
     /// # Errors
     /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
     pub async fn get_webhook(&self) -> Result<types::Webhook, Error> {
-        self.call("get_webhook", Args::default()).await
+        sdk::call(&self.api, "get_webhook", Args::new()).await
     }
 
     /// Remove your webhook
@@ -131,111 +89,38 @@ impl Client {
     /// `DELETE /v1/webhooks`
     ///
     /// # Errors
-    /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+    /// The engine's errors.
     pub async fn delete_webhook(&self) -> Result<(), Error> {
-        self.call::<Value>("delete_webhook", Args::default()).await?;
-        Ok(())
+        sdk::execute(&self.api, "delete_webhook", Args::new()).await
     }
 }
 
-/// How a [`Client`] is made. Every setting left out is the engine's: the key from `AUGGIE_API_KEY`,
-/// the base URL from `AUGGIE_BASE_URL` (else the API's server), a 30 s timeout, 2 retries, a 500 ms
-/// first backoff and an 8 s cap between tries.
-#[derive(Clone, Debug, Default)]
-pub struct ClientBuilder {
-    options: ApiOptions,
-}
+/// How a [`Client`] is made: `api_key`, `base_url`, `timeout`,
+/// `max_retries`, `initial_retry_delay`, `max_retry_delay`. Every setting left out is the engine's:
+/// the key from `AUGGIE_API_KEY`, the base URL from
+/// `AUGGIE_BASE_URL` (else the API's server), a 30 s timeout, 2 retries, a 500 ms first backoff
+/// and an 8 s cap between tries.
+pub type ClientBuilder = sdk::Builder<Client>;
 
-impl ClientBuilder {
-    /// The API key.
-    #[must_use]
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.options.api_key = Some(api_key.into());
-        self
+impl sdk::ApiClient for Client {
+    fn profile() -> &'static ShippedProfile {
+        &PROFILE
     }
 
-    /// Where the API is.
-    #[must_use]
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.options.base_url = Some(base_url.into());
-        self
-    }
-
-    /// The timeout of each request.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// How many times a failed request is retried (where the profile's policy allows it).
-    #[must_use]
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = max_retries;
-        self
-    }
-
-    /// The first backoff ceiling; it doubles each retry, with full jitter.
-    #[must_use]
-    pub fn initial_retry_delay(mut self, delay: Duration) -> Self {
-        self.options.initial_retry_delay = delay;
-        self
-    }
-
-    /// The longest wait between tries, `Retry-After` included.
-    #[must_use]
-    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
-        self.options.max_retry_delay = delay;
-        self
-    }
-
-    /// The client.
-    ///
-    /// # Errors
-    /// `invalid_argument` when the credentials are neither given nor set, or the base URL is not
-    /// a URL; `connection_error` when the HTTP stack cannot start.
-    pub fn build(self) -> Result<Client, Error> {
-        Ok(Client { api: Api::new(profile()?, self.options)? })
+    fn from_api(api: Api) -> Client {
+        Client { api }
     }
 }
 
 /// Verifies the Auggie API's webhooks (the `auggie` scheme):
 /// `Webhook::new([secret])?.verify(body, &headers)`. Every method of `hookwise::Webhook`
 /// (`verify`, `verify_at`, `construct_event_at`, `sign`, …) is available through `Deref`.
-#[derive(Clone, Debug)]
-pub struct Webhook(hookwise::Webhook);
+pub type Webhook = sdk::Webhook<WebhookScheme>;
 
-impl Webhook {
-    /// A verifier with `secrets` (one, or several during a rotation: any one verifies).
-    ///
-    /// # Errors
-    /// `invalid_secret` when there is no secret, one is empty, or one is not in the scheme's
-    /// encoding.
-    pub fn new<I, S>(secrets: I) -> Result<Webhook, WebhookError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        hookwise::Webhook::from_preset("auggie", secrets).map(Webhook)
-    }
+/// The scheme of the API's webhooks, which [`Webhook`] verifies.
+#[derive(Clone, Copy, Debug)]
+pub struct WebhookScheme;
 
-    /// Sets the replay window in seconds (default: the scheme's).
-    #[must_use]
-    pub fn with_tolerance(self, seconds: u64) -> Webhook {
-        Webhook(self.0.with_tolerance(seconds))
-    }
-
-    /// Sets the largest body accepted, in bytes (default 5 MiB).
-    #[must_use]
-    pub fn with_max_payload_bytes(self, bytes: usize) -> Webhook {
-        Webhook(self.0.with_max_payload_bytes(bytes))
-    }
-}
-
-impl std::ops::Deref for Webhook {
-    type Target = hookwise::Webhook;
-
-    fn deref(&self) -> &hookwise::Webhook {
-        &self.0
-    }
+impl sdk::BoundScheme for WebhookScheme {
+    const SCHEME: &'static str = "auggie";
 }

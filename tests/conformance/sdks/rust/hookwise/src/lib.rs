@@ -17,57 +17,19 @@
 pub mod params;
 pub mod types;
 
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use futures_core::Stream;
-use futures_util::StreamExt as _;
-use hookwise::api::{Api, ApiOptions, Profile, ProfileError};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use hookwise::api::sdk::Stream;
+use hookwise::api::sdk::{self, Args, ShippedProfile};
+use hookwise::api::Api;
 
 /// Why a call failed: the engine's error (an error answer of the API, a connection error, a
 /// timeout, an argument it refuses, an answer that is not JSON or not the documented shape).
 pub use hookwise::api::{Error, ErrorKind};
 pub use hookwise::{Error as WebhookError, Event};
 
-/// The API's profile, shipped with the crate.
-const PROFILE: &str = include_str!("profile.yaml");
-
-/// The profile, parsed on first use.
-fn profile() -> Result<Arc<Profile>, Error> {
-    static PARSED: OnceLock<Result<Arc<Profile>, ProfileError>> = OnceLock::new();
-    PARSED.get_or_init(|| Profile::from_text(PROFILE).map(Arc::new)).clone().map_err(Error::from)
-}
-
-/// Reads an answer as `T`.
-fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::invalid_response(format!("unexpected response from the API: {e}")))
-}
-
-/// An operation's named arguments, as the engine takes them.
-#[derive(Default)]
-struct Args(Map<String, Value>);
-
-impl Args {
-    /// The optional arguments that are set (a field left `None` is not sent).
-    fn of(params: impl Serialize) -> Args {
-        match serde_json::to_value(params) {
-            Ok(Value::Object(map)) => Args(map),
-            _ => Args::default(),
-        }
-    }
-
-    /// Adds a required argument. A value serde cannot write is left out, and the engine then
-    /// refuses the call (`invalid_argument`) before sending anything.
-    fn with(mut self, name: &str, value: impl Serialize) -> Args {
-        if let Ok(value) = serde_json::to_value(value) {
-            self.0.insert(name.to_owned(), value);
-        }
-        self
-    }
-}
+/// The API's profile, shipped with the crate and parsed on first use.
+static PROFILE: ShippedProfile = ShippedProfile::new(include_str!("profile.yaml"));
 
 /// hookwise API. Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
@@ -93,10 +55,6 @@ impl Client {
     /// The engine this client calls, for what the typed methods do not cover (`download`).
     pub fn api(&self) -> &Api {
         &self.api
-    }
-
-    async fn call<T: DeserializeOwned>(&self, id: &str, args: Args) -> Result<T, Error> {
-        decode(self.api.call(id, &args.0).await?)
     }
 
     /// The jobs operations: `client.jobs().list(…)`.
@@ -125,7 +83,7 @@ pub mod resources {
         ///
         /// Every item of every page, fetched as the stream is read: `GET /v1/jobs`.
         pub fn list(&self, params: params::ListJobs) -> impl Stream<Item = Result<types::Job, Error>> + Send + 'static {
-            self.client.api.paginate("list_jobs", Args::of(params).0).map(|item| decode(item?))
+            sdk::paginate(&self.client.api, "list_jobs", Args::of(params))
         }
 
         /// One page of [`Self::list`]: `GET /v1/jobs`.
@@ -133,7 +91,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the page does not have the documented shape.
         pub async fn list_page(&self, params: params::ListJobs) -> Result<types::JobList, Error> {
-            self.client.call("list_jobs", Args::of(params)).await
+            sdk::call(&self.client.api, "list_jobs", Args::of(params)).await
         }
 
         /// Enqueue a job
@@ -143,7 +101,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn create(&self, kind: &str, params: params::CreateJob) -> Result<types::Job, Error> {
-            self.client.call("create_job", Args::of(params).with("kind", kind)).await
+            sdk::call(&self.client.api, "create_job", Args::of(params).with("kind", kind)).await
         }
 
         /// `get_job`.
@@ -153,7 +111,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn get(&self, id: &str) -> Result<types::Job, Error> {
-            self.client.call("get_job", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "get_job", Args::new().with("id", id)).await
         }
 
         /// Polls [`Self::get`] until the status is terminal, calling `on_progress` whenever the
@@ -165,16 +123,9 @@ pub mod resources {
             &self,
             id: &str,
             timeout: Duration,
-            mut on_progress: Option<&mut (dyn FnMut(&types::Job) + Send)>,
+            on_progress: Option<&mut (dyn FnMut(&types::Job) + Send)>,
         ) -> Result<types::Job, Error> {
-            let mut forward = |value: &Value| {
-                if let (Some(callback), Ok(object)) = (on_progress.as_mut(), decode(value.clone())) {
-                    callback(&object);
-                }
-            };
-            decode(
-                self.client.api.wait("get_job", &Args::default().with("id", id).0, timeout, Some(&mut forward)).await?,
-            )
+            sdk::wait(&self.client.api, "get_job", Args::new().with("id", id), timeout, on_progress).await
         }
 
         /// `get_job_result`.
@@ -184,7 +135,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn result(&self, id: &str) -> Result<types::JobResult, Error> {
-            self.client.call("get_job_result", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "get_job_result", Args::new().with("id", id)).await
         }
 
         /// `cancel_job`.
@@ -194,7 +145,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn cancel(&self, id: &str) -> Result<types::Job, Error> {
-            self.client.call("cancel_job", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "cancel_job", Args::new().with("id", id)).await
         }
 
         /// Download a result through its signed URL (no API key)
@@ -209,12 +160,12 @@ pub mod resources {
             expires: i64,
             signature: &str,
         ) -> Result<serde_json::Value, Error> {
-            self.client
-                .call(
-                    "download_result",
-                    Args::default().with("id", id).with("expires", expires).with("signature", signature),
-                )
-                .await
+            sdk::call(
+                &self.client.api,
+                "download_result",
+                Args::new().with("id", id).with("expires", expires).with("signature", signature),
+            )
+            .await
         }
     }
 
@@ -232,7 +183,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn list(&self) -> Result<types::WebhookList, Error> {
-            self.client.call("list_webhooks", Args::default()).await
+            sdk::call(&self.client.api, "list_webhooks", Args::new()).await
         }
 
         /// `register_webhook`.
@@ -246,7 +197,7 @@ pub mod resources {
             url: &str,
             params: params::RegisterWebhook,
         ) -> Result<types::WebhookEndpoint, Error> {
-            self.client.call("register_webhook", Args::of(params).with("url", url)).await
+            sdk::call(&self.client.api, "register_webhook", Args::of(params).with("url", url)).await
         }
 
         /// `get_webhook`.
@@ -256,7 +207,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn get(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
-            self.client.call("get_webhook", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "get_webhook", Args::new().with("id", id)).await
         }
 
         /// `update_webhook`.
@@ -266,7 +217,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn update(&self, id: &str, params: params::UpdateWebhook) -> Result<types::WebhookEndpoint, Error> {
-            self.client.call("update_webhook", Args::of(params).with("id", id)).await
+            sdk::call(&self.client.api, "update_webhook", Args::of(params).with("id", id)).await
         }
 
         /// Soft delete: gone from the API, history kept, pending deliveries canceled
@@ -276,7 +227,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn delete(&self, id: &str) -> Result<types::Deleted, Error> {
-            self.client.call("delete_webhook", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "delete_webhook", Args::new().with("id", id)).await
         }
 
         /// `rotate_webhook_secret`.
@@ -286,7 +237,7 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn rotate_secret(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
-            self.client.call("rotate_webhook_secret", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "rotate_webhook_secret", Args::new().with("id", id)).await
         }
 
         /// `list_deliveries`.
@@ -296,109 +247,37 @@ pub mod resources {
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn deliveries(&self, id: &str) -> Result<types::DeliveryList, Error> {
-            self.client.call("list_deliveries", Args::default().with("id", id)).await
+            sdk::call(&self.client.api, "list_deliveries", Args::new().with("id", id)).await
         }
     }
 }
 
-/// How a [`Client`] is made. Every setting left out is the engine's: the key from `HOOKWISE_API_KEY`,
-/// the base URL from `HOOKWISE_BASE_URL` (else the API's server), a 30 s timeout, 2 retries, a 500 ms
-/// first backoff and an 8 s cap between tries.
-#[derive(Clone, Debug, Default)]
-pub struct ClientBuilder {
-    options: ApiOptions,
-}
+/// How a [`Client`] is made: `api_key`, `base_url`, `timeout`,
+/// `max_retries`, `initial_retry_delay`, `max_retry_delay`. Every setting left out is the engine's:
+/// the key from `HOOKWISE_API_KEY`, the base URL from
+/// `HOOKWISE_BASE_URL` (else the API's server), a 30 s timeout, 2 retries, a 500 ms first backoff
+/// and an 8 s cap between tries.
+pub type ClientBuilder = sdk::Builder<Client>;
 
-impl ClientBuilder {
-    /// The API key.
-    #[must_use]
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.options.api_key = Some(api_key.into());
-        self
+impl sdk::ApiClient for Client {
+    fn profile() -> &'static ShippedProfile {
+        &PROFILE
     }
 
-    /// Where the API is.
-    #[must_use]
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.options.base_url = Some(base_url.into());
-        self
-    }
-
-    /// The timeout of each request.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// How many times a failed request is retried (where the profile's policy allows it).
-    #[must_use]
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = max_retries;
-        self
-    }
-
-    /// The first backoff ceiling; it doubles each retry, with full jitter.
-    #[must_use]
-    pub fn initial_retry_delay(mut self, delay: Duration) -> Self {
-        self.options.initial_retry_delay = delay;
-        self
-    }
-
-    /// The longest wait between tries, `Retry-After` included.
-    #[must_use]
-    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
-        self.options.max_retry_delay = delay;
-        self
-    }
-
-    /// The client.
-    ///
-    /// # Errors
-    /// `invalid_argument` when the credentials are neither given nor set, or the base URL is not
-    /// a URL; `connection_error` when the HTTP stack cannot start.
-    pub fn build(self) -> Result<Client, Error> {
-        Ok(Client { api: Api::new(profile()?, self.options)? })
+    fn from_api(api: Api) -> Client {
+        Client { api }
     }
 }
 
 /// Verifies the hookwise API's webhooks (the `standard` scheme):
 /// `Webhook::new([secret])?.verify(body, &headers)`. Every method of `hookwise::Webhook`
 /// (`verify`, `verify_at`, `construct_event_at`, `sign`, …) is available through `Deref`.
-#[derive(Clone, Debug)]
-pub struct Webhook(hookwise::Webhook);
+pub type Webhook = sdk::Webhook<WebhookScheme>;
 
-impl Webhook {
-    /// A verifier with `secrets` (one, or several during a rotation: any one verifies).
-    ///
-    /// # Errors
-    /// `invalid_secret` when there is no secret, one is empty, or one is not in the scheme's
-    /// encoding.
-    pub fn new<I, S>(secrets: I) -> Result<Webhook, WebhookError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        hookwise::Webhook::from_preset("standard", secrets).map(Webhook)
-    }
+/// The scheme of the API's webhooks, which [`Webhook`] verifies.
+#[derive(Clone, Copy, Debug)]
+pub struct WebhookScheme;
 
-    /// Sets the replay window in seconds (default: the scheme's).
-    #[must_use]
-    pub fn with_tolerance(self, seconds: u64) -> Webhook {
-        Webhook(self.0.with_tolerance(seconds))
-    }
-
-    /// Sets the largest body accepted, in bytes (default 5 MiB).
-    #[must_use]
-    pub fn with_max_payload_bytes(self, bytes: usize) -> Webhook {
-        Webhook(self.0.with_max_payload_bytes(bytes))
-    }
-}
-
-impl std::ops::Deref for Webhook {
-    type Target = hookwise::Webhook;
-
-    fn deref(&self) -> &hookwise::Webhook {
-        &self.0
-    }
+impl sdk::BoundScheme for WebhookScheme {
+    const SCHEME: &'static str = "standard";
 }
