@@ -3,19 +3,11 @@
 //! contract case in bindings-kotlin's Maven suite.)
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is how a failure is reported.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-const PROFILES: [&str; 6] = ["hookwise", "argus", "gabinete360", "argyle", "auggie", "asg"];
+use std::path::Path;
 
-fn profile(name: &str) -> (PathBuf, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles").join(format!("{name}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    (path, text)
-}
-
-fn text<'a>(files: &'a [hookwise_generate::File], path: &str) -> &'a str {
-    &files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("no {path}")).text
-}
+use common::{assert_fresh, files_under, profile, root, text, PROFILES};
 
 #[test]
 fn every_profile_generates_a_kotlin_source_tree_with_its_header() {
@@ -75,45 +67,16 @@ fn kotlin_names_follow_the_profile() {
 
 #[test]
 fn the_committed_auggie_kotlin_sdk_is_what_the_generator_makes() {
-    let (path, source) = profile("auggie");
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/generated/auggie/kotlin");
-    for file in hookwise_generate::generate(&path, &source, "kotlin").unwrap() {
-        let on_disk = std::fs::read_to_string(committed.join(&file.path)).unwrap_or_default();
-        assert!(
-            on_disk == file.text,
-            "examples/generated/auggie/kotlin/{} is stale: run `hookwise generate profiles/auggie.yaml --lang kotlin --out examples/generated/auggie/kotlin`",
-            file.path.display()
-        );
-    }
+    assert_fresh("auggie", "kotlin", "examples/generated/auggie/kotlin", |_| true);
 }
 
 #[test]
 fn hookwises_own_kotlin_client_in_bindings_kotlin_is_what_the_generator_makes() {
-    let (path, text) = profile("hookwise");
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings-kotlin");
-    let files = hookwise_generate::generate(&path, &text, "kotlin").unwrap();
-    let mut checked = 0;
-    for file in files.iter().filter(|f| f.path.starts_with("src/main")) {
-        let on_disk = std::fs::read_to_string(committed.join(&file.path)).unwrap_or_default();
-        assert!(
-            on_disk == file.text,
-            "bindings-kotlin/{} is stale: generate profiles/hookwise.yaml --lang kotlin and copy its src/main into bindings-kotlin",
-            file.path.display()
-        );
-        checked += 1;
-    }
-    let count = |dir: &str| files_under(&committed.join(dir));
+    let checked = assert_fresh("hookwise", "kotlin", "bindings-kotlin", |p| p.starts_with("src/main"));
+    let count = |dir: &str| files_under(&root().join("bindings-kotlin").join(dir));
     assert_eq!(
         count("src/main/kotlin/dev/hookwise/api") + count("src/main/resources/dev/hookwise/api"),
         checked,
         "bindings-kotlin holds files of dev.hookwise.api the generator does not make"
     );
-}
-
-fn files_under(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| if p.is_dir() { files_under(&p) } else { 1 })
-        .sum()
 }

@@ -8,23 +8,15 @@
 #[allow(dead_code)] // The generator's naming; the dispatch needs most of it.
 mod names;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hookwise::api::Profile;
 use hookwise_generate::model::{Param, Returns, Sdk};
 use minijinja::context;
 
-const PROFILES: &[&str] = &["argus", "argyle", "asg", "auggie", "gabinete360", "hookwise"];
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn profile(name: &str) -> (PathBuf, String) {
-    let path = root().join("profiles").join(format!("{name}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    (path, text)
-}
+use common::{profile, root, PROFILES};
 
 fn bless() -> bool {
     std::env::var_os("HOOKWISE_BLESS").is_some()
