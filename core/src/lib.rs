@@ -15,3 +15,8 @@ pub mod webhook;
 
 pub use json::canonicalize;
 pub use webhook::{Error, ErrorKind, Event, Headers, Scheme, Webhook};
+
+/// What a `Debug` impl shows for an optional secret: whether it is set, never its value.
+pub(crate) fn redacted<T>(secret: Option<&T>) -> Option<&'static str> {
+    secret.map(|_| "<redacted>")
+}

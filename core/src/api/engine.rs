@@ -19,7 +19,7 @@ use super::retry::{self, Failure};
 /// The engine's settings. `Default` gives the documented defaults; credentials and the base URL
 /// not given here come from the environment (`<NAME>_API_KEY`, `<NAME>_USERNAME`,
 /// `<NAME>_PASSWORD`, `<NAME>_BASE_URL`), then from the profile's `servers`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ApiOptions {
     /// The API key (bearer and API-key-header auth).
     pub api_key: Option<String>,
@@ -54,6 +54,23 @@ impl Default for ApiOptions {
             max_retry_delay: Duration::from_secs(8),
             user_agent: None,
         }
+    }
+}
+
+impl std::fmt::Debug for ApiOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the API key or the password.
+        f.debug_struct("ApiOptions")
+            .field("api_key", &crate::redacted(self.api_key.as_ref()))
+            .field("username", &self.username)
+            .field("password", &crate::redacted(self.password.as_ref()))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("initial_retry_delay", &self.initial_retry_delay)
+            .field("max_retry_delay", &self.max_retry_delay)
+            .field("user_agent", &self.user_agent)
+            .finish()
     }
 }
 

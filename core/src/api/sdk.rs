@@ -436,6 +436,16 @@ mod tests {
         assert!(no_profile.is_err());
     }
 
+    #[test]
+    fn debug_output_never_shows_credentials() {
+        let builder = Builder::<Client>::default().api_key("hw_top_secret_key").username("u").password("top_secret_pw");
+        for shown in [format!("{builder:?}"), format!("{:?}", builder.options)] {
+            assert!(!shown.contains("top_secret"), "{shown}");
+            assert!(shown.contains("<redacted>") && shown.contains("username: Some(\"u\")"), "{shown}");
+        }
+        assert!(format!("{:?}", ApiOptions::default()).contains("api_key: None"));
+    }
+
     struct Auggie;
 
     impl BoundScheme for Auggie {

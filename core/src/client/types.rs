@@ -182,7 +182,7 @@ pub struct ListJobs {
 }
 
 /// A webhook endpoint (subscription).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookEndpoint {
     /// `we_…`
     pub id: String,
@@ -205,8 +205,24 @@ pub struct WebhookEndpoint {
     pub updated_at: Option<String>,
 }
 
+impl std::fmt::Debug for WebhookEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret.
+        f.debug_struct("WebhookEndpoint")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .field("secret", &crate::redacted(self.secret.as_ref()))
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
 /// Parameters of `webhooks.register`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterWebhook {
     /// Where to deliver (required).
@@ -224,6 +240,19 @@ pub struct RegisterWebhook {
     /// a retry after a lost response answers the endpoint registered the first time.
     #[serde(skip)]
     pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for RegisterWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret.
+        f.debug_struct("RegisterWebhook")
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("secret", &crate::redacted(self.secret.as_ref()))
+            .field("name", &self.name)
+            .field("idempotency_key", &self.idempotency_key)
+            .finish()
+    }
 }
 
 /// Parameters of `webhooks.update`: only the fields set are changed.
@@ -302,4 +331,34 @@ pub(crate) struct EndpointList {
 #[derive(Deserialize)]
 pub(crate) struct DeliveryList {
     pub(crate) deliveries: Vec<Delivery>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RegisterWebhook, WebhookEndpoint};
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let endpoint = WebhookEndpoint {
+            id: "we_1".into(),
+            url: "https://example.com/hook".into(),
+            events: vec!["*".into()],
+            name: None,
+            status: "active".into(),
+            secret: Some("whsec_top_secret".into()),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: None,
+        };
+        let register = RegisterWebhook {
+            url: "https://example.com/hook".into(),
+            secret: Some("whsec_top_secret".into()),
+            ..RegisterWebhook::default()
+        };
+        for shown in [format!("{endpoint:?}"), format!("{register:?}")] {
+            assert!(!shown.contains("top_secret"), "{shown}");
+            assert!(shown.contains("secret: Some(\"<redacted>\")") && shown.contains("example.com/hook"), "{shown}");
+        }
+        let unset = RegisterWebhook::default();
+        assert!(format!("{unset:?}").contains("secret: None"));
+    }
 }

@@ -9,19 +9,28 @@ use super::decode::{decode_code_point, parse, Node, SyntaxError};
 /// # Errors
 /// [`SyntaxError`] when CPython's `json.loads` would refuse the input.
 pub fn canonicalize(input: &[u8]) -> Result<Vec<u8>, SyntaxError> {
-    canonicalize_with(input, |_, _| ()).map(|(out, ())| out)
+    canonicalize_bounded(input, usize::MAX)
 }
 
-/// Parses once, giving the canonical bytes and what `read` takes from the tree (and whether
-/// the document is plain) before the printer consumes it.
+/// [`canonicalize`] of a document of at most `max_nodes` nodes (values and keys); a larger one
+/// is refused with [`TOO_MANY_NODES`](super::decode::TOO_MANY_NODES) before its tree grows past
+/// that.
+pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Vec<u8>, SyntaxError> {
+    canonicalize_with(input, max_nodes, |_, _| ()).map(|(out, ())| out)
+}
+
+/// Parses once (at most `max_nodes` nodes, as [`canonicalize_bounded`]), giving the canonical
+/// bytes and what `read` takes from the tree (and whether the document is plain) before the
+/// printer consumes it.
 ///
 /// # Errors
-/// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input.
+/// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input, or it is too big.
 pub(crate) fn canonicalize_with<R>(
     input: &[u8],
+    max_nodes: usize,
     read: impl FnOnce(&Node<'_>, bool) -> R,
 ) -> Result<(Vec<u8>, R), SyntaxError> {
-    parse(input, |node, plain| {
+    parse(input, max_nodes, |node, plain| {
         let taken = read(&node, plain);
         let mut out = Vec::with_capacity(input.len());
         write_node(node, &mut out);

@@ -14,6 +14,10 @@ use std::borrow::Cow;
 /// refuses 995 levels and accepts 994.
 pub const MAX_DEPTH: usize = 994;
 
+/// The message of the error a parse with a node budget stops with when the document holds
+/// more nodes (values and keys) than the budget.
+pub(crate) const TOO_MANY_NODES: &str = "too many values and keys";
+
 /// CPython refuses to convert integers with more digits than this (`sys.get_int_max_str_digits`).
 const MAX_INT_DIGITS: usize = 4300;
 
@@ -52,10 +56,12 @@ pub(crate) enum Node<'a> {
 }
 
 /// Decodes `input` (detecting its encoding) and parses it, handing the tree and whether the
-/// document is [plain](Parser::plain) to `f`.
-pub(crate) fn parse<R>(input: &[u8], f: impl FnOnce(Node<'_>, bool) -> R) -> Result<R, SyntaxError> {
+/// document is [plain](Parser::plain) to `f`. A document of more than `max_nodes` nodes (values
+/// and keys) is refused with [`TOO_MANY_NODES`] before the tree grows past that.
+pub(crate) fn parse<R>(input: &[u8], max_nodes: usize, f: impl FnOnce(Node<'_>, bool) -> R) -> Result<R, SyntaxError> {
     let (text, plain) = start(input)?;
     let mut parser = Parser::new(&text, plain);
+    parser.nodes_left = max_nodes;
     let node = parser.document(&mut Tree)?;
     Ok(f(node, parser.plain))
 }
@@ -320,11 +326,25 @@ struct Parser<'a> {
     keep: bool,
     /// Where escapes are decoded when nothing is kept, reused across strings.
     scratch: Vec<u8>,
+    /// How many more nodes (values and keys) the document may hold.
+    nodes_left: usize,
 }
 
 impl<'a> Parser<'a> {
     fn new(src: &'a [u8], plain: bool) -> Parser<'a> {
-        Parser { src, pos: 0, plain, keep: true, scratch: Vec::new() }
+        Parser { src, pos: 0, plain, keep: true, scratch: Vec::new(), nodes_left: usize::MAX }
+    }
+
+    /// Takes one node from the budget.
+    #[inline]
+    fn count(&mut self) -> Result<(), SyntaxError> {
+        match self.nodes_left.checked_sub(1) {
+            Some(left) => {
+                self.nodes_left = left;
+                Ok(())
+            }
+            None => self.err(TOO_MANY_NODES),
+        }
     }
 
     fn err<T>(&self, message: &'static str) -> Result<T, SyntaxError> {
@@ -408,6 +428,7 @@ impl<'a> Parser<'a> {
         let mut stack: Vec<Frame<B::Value, B::Key>> = Vec::new();
         'value: loop {
             self.skip_ws();
+            self.count()?;
             let mut node = if let Some(open @ (b'[' | b'{')) = self.peek() {
                 if depth + stack.len() >= MAX_DEPTH {
                     return self.err("nesting too deep");
@@ -426,6 +447,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     b.object(Vec::new())
                 } else {
+                    self.count()?;
                     let key = b.key(self.key()?);
                     stack.push(Frame::Object(Vec::new(), Some(key)));
                     continue 'value;
@@ -463,6 +485,7 @@ impl<'a> Parser<'a> {
                             Some(b',') => {
                                 self.pos += 1;
                                 self.skip_ws();
+                                self.count()?;
                                 *key = Some(b.key(self.key()?));
                                 continue 'value;
                             }

@@ -44,9 +44,14 @@ impl Fields {
         Ok(Fields { values, plain })
     }
 
-    /// One parse giving the canonical bytes of `input` and its members `keys`.
-    pub(crate) fn canonicalize<S: AsRef<str>>(input: &[u8], keys: &[S]) -> Result<(Vec<u8>, Fields), SyntaxError> {
-        canonicalize_with(input, |node, plain| {
+    /// One parse giving the canonical bytes of `input` and its members `keys`, for a document
+    /// of at most `max_nodes` nodes (values and keys).
+    pub(crate) fn canonicalize<S: AsRef<str>>(
+        input: &[u8],
+        keys: &[S],
+        max_nodes: usize,
+    ) -> Result<(Vec<u8>, Fields), SyntaxError> {
+        canonicalize_with(input, max_nodes, |node, plain| {
             let mut values = vec![None; keys.len()];
             if let Node::Object(members) = node {
                 for (key, value) in members {
@@ -81,7 +86,7 @@ mod tests {
         let body = br#" {"type": "a", "data": {"x": [1, {"y": null}]}, "id": 7, "type": "b", "n": null} "#;
         let keys = ["id", "type", "data", "n", "absent"];
         let scanned = Fields::scan(body, &keys).unwrap();
-        let (_, parsed) = Fields::canonicalize(body, &keys).unwrap();
+        let (_, parsed) = Fields::canonicalize(body, &keys, usize::MAX).unwrap();
         for fields in [&scanned, &parsed] {
             assert_eq!(fields.get(0), Some(&Field::Scalar(Value::Number(Number::Int("7".into())))));
             assert_eq!(fields.get(1), Some(&Field::Scalar(Value::String("b".into()))), "the last duplicate wins");
@@ -105,7 +110,7 @@ mod tests {
             (b"[\"\xc3\xa9\"]", true),
         ] {
             assert_eq!(Fields::scan(body, &["a"]).unwrap().plain(), plain, "{body:?}");
-            assert_eq!(Fields::canonicalize(body, &["a"]).unwrap().1.plain(), plain, "{body:?}");
+            assert_eq!(Fields::canonicalize(body, &["a"], usize::MAX).unwrap().1.plain(), plain, "{body:?}");
         }
     }
 

@@ -10,6 +10,8 @@ mod fields;
 mod value;
 
 pub use canonical::canonicalize;
+pub(crate) use canonical::canonicalize_bounded;
+pub(crate) use decode::TOO_MANY_NODES;
 pub use decode::{SyntaxError, MAX_DEPTH};
 pub(crate) use fields::{Field, Fields};
 pub use value::{Number, Value};

@@ -30,11 +30,19 @@ pub use scheme::{
     Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source, DEFAULT_SCHEME,
 };
 
-use crate::json::{canonicalize, Fields};
+use crate::json::{canonicalize, canonicalize_bounded, Fields, TOO_MANY_NODES};
 use mac::Keyed;
 
 /// Default payload limit: 5 MiB.
 pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// A canonical-JSON scheme builds the body's tree before it can check the MAC, so a body within
+/// the byte limit may hold at most one node (a value or a key) per this many bytes of the limit:
+/// 655,360 at 5 MiB. That bounds the memory an unsigned `[[],[],…]` body costs.
+const BYTES_PER_CANONICAL_NODE: usize = 8;
+
+/// The node limit of a canonical-JSON scheme never goes below this, whatever the byte limit.
+const MIN_CANONICAL_NODES: usize = 4096;
 
 /// A verifier (and signer) for one scheme and one or more secrets.
 ///
@@ -116,7 +124,9 @@ impl Webhook {
         self
     }
 
-    /// Sets the largest body accepted, in bytes (default 5 MiB).
+    /// Sets the largest body accepted, in bytes (default 5 MiB). A canonical-JSON scheme also
+    /// refuses, with `payload_too_large`, a body of more than one JSON value or key per 8 bytes of
+    /// this limit (at least 4096): it parses the body before it can check the signature.
     #[must_use]
     pub fn with_max_payload_bytes(mut self, bytes: usize) -> Webhook {
         self.max_payload_bytes = bytes;
@@ -212,17 +222,30 @@ impl Webhook {
             None
         };
         let (canonical, parsed) = if scheme.signed_content == SignedContent::CanonicalJson {
-            let invalid = |e| {
-                Error::new(
-                    ErrorKind::InvalidJson,
-                    format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"),
-                )
+            let max_nodes = (self.max_payload_bytes / BYTES_PER_CANONICAL_NODE).max(MIN_CANONICAL_NODES);
+            let refused = |e: crate::json::SyntaxError| {
+                if e.message == TOO_MANY_NODES {
+                    Error::new(
+                        ErrorKind::PayloadTooLarge,
+                        format!(
+                            "the body holds more than {max_nodes} JSON values and keys; scheme {} parses the body \
+                             before checking its signature, so it accepts one per {BYTES_PER_CANONICAL_NODE} bytes \
+                             of the {}-byte limit",
+                            scheme.name, self.max_payload_bytes
+                        ),
+                    )
+                } else {
+                    Error::new(
+                        ErrorKind::InvalidJson,
+                        format!("the body is not valid JSON, so its canonical form cannot be signed: {e}"),
+                    )
+                }
             };
             if want_fields {
-                let (bytes, fields) = Fields::canonicalize(payload, &self.fields).map_err(invalid)?;
+                let (bytes, fields) = Fields::canonicalize(payload, &self.fields, max_nodes).map_err(refused)?;
                 (Some(bytes), Some(fields))
             } else {
-                (Some(canonicalize(payload).map_err(invalid)?), None)
+                (Some(canonicalize_bounded(payload, max_nodes).map_err(refused)?), None)
             }
         } else {
             (None, None)
@@ -392,7 +415,7 @@ fn random_id() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Webhook;
+    use super::{ErrorKind, Webhook};
 
     #[test]
     fn envelope_headers_carry_what_the_receiver_reads_from_headers() {
@@ -441,6 +464,100 @@ mod tests {
         assert_eq!(unsigned("argus", "s", br#"{"id":"evt_1"}"#, &trace), Vec::<&str>::new());
         // Standard Webhooks signs webhook-id.
         assert_eq!(unsigned("standard", "whsec_c2VjcmV0", br#"{"type":"t"}"#, &[]), Vec::<&str>::new());
+    }
+
+    /// A body of `n` empty arrays in an array: 3 bytes and one node each.
+    fn empty_arrays(n: usize) -> Vec<u8> {
+        let mut body = b"[".to_vec();
+        body.extend(b"[],".repeat(n));
+        body.push(b']');
+        if n > 0 {
+            body.remove(body.len() - 2);
+        }
+        body
+    }
+
+    #[test]
+    fn canonical_schemes_refuse_bodies_of_too_many_nodes_before_building_them() {
+        let n = (super::DEFAULT_MAX_PAYLOAD_BYTES - 2) / 3;
+        let body = empty_arrays(n);
+        assert!(body.len() <= super::DEFAULT_MAX_PAYLOAD_BYTES);
+        for (preset, signature) in [("auggie", "0".repeat(64)), ("argus", format!("sha256={}", "0".repeat(64)))] {
+            let hook = Webhook::from_preset(preset, ["s"]).unwrap();
+            let headers = [(hook.scheme().signature_header.clone(), signature)];
+            let verdicts = [
+                hook.verify_at(&body, &headers, 0).unwrap_err(),
+                hook.verify_signature_at(&body, &headers, 0).unwrap_err(),
+            ];
+            for error in verdicts {
+                assert_eq!(error.kind(), ErrorKind::PayloadTooLarge, "{preset}: {error}");
+                assert!(error.message().contains("655360 JSON values and keys"), "{error}");
+            }
+        }
+        // Raw-body schemes never build a tree: the same body is just a mismatch there.
+        let github = Webhook::from_preset("github", ["s"]).unwrap();
+        let headers = [("X-Hub-Signature-256", format!("sha256={}", "0".repeat(64)))];
+        assert_eq!(github.verify_at(&body, &headers, 0).unwrap_err().kind(), ErrorKind::SignatureMismatch);
+    }
+
+    #[test]
+    fn the_node_limit_follows_the_byte_limit_and_counts_values_and_keys() {
+        // 64 KiB: 8192 nodes. `[[],…]` of n arrays is n + 1 nodes.
+        let hook = Webhook::from_preset("auggie", ["s"]).unwrap().with_max_payload_bytes(64 * 1024);
+        for (n, ok) in [(8191, true), (8192, false)] {
+            let body = empty_arrays(n);
+            let headers = hook.sign(&body, None, None).unwrap();
+            let verdict = hook.verify(&body, &headers).map(|_| ()).map_err(|e| e.kind());
+            assert_eq!(verdict.is_ok(), ok, "{n}: {verdict:?}");
+            if !ok {
+                assert_eq!(verdict, Err(ErrorKind::PayloadTooLarge));
+            }
+        }
+        // An object of 4095 members is 1 + 2 × 4095 = 8191 nodes; one more member is too many.
+        for (members, ok) in [(4095, true), (4096, false)] {
+            let body = format!("{{{}}}", (0..members).map(|i| format!("\"k{i}\":0")).collect::<Vec<_>>().join(","));
+            let headers = hook.sign(body.as_bytes(), None, None).unwrap();
+            assert_eq!(hook.verify(body.as_bytes(), &headers).is_ok(), ok, "{members} members");
+        }
+        // Tiny byte limits keep a floor of 4096 nodes.
+        let tiny = Webhook::from_preset("auggie", ["s"]).unwrap().with_max_payload_bytes(16 * 1024);
+        let body = empty_arrays(4095);
+        assert!(tiny.verify(&body, &tiny.sign(&body, None, None).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_normal_large_body_still_verifies_with_a_canonical_scheme() {
+        let item = r#"{"id": "evt_000001", "type": "job.completed", "amount": 12345, "tags": ["a", "b"], "ok": true}"#;
+        let body = format!("[{}]", vec![item; 45_000].join(", "));
+        assert!(body.len() > 4 * 1024 * 1024 && body.len() < super::DEFAULT_MAX_PAYLOAD_BYTES, "{}", body.len());
+        for preset in ["auggie", "argus"] {
+            let hook = Webhook::from_preset(preset, ["s"]).unwrap();
+            let headers = hook.sign(body.as_bytes(), None, None).unwrap();
+            assert!(hook.verify(body.as_bytes(), &headers).is_ok(), "{preset}");
+        }
+    }
+
+    #[test]
+    fn a_header_carries_at_most_32_signatures() {
+        let body = br#"{"type":"t"}"#;
+        let stripe = Webhook::from_preset("stripe", ["whsec_k"]).unwrap();
+        let standard = Webhook::from_preset("standard", ["whsec_c2VjcmV0"]).unwrap();
+        for (hook, wrong) in
+            [(&stripe, format!("v1={}", "0".repeat(64))), (&standard, format!("v1,{}=", "A".repeat(43)))]
+        {
+            let separator = if hook.scheme().name == "stripe" { "," } else { " " };
+            let mut headers = hook.sign(body, Some("msg_1"), Some(1_700_000_000)).unwrap();
+            let right = headers.pop().unwrap();
+            // 31 wrong ones and the right one: verified; one wrong one more: malformed.
+            let value = format!("{}{separator}{}", vec![wrong.as_str(); 31].join(separator), right.1);
+            headers.push((right.0.clone(), value.clone()));
+            assert!(hook.verify_at(body, &headers, 1_700_000_000).is_ok(), "{value}");
+            headers.pop();
+            headers.push((right.0, format!("{wrong}{separator}{value}")));
+            let error = hook.verify_at(body, &headers, 1_700_000_000).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::MalformedSignature, "{error}");
+            assert!(error.message().contains("more than 32 signatures"), "{error}");
+        }
     }
 
     #[test]

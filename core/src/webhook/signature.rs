@@ -13,6 +13,10 @@ use super::scheme::{Scheme, SignatureFormat};
 const LENIENT_BASE64: GeneralPurpose =
     GeneralPurpose::new(&base64::alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true));
 
+/// The most signatures a header may carry (one per secret during a rotation); more is
+/// `malformed_signature`, so a request cannot make the verifier compute and compare without end.
+pub(crate) const MAX_CANDIDATES: usize = 32;
+
 /// How candidates are compared, as each provider's reference code compares them.
 #[derive(Clone, Copy)]
 enum Compare {
@@ -45,6 +49,7 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
     let n = scheme.algorithm.mac_len();
     let header = &scheme.signature_header;
     let malformed = |what: String| Err(Error::new(ErrorKind::MalformedSignature, format!("header {header} {what}")));
+    let too_many = || malformed(format!("carries more than {MAX_CANDIDATES} signatures"));
     let hex_one = |s: &str, what: &str| {
         if is_hex_of(s, n) {
             Ok(Candidates { timestamp: None, signatures: vec![s.as_bytes().to_vec()], compare: Compare::HexText })
@@ -76,6 +81,7 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
                 match key {
                     "t" if timestamp.is_none() => timestamp = Some(val),
                     // Stripe compares the strings: a v1 that is not hex simply does not match.
+                    "v1" if signatures.len() == MAX_CANDIDATES => return too_many(),
                     "v1" => signatures.push(val.as_bytes().to_vec()),
                     _ => {}
                 }
@@ -92,9 +98,16 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
             // signature is base64.
             let mut well_formed = false;
             let mut signatures = Vec::new();
+            let mut v1_entries = 0;
             for (version, sig) in value.split(' ').filter_map(|entry| entry.split_once(',')) {
                 if version.is_empty() {
                     continue;
+                }
+                if version == "v1" {
+                    v1_entries += 1;
+                    if v1_entries > MAX_CANDIDATES {
+                        return too_many();
+                    }
                 }
                 if version != "v1" {
                     well_formed = true;
