@@ -89,6 +89,8 @@ export namespace types {
   export interface WebhookList {
     object?: string;
     webhooks: types.WebhookEndpoint[];
+    /** The cursor of the next page; null on the last. */
+    next_cursor: string | null;
   }
 
   export interface Deleted {
@@ -100,6 +102,8 @@ export namespace types {
   export interface DeliveryList {
     object?: string;
     deliveries: types.Delivery[];
+    /** The cursor of the next page; null on the last. */
+    next_cursor: string | null;
   }
 
   export interface Delivery {
@@ -192,6 +196,14 @@ export interface DownloadResultParams {
   signature: string;
 }
 
+/** The arguments of `webhooks.list`: a field left out (or undefined) is not sent. */
+export interface ListWebhooksParams {
+  /** At most this many per page (default 100). */
+  limit?: number;
+  /** A `next_cursor` from an earlier page. Walks see every endpoint once, new ones at the end. */
+  cursor?: string;
+}
+
 /** The arguments of `webhooks.register`: a field left out (or undefined) is not sent. */
 export interface RegisterWebhookParams {
   url: string;
@@ -238,6 +250,10 @@ export interface RotateWebhookSecretParams {
 /** The arguments of `webhooks.deliveries`: a field left out (or undefined) is not sent. */
 export interface ListDeliveriesParams {
   id: string;
+  /** At most this many per page (default 100). */
+  limit?: number;
+  /** A `next_cursor` from an earlier page. Walks see every delivery once, new ones at the end. */
+  cursor?: string;
 }
 
 /** `client.jobs`: the jobs operations. */
@@ -296,7 +312,7 @@ export interface Webhooks {
    *
    * `GET /v1/webhooks`
    */
-  list(): Promise<types.WebhookList>;
+  list(params?: ListWebhooksParams): Promise<types.WebhookList>;
   /**
    * register_webhook
    *

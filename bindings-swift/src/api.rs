@@ -78,6 +78,24 @@ pub struct ApiOptions {
     pub user_agent: Option<String>,
 }
 
+impl std::fmt::Debug for ApiOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the API key or the password.
+        let redacted = |secret: &Option<String>| secret.as_ref().map(|_| "<redacted>");
+        f.debug_struct("ApiOptions")
+            .field("api_key", &redacted(&self.api_key))
+            .field("username", &self.username)
+            .field("password", &redacted(&self.password))
+            .field("base_url", &self.base_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("initial_retry_delay_ms", &self.initial_retry_delay_ms)
+            .field("max_retry_delay_ms", &self.max_retry_delay_ms)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
 impl From<ApiOptions> for core::ApiOptions {
     fn from(o: ApiOptions) -> Self {
         let defaults = core::ApiOptions::default();
@@ -182,5 +200,28 @@ impl Api {
     /// credentials go only to the API's own origin.
     pub async fn download(&self, url: String) -> Result<Vec<u8>, HookwiseError> {
         Ok(self.inner.download(&url).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ApiOptions;
+
+    #[test]
+    fn options_debug_never_shows_the_key_or_the_password() {
+        let options = ApiOptions {
+            api_key: Some("sk_live_do_not_print".to_owned()),
+            username: Some("ana".to_owned()),
+            password: Some("hunter2-do-not-print".to_owned()),
+            base_url: None,
+            timeout_ms: Some(5),
+            max_retries: None,
+            initial_retry_delay_ms: None,
+            max_retry_delay_ms: None,
+            user_agent: None,
+        };
+        let shown = format!("{options:?} {options:#?}");
+        assert!(!shown.contains("do_not_print") && !shown.contains("do-not-print"), "{shown}");
+        assert!(shown.contains("<redacted>") && shown.contains("ana") && shown.contains("timeout_ms"), "{shown}");
     }
 }

@@ -10,7 +10,7 @@ use clap::Args;
 pub struct GenerateArgs {
     /// The profile (YAML or JSON).
     profile: PathBuf,
-    /// The language (python today).
+    /// The language: python, node, rust, swift, kotlin or all.
     #[arg(long)]
     lang: String,
     /// Where the package goes (created if missing).

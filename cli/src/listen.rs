@@ -7,8 +7,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use clap::Args;
-use hookwise::json::Value;
-use hookwise::webhook::{format_rfc3339, unix_now};
+use hookwise::webhook::{format_rfc3339, unix_now, Outgoing};
 use hookwise::Webhook;
 
 use crate::webhook::{fail, load_scheme};
@@ -94,30 +93,22 @@ pub fn trigger(args: TriggerArgs) -> std::io::Result<ExitCode> {
         Ok(hook) => hook,
         Err(e) => return Ok(fail(&e)),
     };
-    let data = match &args.data {
-        Some(text) => match Value::parse(text.as_bytes()) {
-            Ok(v) => v.to_json(),
-            Err(e) => {
-                eprintln!("invalid_json: --data is not valid JSON: {e}");
-                return Ok(ExitCode::from(1));
-            }
-        },
-        None => r#"{"job":{"id":"job_test","kind":"test","status":"succeeded","progress_pct":100}}"#.to_owned(),
-    };
+    let data = args
+        .data
+        .as_deref()
+        .unwrap_or(r#"{"job":{"id":"job_test","kind":"test","status":"succeeded","progress_pct":100}}"#);
     let now = unix_now();
-    let id = format!("evt_test_{now}");
-    let created = format_rfc3339(now).unwrap_or_default();
-    let event_type = serde_json::to_string(&args.event_type).map_err(std::io::Error::other)?;
-    let body = format!(r#"{{"id":"{id}","type":{event_type},"created_at":"{created}","data":{data}}}"#);
-    let mut headers = match hook.sign(body.as_bytes(), Some(&id), Some(now)) {
-        Ok(h) => h,
+    let (id, created) = (format!("evt_test_{now}"), format_rfc3339(now).unwrap_or_default());
+    let event = Outgoing { id: &id, event_type: &args.event_type, created_at: &created };
+    let built = event.body(data).and_then(|body| Ok((event.headers(&hook, body.as_bytes(), Some(now))?, body)));
+    let (headers, body) = match built {
+        Ok(built) => built,
         Err(e) => return Ok(fail(&e)),
     };
-    headers.extend(hook.envelope_headers(Some(&id), Some(&args.event_type), Some(&created)));
     let _ = rustls::crypto::ring::default_provider().install_default();
     runtime()?.block_on(async move {
         let client = reqwest::Client::new();
-        let mut request = client.post(&args.to).header("Content-Type", "application/json").body(body);
+        let mut request = client.post(&args.to).body(body);
         for (name, value) in &headers {
             request = request.header(name, value);
         }

@@ -17,6 +17,7 @@ pub use json::canonicalize;
 pub use webhook::{Error, ErrorKind, Event, Headers, Scheme, Webhook};
 
 /// What a `Debug` impl shows for an optional secret: whether it is set, never its value.
+#[cfg(feature = "client")]
 pub(crate) fn redacted<T>(secret: Option<&T>) -> Option<&'static str> {
     secret.map(|_| "<redacted>")
 }

@@ -2,14 +2,14 @@
 //! deliveries with retries, all stored in SQLite so state survives restarts. The contract is
 //! `profiles/hookwise.yaml`, served at `/openapi.json`.
 
-mod api;
 mod chaos;
-mod db;
 mod delivery;
 mod error;
 mod prune;
+mod routes;
 mod runner;
 mod secrets;
+mod store;
 mod targets;
 
 use std::net::SocketAddr;
@@ -17,15 +17,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 
-use crate::db::Db;
-use crate::error::{ApiError, TRACE_ID};
+use crate::routes::router;
+use crate::store::Db;
 
 /// How the server runs. `Default` gives the documented defaults. `Debug` never shows the keys or
 /// the secret.
@@ -161,62 +156,6 @@ pub(crate) fn now_rfc3339() -> String {
     hookwise::webhook::format_rfc3339(hookwise::webhook::unix_now()).unwrap_or_default()
 }
 
-async fn trace(request: Request, next: Next) -> Response {
-    let trace_id = new_id("trc");
-    let mut response = TRACE_ID.scope(trace_id.clone(), next.run(request)).await;
-    if let Ok(value) = HeaderValue::from_str(&trace_id) {
-        response.headers_mut().insert("x-trace-id", value);
-    }
-    response
-}
-
-async fn auth(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let key = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    match key {
-        Some(k) if secrets::key_matches(&state.config.api_keys, k) => next.run(request).await,
-        Some(_) => ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "unauthorized", "the API key is not valid")
-            .into_response(),
-        None => ApiError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "missing API key: send Authorization: Bearer <key>",
-        )
-        .into_response(),
-    }
-}
-
-async fn fallback() -> ApiError {
-    ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such route")
-}
-
-fn router(state: Arc<AppState>) -> Router {
-    let v1 = Router::new()
-        .route("/v1/jobs", post(api::create_job).get(api::list_jobs))
-        .route("/v1/jobs/{id}", get(api::get_job))
-        .route("/v1/jobs/{id}/result", get(api::job_result))
-        .route("/v1/jobs/{id}/cancel", post(api::cancel_job))
-        .route("/v1/webhooks", post(api::register_webhook).get(api::list_webhooks))
-        .route("/v1/webhooks/{id}", get(api::get_webhook).patch(api::update_webhook).delete(api::delete_webhook))
-        .route("/v1/webhooks/{id}/rotate-secret", post(api::rotate_secret))
-        .route("/v1/webhooks/{id}/deliveries", get(api::deliveries))
-        .method_not_allowed_fallback(api::method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), chaos::inject))
-        .layer(middleware::from_fn_with_state(state.clone(), auth));
-    Router::new()
-        .merge(v1)
-        .route("/v1/results/{id}", get(api::download_result))
-        .route("/openapi.json", get(api::openapi))
-        .method_not_allowed_fallback(api::method_not_allowed)
-        .fallback(fallback)
-        .layer(middleware::from_fn(trace))
-        .with_state(state)
-}
-
 /// Starts the server: opens the data dir, resumes unfinished jobs and pending deliveries, and
 /// listens.
 ///
@@ -231,6 +170,38 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
             config.bind.ip()
         )));
     }
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
+    let addr = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
+    let state = open(config, format!("http://{addr}"))?;
+    runner::resume(&state).map_err(|e| StartError(format!("cannot resume jobs: {e}")))?;
+    let (shutdown, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(delivery::work(state.clone(), shutdown.subscribe()));
+    let pruner = tokio::spawn(prune::every_hour(state.clone()));
+    let read_timeout = state.config.read_timeout;
+    let app = router(state);
+    let task = tokio::spawn(async move {
+        accept(listener, app, read_timeout, stopped).await;
+        worker.abort();
+        pruner.abort();
+    });
+    Ok(Server { addr, shutdown, task })
+}
+
+/// The server's routes over its data dir, without a listener and without the delivery and pruning
+/// workers: requests are served in process (`tower::ServiceExt::oneshot`). For fuzzing the request
+/// decoding; `serve` is the way to run a server.
+///
+/// # Errors
+/// As `serve`, for the data dir, the database and the scheme.
+#[doc(hidden)]
+pub fn in_process(config: Config) -> Result<Router, StartError> {
+    open(config, "http://127.0.0.1".to_owned()).map(router)
+}
+
+/// Opens the data dir and the database and builds the state the routes and workers share.
+fn open(config: Config, base_url: String) -> Result<Arc<AppState>, StartError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     hookwise::webhook::preset(&config.scheme).map_err(|e| StartError(e.message().to_owned()))?;
     std::fs::create_dir_all(config.data_dir.join("results"))
@@ -249,34 +220,18 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
         }
         None => db.meta_or_insert("callback_secret", fresh()?).map_err(|e| StartError(e.to_string()))?,
     };
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.bind)))?;
-    let addr = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
     let http = targets::client(config.allow_private_targets)
         .map_err(|e| StartError(format!("cannot build the HTTP client: {e}")))?;
-    let state = Arc::new(AppState {
+    Ok(Arc::new(AppState {
         config,
         db,
-        base_url: format!("http://{addr}"),
+        base_url,
         url_key: url_key.into_bytes(),
         callback_secret,
         deliveries: tokio::sync::Notify::new(),
         http,
         job_slots: tokio::sync::Semaphore::new(runner::MAX_RUNNING),
-    });
-    runner::resume(&state).map_err(|e| StartError(format!("cannot resume jobs: {e}")))?;
-    let (shutdown, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(delivery::work(state.clone(), shutdown.subscribe()));
-    let pruner = tokio::spawn(prune::every_hour(state.clone()));
-    let read_timeout = state.config.read_timeout;
-    let app = router(state);
-    let task = tokio::spawn(async move {
-        accept(listener, app, read_timeout, stopped).await;
-        worker.abort();
-        pruner.abort();
-    });
-    Ok(Server { addr, shutdown, task })
+    }))
 }
 
 /// Serves connections from `listener` until `stopped` turns true, then lets the open ones finish.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use crate::{now_secs, AppState};
+use crate::{now_secs, store, AppState};
 
 /// How long an idempotency key is remembered.
 const KEY_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -16,26 +16,9 @@ const EVENT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// How often pruning runs.
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// Deletes what is older than its time to live. Rows from before the `created_at` columns get
-/// the time of the first pruning that sees them.
+/// Deletes what is older than its time to live.
 pub(crate) fn prune(conn: &Connection) -> rusqlite::Result<()> {
-    let now = now_secs();
-    let tx = conn.unchecked_transaction()?;
-    tx.execute("UPDATE idempotency_keys SET created_at = ?1 WHERE created_at IS NULL", [now])?;
-    tx.execute("UPDATE events SET created_at = ?1 WHERE created_at IS NULL", [now])?;
-    tx.execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [now - KEY_TTL.as_secs_f64()])?;
-    let expired = now - EVENT_TTL.as_secs_f64();
-    // An event with a pending delivery keeps all its rows (and is pruned once none is pending).
-    tx.execute(
-        "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE created_at < ?1
-             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.status = 'pending'))",
-        [expired],
-    )?;
-    tx.execute(
-        "DELETE FROM events WHERE created_at < ?1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = events.id)",
-        [expired],
-    )?;
-    tx.commit()
+    store::prune(conn, now_secs(), KEY_TTL, EVENT_TTL)
 }
 
 /// Prunes every [`EVERY`] (the first pruning runs at start, before the server listens).

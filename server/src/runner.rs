@@ -8,8 +8,8 @@ use std::time::Duration;
 use hookwise::client::{Job, JobError, JobStatus};
 use rusqlite::Connection;
 
-use crate::api::{load_job, save_job};
 use crate::error::{ApiError, ApiResult};
+use crate::store::jobs;
 use crate::{delivery, now_rfc3339, AppState};
 
 const STEPS: u8 = 5;
@@ -28,12 +28,7 @@ pub(crate) fn start(state: &Arc<AppState>, id: String) {
 
 /// Restarts every job that was queued or running when the server stopped.
 pub(crate) fn resume(state: &Arc<AppState>) -> rusqlite::Result<()> {
-    let ids: Vec<String> = {
-        let conn = state.db.lock();
-        let mut stmt = conn.prepare("SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY seq")?;
-        let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        ids
-    };
+    let ids = jobs::unfinished(&state.db.lock())?;
     for id in ids {
         start(state, id);
     }
@@ -60,7 +55,7 @@ pub(crate) fn finish(
         job.progress_pct = 100;
     }
     let tx = conn.unchecked_transaction()?;
-    if !save_job(&tx, job, was)? {
+    if !jobs::save(&tx, job, was)? {
         return Ok(false);
     }
     crash_point("job_finished_before_deliveries");
@@ -82,7 +77,7 @@ fn crash_point(name: &str) {
 
 async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
     let Ok(_slot) = state.job_slots.acquire().await else { return Ok(()) };
-    let Some(mut job) = load_job(&state.db.lock(), id)? else { return Ok(()) };
+    let Some(mut job) = jobs::load(&state.db.lock(), id)? else { return Ok(()) };
     if job.status.is_terminal() {
         return Ok(());
     }
@@ -92,21 +87,21 @@ async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
         job.status = JobStatus::Running;
         job.started_at = Some(now_rfc3339());
         job.updated_at = job.started_at.clone();
-        if !save_job(&state.db.lock(), &job, JobStatus::Queued)? {
+        if !jobs::save(&state.db.lock(), &job, JobStatus::Queued)? {
             return Ok(()); // canceled before it started
         }
     }
     for i in (job.progress_pct / (100 / STEPS) + 1)..=STEPS {
         tokio::time::sleep(step).await;
         let conn = state.db.lock();
-        let Some(mut current) = load_job(&conn, id)? else { return Ok(()) };
+        let Some(mut current) = jobs::load(&conn, id)? else { return Ok(()) };
         if current.status.is_terminal() {
             return Ok(()); // canceled meanwhile
         }
         if i < STEPS {
             current.progress_pct = i * (100 / STEPS);
             current.updated_at = Some(now_rfc3339());
-            save_job(&conn, &current, JobStatus::Running)?;
+            jobs::save(&conn, &current, JobStatus::Running)?;
             continue;
         }
         if current.payload.get("simulate").and_then(serde_json::Value::as_str) == Some("fail") {

@@ -34,14 +34,26 @@ fn secret_from(fill: impl FnOnce(&mut [u8]) -> Result<(), getrandom::Error>) -> 
     Ok(format!("whsec_{}", STANDARD.encode(bytes)))
 }
 
-/// Whether `given` is one of `known`, in time that depends on neither (every key is compared,
-/// as SHA-256 digests, so not even the lengths leak).
-pub(crate) fn key_matches(known: &[String], given: &str) -> bool {
-    let given = Sha256::digest(given.as_bytes());
+/// Who made a request: the SHA-256 (hex) of the API key it was authenticated with, parsed once by
+/// the auth layer. Idempotency keys are scoped by it, and the database keeps it, never the key.
+#[derive(Clone)]
+pub(crate) struct Caller(pub(crate) String);
+
+impl Caller {
+    /// The identity of the API key `key`.
+    pub(crate) fn of(key: &str) -> Caller {
+        Caller(hex::encode(Sha256::digest(key.as_bytes())))
+    }
+}
+
+/// The caller whose key is `given`, if it is one of `known`; in time that depends on neither
+/// (every key is compared, as SHA-256 digests, so not even the lengths leak).
+pub(crate) fn authenticate(known: &[String], given: &str) -> Option<Caller> {
+    let digest = Sha256::digest(given.as_bytes());
     let found = known
         .iter()
-        .fold(subtle::Choice::from(0), |found, key| found | Sha256::digest(key.as_bytes()).as_slice().ct_eq(&given));
-    found.into()
+        .fold(subtle::Choice::from(0), |found, key| found | Sha256::digest(key.as_bytes()).as_slice().ct_eq(&digest));
+    bool::from(found).then(|| Caller(hex::encode(digest)))
 }
 
 /// `a == b` in time that depends only on the lengths.
@@ -107,12 +119,15 @@ mod tests {
     #[test]
     fn only_a_whole_known_key_matches() {
         let known = vec!["hw_live_key_one".to_owned(), "hw_live_key_two".to_owned()];
-        assert!(key_matches(&known, "hw_live_key_one"));
-        assert!(key_matches(&known, "hw_live_key_two"));
+        assert!(authenticate(&known, "hw_live_key_one").is_some());
+        // The identity is the key's SHA-256 (Python: hashlib.sha256(b"hw_live_key_two").hexdigest()).
+        let caller = authenticate(&known, "hw_live_key_two").unwrap();
+        assert_eq!(caller.0, "bb537a9bb34f6dc1c415d72494254e3e62156d7d982eb3a3d7d2fd3f04ee5f63");
+        assert_eq!(Caller::of("hw_live_key_two").0, caller.0);
         for wrong in ["", "hw_live_key", "hw_live_key_one ", "hw_live_key_onex", "HW_LIVE_KEY_ONE"] {
-            assert!(!key_matches(&known, wrong), "{wrong:?}");
+            assert!(authenticate(&known, wrong).is_none(), "{wrong:?}");
         }
-        assert!(!key_matches(&[], ""));
+        assert!(authenticate(&[], "").is_none());
     }
 
     #[test]

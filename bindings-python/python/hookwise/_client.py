@@ -194,12 +194,20 @@ class Webhooks:
 
     def list(
         self,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
     ) -> types.WebhookList:
         """list_webhooks
 
         `GET /v1/webhooks`
         """
-        a = args({})
+        a = args(
+            {
+                "limit": limit,
+                "cursor": cursor,
+            }
+        )
         answer = self._api.call("list_webhooks", a)
         return as_model(types.WebhookList, answer)
 
@@ -304,6 +312,9 @@ class Webhooks:
     def deliveries(
         self,
         id: str,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
     ) -> types.DeliveryList:
         """list_deliveries
 
@@ -312,6 +323,8 @@ class Webhooks:
         a = args(
             {
                 "id": id,
+                "limit": limit,
+                "cursor": cursor,
             }
         )
         answer = self._api.call("list_deliveries", a)
@@ -513,12 +526,20 @@ class AsyncWebhooks:
 
     async def list(
         self,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
     ) -> types.WebhookList:
         """list_webhooks
 
         `GET /v1/webhooks`
         """
-        a = args({})
+        a = args(
+            {
+                "limit": limit,
+                "cursor": cursor,
+            }
+        )
         answer = await self._api.call("list_webhooks", a)
         return as_model(types.WebhookList, answer)
 
@@ -623,6 +644,9 @@ class AsyncWebhooks:
     async def deliveries(
         self,
         id: str,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
     ) -> types.DeliveryList:
         """list_deliveries
 
@@ -631,6 +655,8 @@ class AsyncWebhooks:
         a = args(
             {
                 "id": id,
+                "limit": limit,
+                "cursor": cursor,
             }
         )
         answer = await self._api.call("list_deliveries", a)

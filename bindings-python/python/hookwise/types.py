@@ -126,6 +126,8 @@ class WebhookList(Record):
 
     object: Optional[str]
     webhooks: list[WebhookEndpoint]
+    next_cursor: Optional[str]
+    """The cursor of the next page; null on the last."""
 
 
 class Deleted(Record):
@@ -145,6 +147,8 @@ class DeliveryList(Record):
 
     object: Optional[str]
     deliveries: list[Delivery]
+    next_cursor: Optional[str]
+    """The cursor of the next page; null on the last."""
 
 
 class Delivery(Record):

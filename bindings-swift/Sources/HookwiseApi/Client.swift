@@ -172,8 +172,13 @@ public final class Client: @unchecked Sendable {
         /// list_webhooks
         ///
         /// `GET /v1/webhooks`
-        public func list() async throws -> Types.WebhookList {
-            try await engine.call("list_webhooks", Arguments())
+        public func list(limit: Int? = nil, cursor: String? = nil) async throws -> Types.WebhookList {
+            try await engine.call(
+                "list_webhooks",
+                Arguments()
+                    .add("limit", limit)
+                    .add("cursor", cursor)
+            )
         }
 
         /// register_webhook
@@ -242,11 +247,13 @@ public final class Client: @unchecked Sendable {
         /// list_deliveries
         ///
         /// `GET /v1/webhooks/{id}/deliveries`
-        public func deliveries(id: String) async throws -> Types.DeliveryList {
+        public func deliveries(id: String, limit: Int? = nil, cursor: String? = nil) async throws -> Types.DeliveryList {
             try await engine.call(
                 "list_deliveries",
                 Arguments()
                     .add("id", id)
+                    .add("limit", limit)
+                    .add("cursor", cursor)
             )
         }
     }

@@ -15,6 +15,7 @@ mod error;
 mod event;
 mod headers;
 mod mac;
+mod outgoing;
 mod presets;
 mod scheme;
 mod signature;
@@ -25,6 +26,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use error::{Error, ErrorKind};
 pub use event::{format_rfc3339, Event};
 pub use headers::Headers;
+pub use outgoing::Outgoing;
 pub use presets::{preset, presets};
 pub use scheme::{
     Algorithm, Envelope, Part, Scheme, SecretEncoding, SignatureFormat, SignedContent, Source, DEFAULT_SCHEME,

@@ -6,18 +6,23 @@ extension Types {
     public struct DeliveryList: Codable, Hashable, Sendable {
         public var object: String?
         public var deliveries: [Types.Delivery]
+        /// The cursor of the next page; null on the last.
+        public var nextCursor: String?
 
         public init(
             object: String? = nil,
-            deliveries: [Types.Delivery]
+            deliveries: [Types.Delivery],
+            nextCursor: String? = nil
         ) {
             self.object = object
             self.deliveries = deliveries
+            self.nextCursor = nextCursor
         }
 
         enum CodingKeys: String, CodingKey {
             case object
             case deliveries
+            case nextCursor = "next_cursor"
         }
     }
 }

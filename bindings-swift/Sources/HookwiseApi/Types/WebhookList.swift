@@ -6,18 +6,23 @@ extension Types {
     public struct WebhookList: Codable, Hashable, Sendable {
         public var object: String?
         public var webhooks: [Types.WebhookEndpoint]
+        /// The cursor of the next page; null on the last.
+        public var nextCursor: String?
 
         public init(
             object: String? = nil,
-            webhooks: [Types.WebhookEndpoint]
+            webhooks: [Types.WebhookEndpoint],
+            nextCursor: String? = nil
         ) {
             self.object = object
             self.webhooks = webhooks
+            self.nextCursor = nextCursor
         }
 
         enum CodingKeys: String, CodingKey {
             case object
             case webhooks
+            case nextCursor = "next_cursor"
         }
     }
 }

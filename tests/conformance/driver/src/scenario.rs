@@ -68,18 +68,6 @@ pub struct StepCall {
 
 type Deliveries = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
 
-/// The `hookwise` binary: `HOOKWISE_BIN`, else the workspace's debug or release build.
-fn hookwise_bin(root: &Path) -> Result<PathBuf, String> {
-    if let Some(bin) = std::env::var_os("HOOKWISE_BIN") {
-        return Ok(PathBuf::from(bin));
-    }
-    ["target/debug/hookwise", "target/release/hookwise"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.exists())
-        .ok_or_else(|| "no hookwise binary: build it (cargo build -p hookwise-cli) or set HOOKWISE_BIN".to_owned())
-}
-
 /// A fresh server for one scenario, with the scenario's options.
 fn start_server(bin: &Path, options: &HashMap<String, String>) -> Result<ServerProcess, String> {
     let data_dir = temp_dir("scenario").map_err(|e| e.to_string())?;
@@ -243,7 +231,7 @@ pub async fn run_all<A: Adapter>(
     lang: &str,
     only: Option<&str>,
 ) -> Result<Report, String> {
-    let bin = hookwise_bin(root)?;
+    let bin = crate::server::hookwise_bin(root)?;
     let dir = root.join("tests/conformance/scenarios");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?

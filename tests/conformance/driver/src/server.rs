@@ -29,6 +29,22 @@ pub fn temp_dir(tag: &str) -> std::io::Result<PathBuf> {
     Ok(dir)
 }
 
+/// The `hookwise` binary: `HOOKWISE_BIN`, else the debug or release build of the workspace at
+/// `root`.
+///
+/// # Errors
+/// When there is neither.
+pub fn hookwise_bin(root: &Path) -> Result<PathBuf, String> {
+    if let Some(bin) = std::env::var_os("HOOKWISE_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
+    ["target/debug/hookwise", "target/release/hookwise"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.exists())
+        .ok_or_else(|| "no hookwise binary: build it (cargo build -p hookwise-cli) or set HOOKWISE_BIN".to_owned())
+}
+
 impl ServerProcess {
     /// Starts `BIN serve --port 0 --api-key hw_test_key --data-dir DIR EXTRA…` and waits for its
     /// `listening on` line.

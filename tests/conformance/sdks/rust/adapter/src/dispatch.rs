@@ -108,8 +108,12 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
             )
         }
         ("list_webhooks", Mode::Call) => {
-            known(args, &[])?;
-            answer(client.webhooks().list().await)
+            known(args, &["limit", "cursor"])?;
+            let params = hookwise_api::params::ListWebhooks {
+                limit: optional(args, "limit", false)?,
+                cursor: optional(args, "cursor", false)?,
+            };
+            answer(client.webhooks().list(params).await)
         }
         ("register_webhook", Mode::Call) => {
             known(args, &["url", "idempotency_key", "events", "secret", "name"])?;
@@ -144,8 +148,12 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
             answer(client.webhooks().rotate_secret(required(args, "id")?).await)
         }
         ("list_deliveries", Mode::Call) => {
-            known(args, &["id"])?;
-            answer(client.webhooks().deliveries(required(args, "id")?).await)
+            known(args, &["id", "limit", "cursor"])?;
+            let params = hookwise_api::params::ListDeliveries {
+                limit: optional(args, "limit", false)?,
+                cursor: optional(args, "cursor", false)?,
+            };
+            answer(client.webhooks().deliveries(required(args, "id")?, params).await)
         }
         (_, Mode::Download) => download(client.api(), args).await,
         (op, mode) => Err(Failure::Harness(format!("{op} cannot be played in {mode:?} mode"))),

@@ -182,8 +182,8 @@ pub mod resources {
         ///
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-        pub async fn list(&self) -> Result<types::WebhookList, Error> {
-            sdk::call(&self.client.api, "list_webhooks", Args::new()).await
+        pub async fn list(&self, params: params::ListWebhooks) -> Result<types::WebhookList, Error> {
+            sdk::call(&self.client.api, "list_webhooks", Args::of(params)).await
         }
 
         /// `register_webhook`.
@@ -246,8 +246,8 @@ pub mod resources {
         ///
         /// # Errors
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
-        pub async fn deliveries(&self, id: &str) -> Result<types::DeliveryList, Error> {
-            sdk::call(&self.client.api, "list_deliveries", Args::new().with("id", id)).await
+        pub async fn deliveries(&self, id: &str, params: params::ListDeliveries) -> Result<types::DeliveryList, Error> {
+            sdk::call(&self.client.api, "list_deliveries", Args::of(params).with("id", id)).await
         }
     }
 }

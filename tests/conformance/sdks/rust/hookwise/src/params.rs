@@ -101,6 +101,33 @@ impl CreateJob {
     }
 }
 
+/// The optional arguments of [`resources::Webhooks::list`](crate::resources::Webhooks::list).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListWebhooks {
+    /// At most this many per page (default 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A `next_cursor` from an earlier page. Walks see every endpoint once, new ones at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl ListWebhooks {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+}
+
 /// The optional arguments of [`resources::Webhooks::register`](crate::resources::Webhooks::register).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RegisterWebhook {
@@ -196,6 +223,33 @@ impl UpdateWebhook {
     #[must_use]
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.status = Some(status.into());
+        self
+    }
+}
+
+/// The optional arguments of [`resources::Webhooks::deliveries`](crate::resources::Webhooks::deliveries).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListDeliveries {
+    /// At most this many per page (default 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A `next_cursor` from an earlier page. Walks see every delivery once, new ones at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl ListDeliveries {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
         self
     }
 }

@@ -186,6 +186,8 @@ pub struct WebhookList {
     pub object: Option<String>,
     /// `webhooks`.
     pub webhooks: Vec<WebhookEndpoint>,
+    /// The cursor of the next page; null on the last.
+    pub next_cursor: Option<String>,
     /// The fields the profile does not declare, as the API sent them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -214,6 +216,8 @@ pub struct DeliveryList {
     pub object: Option<String>,
     /// `deliveries`.
     pub deliveries: Vec<Delivery>,
+    /// The cursor of the next page; null on the last.
+    pub next_cursor: Option<String>,
     /// The fields the profile does not declare, as the API sent them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

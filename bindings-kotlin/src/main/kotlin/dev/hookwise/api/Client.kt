@@ -206,7 +206,15 @@ class Client(
          * `GET /v1/webhooks`
          */
         @Operation("list_webhooks")
-        suspend fun list(): WebhookList = engine.call("list_webhooks", Args())
+        suspend fun list(
+            limit: Long? = null,
+            cursor: String? = null,
+        ): WebhookList = engine.call(
+            "list_webhooks",
+            Args()
+                .add("limit", limit)
+                .add("cursor", cursor),
+        )
 
         /**
          * register_webhook
@@ -302,10 +310,14 @@ class Client(
         @Operation("list_deliveries")
         suspend fun deliveries(
             id: String,
+            limit: Long? = null,
+            cursor: String? = null,
         ): DeliveryList = engine.call(
             "list_deliveries",
             Args()
-                .add("id", id),
+                .add("id", id)
+                .add("limit", limit)
+                .add("cursor", cursor),
         )
     }
 }

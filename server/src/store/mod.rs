@@ -1,10 +1,24 @@
 //! Storage: one SQLite file (WAL) in the data dir. Objects are stored as their JSON with the
-//! columns queries need beside them.
+//! columns queries need beside them. Every query of the server is in this module, behind typed
+//! functions over a [`Connection`] (the caller holds the lock, and a transaction when it needs
+//! one): jobs, webhook endpoints, events, deliveries and idempotency keys each have their own.
+
+pub(crate) mod deliveries;
+pub(crate) mod endpoints;
+pub(crate) mod events;
+pub(crate) mod idempotency;
+pub(crate) mod jobs;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::Type;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::secrets::Caller;
 
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
@@ -86,6 +100,7 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| e.to_string())?;
         migrate(&conn).map_err(|e| format!("cannot migrate the database: {e}"))?;
         conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
+        hash_callers(&conn).map_err(|e| format!("cannot migrate the database: {e}"))?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 
@@ -106,6 +121,39 @@ impl Db {
         conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![key, first])?;
         Ok(first)
     }
+}
+
+/// Column `i` of `row`, a JSON text, as a `T`.
+fn json<T: DeserializeOwned>(row: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(i)?;
+    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+/// `value` as the JSON text a column keeps.
+fn to_json<T: Serialize>(value: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// Deletes idempotency keys older than `key_ttl`, and events older than `event_ttl` with their
+/// deliveries once none of those is pending. Rows from before the `created_at` columns get the
+/// time `now` (unix seconds), and go at a later pruning.
+pub(crate) fn prune(conn: &Connection, now: f64, key_ttl: Duration, event_ttl: Duration) -> rusqlite::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute("UPDATE idempotency_keys SET created_at = ?1 WHERE created_at IS NULL", [now])?;
+    tx.execute("UPDATE events SET created_at = ?1 WHERE created_at IS NULL", [now])?;
+    tx.execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [now - key_ttl.as_secs_f64()])?;
+    let expired = now - event_ttl.as_secs_f64();
+    // An event with a pending delivery keeps all its rows (and is pruned once none is pending).
+    tx.execute(
+        "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE created_at < ?1
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.status = 'pending'))",
+        [expired],
+    )?;
+    tx.execute(
+        "DELETE FROM events WHERE created_at < ?1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = events.id)",
+        [expired],
+    )?;
+    tx.commit()
 }
 
 /// Brings a database made by an older version up to `SCHEMA` (which only creates what is
@@ -135,6 +183,26 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch("ALTER TABLE deliveries DROP COLUMN secret; VACUUM;")?;
     }
     Ok(())
+}
+
+/// Idempotency keys were once scoped by the caller's API key itself; they are scoped by its hash
+/// now (see [`Caller`]), so the keys in a database made before are replaced by theirs, once.
+fn hash_callers(conn: &Connection) -> rusqlite::Result<()> {
+    const DONE: &str = "idempotency_callers_hashed";
+    let tx = conn.unchecked_transaction()?;
+    if tx.query_row("SELECT 1 FROM meta WHERE key = ?1", [DONE], |_| Ok(())).optional()?.is_some() {
+        return Ok(());
+    }
+    let keys: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT DISTINCT api_key FROM idempotency_keys")?;
+        let keys = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        keys
+    };
+    for key in keys {
+        tx.execute("UPDATE idempotency_keys SET api_key = ?2 WHERE api_key = ?1", params![key, Caller::of(&key).0])?;
+    }
+    tx.execute("INSERT INTO meta (key, value) VALUES (?1, 'sha256')", [DONE])?;
+    tx.commit()
 }
 
 /// Creates the empty file `path`, readable and writable by its owner only.
@@ -210,6 +278,31 @@ mod tests {
         let file = std::fs::read(dir.join("hookwise.db")).unwrap();
         assert!(!file.windows(14).any(|w| w == b"whsec_old_copy"), "the copied secret is gone from the file");
         Db::open(&dir).unwrap(); // and opening again is a no-op
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn idempotency_keys_scoped_by_a_raw_api_key_are_scoped_by_its_hash_after_opening() {
+        let dir = std::env::temp_dir().join(format!("hookwise-migrate-callers-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let old = Connection::open(dir.join("hookwise.db")).unwrap();
+            old.execute_batch(
+                "CREATE TABLE idempotency_keys (api_key TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+                     job_id TEXT NOT NULL, PRIMARY KEY (api_key, key));
+                 INSERT INTO idempotency_keys VALUES ('hw_test_key', 'k1', 'h', 'job_1');",
+            )
+            .unwrap();
+        }
+        for _ in 0..2 {
+            // Opening twice hashes once.
+            let db = Db::open(&dir).unwrap();
+            let caller: String =
+                db.lock().query_row("SELECT api_key FROM idempotency_keys WHERE key = 'k1'", [], |r| r.get(0)).unwrap();
+            // Python: hashlib.sha256(b"hw_test_key").hexdigest()
+            assert_eq!(caller, "d284f755c0236153d4b6f635bcee574e80bc1bfe3a46525f7e7d1be06bfc3248");
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 }

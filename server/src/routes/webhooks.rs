@@ -1,0 +1,183 @@
+//! `/v1/webhooks`: register (idempotent with a key), list (paged), get, update, delete, rotate the
+//! secret, and list an endpoint's deliveries (paged). An endpoint's secret is shown on register and
+//! rotate only.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use hookwise::client::WebhookEndpoint;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{claim_idempotency_key, http_url, idempotency_key, query, Body, Id, Paging, St};
+use crate::error::{ApiError, ApiResult};
+use crate::secrets::{self, Caller};
+use crate::store::{deliveries, endpoints};
+use crate::{new_id, now_rfc3339};
+
+const EVENT_TYPES: [&str; 4] = ["*", "job.succeeded", "job.failed", "job.canceled"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RegisterWebhook {
+    url: String,
+    #[serde(default)]
+    events: Option<Vec<String>>,
+    #[serde(default)]
+    secret: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UpdateWebhook {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    events: Option<Vec<String>>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+fn validate_events(events: &[String]) -> ApiResult<()> {
+    if events.is_empty() {
+        return Err(ApiError::invalid("events must not be empty (use [\"*\"] for all)"));
+    }
+    match events.iter().find(|e| !EVENT_TYPES.contains(&e.as_str())) {
+        Some(e) => Err(ApiError::invalid(format!("unknown event type {e:?} (known: {})", EVENT_TYPES.join(", ")))),
+        None => Ok(()),
+    }
+}
+
+/// The endpoint `id`, or 404.
+fn existing(conn: &rusqlite::Connection, id: &str) -> ApiResult<WebhookEndpoint> {
+    endpoints::load(conn, id)?.ok_or_else(|| ApiError::not_found("webhook endpoint", id))
+}
+
+/// An endpoint as the API shows it: with `secret` only when there is one to show (the answers of
+/// register and rotate-secret), never `"secret": null`.
+fn shown(endpoint: &WebhookEndpoint) -> ApiResult<Value> {
+    let mut value = serde_json::to_value(endpoint).map_err(ApiError::internal)?;
+    if let Some(fields) = value.as_object_mut() {
+        if fields.get("secret").is_some_and(Value::is_null) {
+            fields.remove("secret");
+        }
+    }
+    Ok(value)
+}
+
+/// Registers an endpoint. With an `Idempotency-Key`, a retry of the same request (a response
+/// lost after the commit) answers 200 with the endpoint created the first time, its secret
+/// included, instead of registering a second one; once that endpoint is deleted, 404.
+pub(super) async fn register(
+    State(state): St,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Body(body, raw): Body<RegisterWebhook>,
+) -> ApiResult<Response> {
+    http_url("url", &body.url)?;
+    let events = body.events.unwrap_or_else(|| vec!["*".to_owned()]);
+    validate_events(&events)?;
+    let secret = match body.secret {
+        Some(secret) => {
+            secrets::check(&state.config.scheme, &secret)?;
+            secret
+        }
+        None => secrets::new_secret().map_err(ApiError::internal)?,
+    };
+    let now = now_rfc3339();
+    let endpoint = WebhookEndpoint {
+        id: new_id("we"),
+        url: body.url,
+        events,
+        name: body.name,
+        status: "active".to_owned(),
+        secret: Some(secret.clone()),
+        created_at: now.clone(),
+        updated_at: Some(now),
+    };
+    let key = idempotency_key(&headers)?;
+    let mut conn = state.db.lock();
+    let tx = conn.transaction()?;
+    if let Some(key) = &key {
+        if let Some(id) = claim_idempotency_key(&tx, &caller, key, &raw, &endpoint.id)? {
+            let earlier =
+                endpoints::load_with_secret(&tx, &id)?.ok_or_else(|| ApiError::not_found("webhook endpoint", &id))?;
+            return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(shown(&earlier)?)).into_response());
+        }
+    }
+    endpoints::insert(&tx, &endpoint, &secret)?;
+    tx.commit()?;
+    Ok((StatusCode::CREATED, Json(shown(&endpoint)?)).into_response())
+}
+
+pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+    let paging = Paging::from_query(&query(raw.as_deref(), &["limit", "cursor"])?, 100)?;
+    let (hooks, next) = paging.page(endpoints::page(&state.db.lock(), paging.after, paging.fetch())?);
+    let hooks = hooks.iter().map(shown).collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(json!({"object": "list", "webhooks": hooks, "next_cursor": next})))
+}
+
+pub(super) async fn get(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
+    shown(&existing(&state.db.lock(), &id)?).map(Json)
+}
+
+pub(super) async fn update(State(state): St, Id(id): Id, Body(body, _): Body<UpdateWebhook>) -> ApiResult<Json<Value>> {
+    let conn = state.db.lock();
+    let mut endpoint = existing(&conn, &id)?;
+    if let Some(url) = body.url {
+        http_url("url", &url)?;
+        endpoint.url = url;
+    }
+    if let Some(events) = body.events {
+        validate_events(&events)?;
+        endpoint.events = events;
+    }
+    if let Some(name) = body.name {
+        endpoint.name = Some(name);
+    }
+    if let Some(status) = body.status {
+        match status.as_str() {
+            "active" => endpoints::reset_failures(&conn, &id)?,
+            "disabled" => deliveries::cancel_pending_of(&conn, &id).map(drop)?,
+            other => {
+                return Err(ApiError::invalid(format!("status must be \"active\" or \"disabled\", got {other:?}")))
+            }
+        }
+        endpoint.status = status;
+    }
+    endpoint.updated_at = Some(now_rfc3339());
+    endpoints::save(&conn, &endpoint)?;
+    shown(&endpoint).map(Json)
+}
+
+pub(super) async fn delete(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
+    let conn = state.db.lock();
+    existing(&conn, &id)?;
+    endpoints::delete(&conn, &id)?;
+    deliveries::cancel_pending_of(&conn, &id)?;
+    Ok(Json(json!({"id": id, "object": "webhook_endpoint", "deleted": true})))
+}
+
+pub(super) async fn rotate_secret(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
+    let conn = state.db.lock();
+    let mut endpoint = existing(&conn, &id)?;
+    let secret = secrets::new_secret().map_err(ApiError::internal)?;
+    endpoint.updated_at = Some(now_rfc3339());
+    endpoints::set_secret(&conn, &id, &secret)?;
+    endpoints::save(&conn, &endpoint)?;
+    endpoint.secret = Some(secret);
+    shown(&endpoint).map(Json)
+}
+
+pub(super) async fn deliveries(State(state): St, Id(id): Id, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+    let paging = Paging::from_query(&query(raw.as_deref(), &["limit", "cursor"])?, 100)?;
+    let conn = state.db.lock();
+    existing(&conn, &id)?;
+    let (deliveries, next) = paging.page(deliveries::page(&conn, &id, paging.after, paging.fetch())?);
+    Ok(Json(json!({"object": "list", "deliveries": deliveries, "next_cursor": next})))
+}

@@ -1,0 +1,152 @@
+//! Deliveries: one per event and target (an endpoint, or a job's `callback_url`), with every
+//! attempt, the due time of the next one and the lease of the one running. No secret: an attempt
+//! reads its endpoint's when it starts.
+
+use hookwise::client::{Delivery, DeliveryAttempt};
+use rusqlite::{params, Connection};
+
+use super::{json, to_json};
+
+/// A delivery to queue.
+pub(crate) struct New<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) event_id: &'a str,
+    pub(crate) event_type: &'a str,
+    /// `None` for a job's `callback_url`.
+    pub(crate) endpoint_id: Option<&'a str>,
+    pub(crate) url: &'a str,
+    /// When the first attempt is due (unix seconds).
+    pub(crate) due: f64,
+}
+
+/// Queues a delivery.
+pub(crate) fn insert(conn: &Connection, new: &New<'_>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, status, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+        params![new.id, new.event_id, new.event_type, new.endpoint_id, new.url, new.due],
+    )
+    .map(drop)
+}
+
+/// Cancels the pending deliveries of endpoint `endpoint_id` (deleted or disabled).
+pub(crate) fn cancel_pending_of(conn: &Connection, endpoint_id: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL WHERE endpoint_id = ?1 AND status = 'pending'",
+        [endpoint_id],
+    )
+}
+
+/// Cancels delivery `id` if it is pending.
+pub(crate) fn cancel(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL WHERE id = ?1 AND status = 'pending'",
+        [id],
+    )
+    .map(drop)
+}
+
+/// Up to `limit` deliveries of endpoint `endpoint_id` queued after position `after` (0: from the
+/// first), oldest first, each with its position.
+pub(crate) fn page(
+    conn: &Connection,
+    endpoint_id: &str,
+    after: i64,
+    limit: u32,
+) -> rusqlite::Result<Vec<(i64, Delivery)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, event_id, event_type, url, status, attempts, next_attempt_at
+         FROM deliveries WHERE endpoint_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt
+        .query_map(params![endpoint_id, after, limit], |r| {
+            let status: String = r.get(5)?;
+            let next: Option<f64> = r.get(7)?;
+            // Whole seconds are what the RFC 3339 form here carries.
+            #[allow(clippy::cast_possible_truncation)]
+            let next_attempt_at =
+                next.filter(|_| status == "pending").and_then(|t| hookwise::webhook::format_rfc3339(t as i64));
+            let delivery = Delivery {
+                id: r.get(1)?,
+                event_id: r.get(2)?,
+                event_type: r.get(3)?,
+                endpoint_id: endpoint_id.to_owned(),
+                url: r.get(4)?,
+                status,
+                attempts: json(r, 6)?,
+                next_attempt_at,
+            };
+            Ok((r.get(0)?, delivery))
+        })?
+        .collect();
+    rows
+}
+
+/// A pending delivery whose attempt is due.
+pub(crate) struct Due {
+    pub(crate) id: String,
+    pub(crate) event_id: String,
+    pub(crate) event_type: String,
+    pub(crate) endpoint_id: Option<String>,
+    /// The URL of the last attempt (a callback's for good; an endpoint's may have changed since).
+    pub(crate) url: String,
+    pub(crate) attempts: Vec<DeliveryAttempt>,
+}
+
+/// Voids every lease (those of a process that died: their deliveries are due now).
+pub(crate) fn release_leases(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("UPDATE deliveries SET leased_until = NULL WHERE status = 'pending'", []).map(drop)
+}
+
+/// Up to `limit` deliveries due at `now` and not leased, earliest due first, leaving out those
+/// whose target key (the endpoint, or the callback URL) is in `full`.
+pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> rusqlite::Result<Vec<Due>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, event_id, event_type, endpoint_id, url, attempts FROM deliveries
+         WHERE status = 'pending' AND next_attempt_at <= ?1 AND (leased_until IS NULL OR leased_until <= ?1)
+           AND COALESCE(endpoint_id, url) NOT IN (SELECT value FROM json_each(?2))
+         ORDER BY next_attempt_at LIMIT ?3",
+    )?;
+    let rows = stmt
+        .query_map(params![now, to_json(&full)?, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(Due {
+                id: r.get(0)?,
+                event_id: r.get(1)?,
+                event_type: r.get(2)?,
+                endpoint_id: r.get(3)?,
+                url: r.get(4)?,
+                attempts: json(r, 5)?,
+            })
+        })?
+        .collect();
+    rows
+}
+
+/// Leases delivery `id` until `until` (unix seconds): no other worker picks it up before.
+pub(crate) fn lease(conn: &Connection, id: &str, until: f64) -> rusqlite::Result<()> {
+    conn.execute("UPDATE deliveries SET leased_until = ?2 WHERE id = ?1", params![id, until]).map(drop)
+}
+
+/// The outcome of one attempt.
+pub(crate) struct Outcome<'a> {
+    /// Every attempt, this one last.
+    pub(crate) attempts: &'a [DeliveryAttempt],
+    /// `delivered`, `pending` (to retry at `next`) or `failed`.
+    pub(crate) status: &'a str,
+    pub(crate) next: Option<f64>,
+    /// Where the attempt went.
+    pub(crate) url: &'a str,
+}
+
+/// Records an attempt of delivery `id` and releases its lease; the delivery's status now. A
+/// delivery canceled while the attempt ran keeps the attempt in its record, and its status.
+pub(crate) fn record_attempt(conn: &Connection, id: &str, outcome: &Outcome<'_>) -> rusqlite::Result<String> {
+    conn.query_row(
+        "UPDATE deliveries SET url = ?5, attempts = ?3, leased_until = NULL,
+             status = CASE WHEN status = 'pending' THEN ?2 ELSE status END,
+             next_attempt_at = CASE WHEN status = 'pending' THEN ?4 END
+         WHERE id = ?1 RETURNING status",
+        params![id, outcome.status, to_json(&outcome.attempts)?, outcome.next, outcome.url],
+        |r| r.get(0),
+    )
+}
