@@ -30,9 +30,50 @@ from hookwise._native import (
     canonicalize,
     presets,
 )
-from hookwise._api import AsyncApi
-from hookwise._client import AsyncClient, Client
-from hookwise.types import Deleted, Delivery, DeliveryList, Job, JobList, JobResult, WebhookEndpoint, WebhookList
+
+# The clients and models load on first use (PEP 562), so `import hookwise` for verifying webhooks
+# pays for neither them nor `asyncio` and `typing`. (`TYPE_CHECKING = False` is the spelling type
+# checkers read as true without importing `typing`.)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hookwise._api import AsyncApi
+    from hookwise._client import AsyncClient, Client
+    from hookwise.types import (
+        Deleted,
+        Delivery,
+        DeliveryList,
+        Job,
+        JobList,
+        JobResult,
+        WebhookEndpoint,
+        WebhookList,
+    )
+
+_LAZY = {
+    "AsyncApi": "hookwise._api",
+    "AsyncClient": "hookwise._client",
+    "Client": "hookwise._client",
+    **dict.fromkeys(
+        ["Deleted", "Delivery", "DeliveryList", "Job", "JobList", "JobResult", "WebhookEndpoint", "WebhookList"],
+        "hookwise.types",
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hookwise' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "Api",
