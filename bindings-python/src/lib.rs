@@ -5,6 +5,7 @@ mod api;
 mod call;
 mod convert;
 mod errors;
+mod pyjson;
 mod webhook;
 
 use pyo3::prelude::*;

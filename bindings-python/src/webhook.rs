@@ -2,7 +2,7 @@
 
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
 use hookwise::Event as CoreEvent;
-use pyo3::exceptions::{PyKeyError, PyRecursionError, PyTypeError};
+use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyMapping, PyString};
@@ -200,22 +200,11 @@ impl Event {
         Event { inner, payload: PyOnceLock::new() }
     }
 
-    /// The payload as Python objects. The core has validated the body with CPython's own rules,
-    /// so `json.loads` of the very bytes is the conversion (and the fastest one); a body nested
-    /// deeper than this thread's remaining recursion budget is converted from the core's value.
+    /// The payload as Python objects, built in one pass over the verified body with exactly the
+    /// values `json.loads` gives (see `pyjson`), then kept.
     fn payload_object<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyAny>> {
-        static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         self.payload
-            .get_or_try_init(py, || {
-                let loads = LOADS.import(py, "json", "loads")?;
-                match loads.call1((PyBytes::new(py, self.inner.body()),)) {
-                    Ok(value) => Ok(value.unbind()),
-                    Err(e) if e.is_instance_of::<PyRecursionError>(py) => {
-                        value_to_py(py, self.inner.payload()).map(Bound::unbind)
-                    }
-                    Err(e) => Err(e),
-                }
-            })
+            .get_or_try_init(py, || crate::pyjson::loads(py, self.inner.body()).map(Bound::unbind))
             .map(|p| p.bind(py))
     }
 }

@@ -156,3 +156,30 @@ def test_exception_hierarchy() -> None:
     assert issubclass(hookwise.TimeoutError, TimeoutError)
     assert issubclass(hookwise.ConnectionError, hookwise.HookwiseError)
     assert hookwise.presets()[:2] == ["argus", "auggie"]
+
+
+def test_every_body_json_loads_accepts_in_jsontestsuite_gives_json_loads_values() -> None:
+    """The payload is built in the core's one pass, not by `json.loads`: JSONTestSuite's bodies
+    (every one CPython accepts) and duplicate keys prove the values are the same, key order and
+    types included."""
+    import math
+    from pathlib import Path
+
+    suite = Path(__file__).resolve().parents[3] / "shared" / "data" / "JSONTestSuite" / "test_parsing"
+    if not suite.is_dir():
+        pytest.skip(f"no JSONTestSuite at {suite}")
+    hook = hookwise.Webhook("k", scheme="github", max_payload_bytes=100_000_000)
+    extra = [b'{"a": 1, "b": 2, "a": 3}', b'[{"k": 1}, {"k": 2.5, "k": "\\u00e9"}]', b'[1e400, -1e400, 0.1, -0.0]']
+    compared = 0
+    for body in [p.read_bytes() for p in sorted(suite.glob("*.json"))] + extra:
+        try:
+            expected = json.loads(body)
+        except (ValueError, RecursionError):
+            continue
+        got = hook.verify(body, hook.sign(body)).payload
+        same = repr(got) == repr(expected) or (
+            isinstance(expected, list) and any(isinstance(x, float) and math.isnan(x) for x in expected)
+        )
+        assert same and type(got) is type(expected), body[:80]
+        compared += 1
+    assert compared > 100

@@ -36,20 +36,29 @@ impl std::fmt::Display for SyntaxError {
     }
 }
 
-/// One parsed JSON value; strings are generalized UTF-8 bytes.
+/// One parsed JSON value; strings are generalized UTF-8 bytes. A [`Build`]er gets the scalars
+/// (never `Array` or `Object`, which it makes itself).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node<'a> {
+pub enum Node<'a> {
+    /// `null`
     Null,
+    /// `true` / `false`
     Bool(bool),
+    /// `NaN`
     NaN,
+    /// `Infinity`
     Infinity,
+    /// `-Infinity`
     NegInfinity,
     /// Decimal digits with an optional leading `-`, as written.
     Int(&'a [u8]),
     /// The value and its text as written (the printer reuses the text when it is already
     /// Python's `repr`).
     Float(f64, &'a [u8]),
+    /// A string as generalized UTF-8: valid UTF-8 unless it holds a lone surrogate, each of which
+    /// is encoded on its own (as Python's `surrogatepass` encodes it).
     Str(Cow<'a, [u8]>),
+    /// An array (only in the tree of the canonical printer).
     Array(Vec<Node<'a>>),
     /// Members in document order; duplicates are kept here and resolved by the consumer.
     Object(Vec<(Cow<'a, [u8]>, Node<'a>)>),
@@ -66,8 +75,13 @@ pub(crate) fn parse<R>(input: &[u8], max_nodes: usize, f: impl FnOnce(Node<'_>, 
     Ok(f(node, parser.plain))
 }
 
-/// Decodes and parses `input` straight into `builder`'s values (no intermediate tree).
-pub(crate) fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], builder: &mut B) -> Result<V, SyntaxError> {
+/// Decodes and parses `input` (exactly CPython's `json.loads(bytes)` rules) straight into
+/// `builder`'s values, with no intermediate tree: how a binding builds its language's objects in
+/// one pass.
+///
+/// # Errors
+/// [`SyntaxError`] when CPython would refuse the input.
+pub fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], builder: &mut B) -> Result<V, SyntaxError> {
     let (text, plain) = start(input)?;
     Parser::new(&text, plain).document(builder)
 }
@@ -104,7 +118,7 @@ fn start(input: &[u8]) -> Result<(Cow<'_, [u8]>, bool), SyntaxError> {
 
 /// What the parser makes of each value as it completes: one builder makes the [`Node`] tree
 /// the canonical printer needs; another makes [`Value`](super::Value)s directly.
-pub(crate) trait Build<'a> {
+pub trait Build<'a> {
     /// Whether the builder looks at scalars and keys at all (a validator does not, so the
     /// parser skips decoding escapes and converting floats for it).
     const KEEPS: bool = true;
