@@ -13,7 +13,7 @@ import time
 import uuid
 
 SOURCE = pathlib.Path("server/src/store/mod.rs").read_text()
-SCHEMA = SOURCE.split('const SCHEMA: &str = "', 1)[1].split('";', 1)[0]
+SCHEMA = "".join(SOURCE.split(f'const {name}: &str = "', 1)[1].split('";', 1)[0] for name in ("PRAGMAS", "SCHEMA"))
 BODY = json.dumps({
     "id": "job_01KF0000000000000000000000", "kind": "transcode", "status": "queued", "progress_pct": 0,
     "payload": {"input": "s3://media/in/movie.mp4", "preset": "1080p", "duration_ms": 600000},

@@ -1,9 +1,10 @@
 //! Events and their deliveries: one event per finished job, one delivery per subscribed active
 //! endpoint (and the job's `callback_url`), POSTed signed with the configured scheme, retried on
 //! the schedule (each delay ± 20 % at random), every attempt recorded, a bounded number at once. Pending deliveries survive restarts (at-least-once).
-//! A delivery row holds no secret: each attempt reads its endpoint's URL, status and secret then
-//! (or the server's callback secret), so a deleted, disabled or unsubscribed endpoint's pending
-//! deliveries are canceled and updates and rotations apply to the next attempt.
+//! A delivery row holds no secret: each attempt reads its endpoint's URL, status and secret as it
+//! is claimed, when it starts (or the server's callback secret), so a deleted, disabled or
+//! unsubscribed endpoint's pending deliveries are canceled and updates and rotations apply to the
+//! next attempt.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,8 +27,9 @@ const MAX_IN_FLIGHT: usize = 64;
 /// holds back only its own deliveries.
 const MAX_PER_TARGET: usize = 4;
 
-/// Creates the event of a finished job and its deliveries (same connection, so same lock).
-pub(crate) fn emit(state: &AppState, conn: &Connection, job: &Job) -> ApiResult<()> {
+/// Creates the event of a finished job and its deliveries, in the write that finishes the job
+/// (the caller wakes the worker once it is committed: [`AppState::deliveries`]).
+pub(crate) fn emit(conn: &Connection, job: &Job) -> ApiResult<()> {
     let (id, event_type, created_at) = (new_id("evt"), format!("job.{}", job.status.as_str()), now_rfc3339());
     let event = Outgoing { id: &id, event_type: &event_type, created_at: &created_at };
     let data = serde_json::json!({ "job": job }).to_string();
@@ -48,7 +50,6 @@ pub(crate) fn emit(state: &AppState, conn: &Connection, job: &Job) -> ApiResult<
         };
         deliveries::insert(conn, &new)?;
     }
-    state.deliveries.notify_one();
     Ok(())
 }
 
@@ -63,17 +64,17 @@ struct Target {
     secret: String,
 }
 
-/// The target of `d` now: its endpoint's current URL and secret, or the job's `callback_url` and
-/// the server's callback secret. `None` when the endpoint no longer takes the event (deleted,
-/// disabled or unsubscribed).
-fn target(state: &AppState, d: &Due) -> rusqlite::Result<Option<Target>> {
-    let Some(endpoint_id) = &d.endpoint_id else {
-        return Ok(Some(Target { url: d.url.clone(), secret: state.callback_secret.clone() }));
-    };
-    let endpoint = endpoints::load_with_secret(&state.db.lock(), endpoint_id)?;
-    Ok(endpoint
+/// The target of `d` as claimed: its endpoint's URL and secret (read with the claim, when the
+/// attempt starts), or the job's `callback_url` and the server's callback secret. `None` when the
+/// endpoint no longer takes the event (deleted, disabled or unsubscribed).
+fn target(state: &AppState, d: &mut Due) -> Option<Target> {
+    if d.endpoint_id.is_none() {
+        return Some(Target { url: d.url.clone(), secret: state.callback_secret.clone() });
+    }
+    d.endpoint
+        .take()
         .filter(|e| wants(e, &d.event_type))
-        .map(|e| Target { url: e.url, secret: e.secret.unwrap_or_default() }))
+        .map(|e| Target { url: e.url, secret: e.secret.unwrap_or_default() })
 }
 
 /// What [`MAX_PER_TARGET`] counts per: the endpoint, or the callback URL.
@@ -86,7 +87,6 @@ fn target_key(d: &Due) -> &str {
 struct InFlight(Mutex<HashMap<String, usize>>);
 
 impl InFlight {
-    /// Locked after the database when both are (see [`claim`]).
     fn lock(&self) -> MutexGuard<'_, HashMap<String, usize>> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -115,40 +115,55 @@ impl Drop for Slot {
 
 /// Claims the deliveries that are due and have room (at most [`MAX_IN_FLIGHT`] attempts in all
 /// and [`MAX_PER_TARGET`] per target), leasing them so each attempt runs once. The lease has its
-/// own column: the due time stays, so a restart keeps every retry's schedule.
-fn claim(state: &Arc<AppState>, in_flight: &Arc<InFlight>) -> rusqlite::Result<Vec<(Due, Slot)>> {
-    let now = now_secs();
-    let conn = state.db.lock();
-    let mut running = in_flight.lock();
+/// own column: the due time stays, so a restart keeps every retry's schedule. Only the worker
+/// claims, one claim at a time; attempts only end meanwhile, so the counts it starts from leave
+/// room for at least what it claims.
+async fn claim(state: &Arc<AppState>, in_flight: &Arc<InFlight>) -> rusqlite::Result<Vec<(Due, Slot)>> {
+    let running = in_flight.lock().clone();
     let room = MAX_IN_FLIGHT.saturating_sub(running.values().sum());
     if room == 0 {
         return Ok(Vec::new());
     }
-    let full: Vec<&str> = running.iter().filter(|(_, n)| **n >= MAX_PER_TARGET).map(|(k, _)| k.as_str()).collect();
-    let due = deliveries::due(&conn, now, &full, room)?;
-    let mut claimed = Vec::new();
-    for d in due {
-        let key = target_key(&d).to_owned();
-        let n = running.entry(key.clone()).or_default();
-        if *n >= MAX_PER_TARGET {
-            continue; // its turn comes when one of that target's attempts ends
-        }
-        *n += 1;
-        deliveries::lease(&conn, &d.id, now + LEASE)?;
-        claimed.push((d, Slot { state: state.clone(), in_flight: in_flight.clone(), key }));
-    }
-    Ok(claimed)
+    let claimed = state
+        .db
+        .write(move |conn| {
+            let now = now_secs();
+            let mut running = running;
+            let full: Vec<&str> =
+                running.iter().filter(|(_, n)| **n >= MAX_PER_TARGET).map(|(k, _)| k.as_str()).collect();
+            let due = deliveries::due(conn, now, &full, room)?;
+            let claimed: Vec<Due> = due
+                .into_iter()
+                .filter(|d| {
+                    let n = running.entry(target_key(d).to_owned()).or_default();
+                    *n += 1; // past the limit: its turn comes when one of that target's attempts ends
+                    *n <= MAX_PER_TARGET
+                })
+                .collect();
+            deliveries::lease(conn, &claimed.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), now + LEASE)?;
+            Ok::<_, rusqlite::Error>(claimed)
+        })
+        .await?;
+    let mut running = in_flight.lock();
+    Ok(claimed
+        .into_iter()
+        .map(|d| {
+            let key = target_key(&d).to_owned();
+            *running.entry(key.clone()).or_default() += 1;
+            (d, Slot { state: state.clone(), in_flight: in_flight.clone(), key })
+        })
+        .collect())
 }
 
 /// The delivery worker: runs until `stop` turns true.
 pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     // Leases of a process that died are void: those deliveries were due, so they are due now.
-    if let Err(e) = deliveries::release_leases(&state.db.lock()) {
+    if let Err(e) = state.db.write(deliveries::release_leases).await {
         eprintln!("hookwise serve: delivery queue: {e}");
     }
     let in_flight = Arc::new(InFlight::default());
     loop {
-        match claim(&state, &in_flight) {
+        match claim(&state, &in_flight).await {
             Ok(due) => {
                 for (d, slot) in due {
                     tokio::spawn(attempt(state.clone(), d, slot));
@@ -172,8 +187,9 @@ async fn attempt(state: Arc<AppState>, mut d: Due, _slot: Slot) {
 }
 
 async fn try_attempt(state: &AppState, d: &mut Due) -> rusqlite::Result<()> {
-    let Some(target) = target(state, d)? else {
-        return deliveries::cancel(&state.db.lock(), &d.id);
+    let Some(target) = target(state, d) else {
+        let id = d.id.clone();
+        return state.db.write(move |conn| deliveries::cancel(conn, &id)).await;
     };
     let outcome = send(state, d, &target).await;
     let number = d.attempts.len() + 1;
@@ -196,14 +212,20 @@ async fn try_attempt(state: &AppState, d: &mut Due) -> rusqlite::Result<()> {
     } else {
         ("failed", None)
     };
-    let conn = state.db.lock();
-    let saved =
-        deliveries::record_attempt(&conn, &d.id, &Outcome { attempts: &d.attempts, status, next, url: &target.url })?;
-    match d.endpoint_id.as_deref().filter(|_| saved == status) {
-        Some(endpoint) if status == "delivered" => endpoints::reset_failures(&conn, endpoint),
-        Some(endpoint) if status == "failed" => disable_if_failing(state, &conn, endpoint),
-        _ => Ok(()),
-    }
+    let (id, endpoint_id, attempts) = (d.id.clone(), d.endpoint_id.clone(), std::mem::take(&mut d.attempts));
+    let disable_after = state.config.disable_after;
+    state
+        .db
+        .write(move |conn| {
+            let outcome = Outcome { attempts: &attempts, status, next, url: &target.url };
+            let saved = deliveries::record_attempt(conn, &id, &outcome)?;
+            match endpoint_id.as_deref().filter(|_| saved == status) {
+                Some(endpoint) if status == "delivered" => endpoints::reset_failures(conn, endpoint),
+                Some(endpoint) if status == "failed" => disable_if_failing(conn, endpoint, disable_after),
+                _ => Ok(()),
+            }
+        })
+        .await
 }
 
 /// `delay` ± 20 %, at random: receivers that failed together are not retried together.
@@ -221,8 +243,10 @@ fn attempt_error(code: u16) -> Option<String> {
     }
 }
 
-fn disable_if_failing(state: &AppState, conn: &Connection, endpoint_id: &str) -> rusqlite::Result<()> {
-    if endpoints::record_failure(conn, endpoint_id)? < state.config.disable_after {
+/// Counts a failed delivery of `endpoint_id`, and disables the endpoint (canceling its pending
+/// deliveries) once `disable_after` have failed in a row.
+fn disable_if_failing(conn: &Connection, endpoint_id: &str, disable_after: u32) -> rusqlite::Result<()> {
+    if endpoints::record_failure(conn, endpoint_id)? < disable_after {
         return Ok(());
     }
     if let Some(mut endpoint) = endpoints::load(conn, endpoint_id)? {
@@ -247,15 +271,19 @@ fn describe(e: reqwest::Error) -> String {
     text
 }
 
+/// The envelope field the headers repeat; the rest of the body is skipped, not built.
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    created_at: std::borrow::Cow<'a, str>,
+}
+
 /// One POST: `Ok((status, ms))` when the receiver answered, `Err((why, ms))` otherwise.
-async fn send(state: &AppState, d: &Due, target: &Target) -> Result<(u16, u64), (String, u64)> {
+async fn send(state: &AppState, d: &mut Due, target: &Target) -> Result<(u16, u64), (String, u64)> {
     let url = reqwest::Url::parse(&target.url).map_err(|e| (format!("invalid URL: {e}"), 0))?;
     targets::check_url(&url, state.config.allow_private_targets).map_err(|refused| (refused.to_string(), 0))?;
-    let body = events::body(&state.db.lock(), &d.event_id).map_err(|e| (e.to_string(), 0))?;
-    let created = serde_json::from_str::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v["created_at"].as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let body = d.body.take().ok_or_else(|| (format!("event {} is gone", d.event_id), 0))?;
+    let created = serde_json::from_str::<Envelope<'_>>(&body).map(|e| e.created_at.into_owned()).unwrap_or_default();
     let event = Outgoing { id: &d.event_id, event_type: &d.event_type, created_at: &created };
     let headers = hookwise::webhook::preset(&state.config.scheme)
         .and_then(|scheme| hookwise::Webhook::new(scheme.clone(), [&target.secret]))

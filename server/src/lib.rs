@@ -207,7 +207,7 @@ fn open(config: Config, base_url: String) -> Result<Arc<AppState>, StartError> {
     std::fs::create_dir_all(config.data_dir.join("results"))
         .map_err(|e| StartError(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
     let db = Db::open(&config.data_dir).map_err(|e| StartError(format!("cannot open the database: {e}")))?;
-    prune::prune(&db.lock()).map_err(|e| StartError(format!("cannot prune old records: {e}")))?;
+    db.write_blocking(prune::prune).map_err(|e| StartError(format!("cannot prune old records: {e}")))?;
     let fresh = || secrets::new_secret().map_err(|e| StartError(format!("no randomness for a secret: {e}")));
     let url_key = db
         .meta_or_insert("signed_url_key", fresh()?)

@@ -25,7 +25,7 @@ pub(crate) fn prune(conn: &Connection) -> rusqlite::Result<()> {
 pub(crate) async fn every_hour(state: Arc<AppState>) {
     loop {
         tokio::time::sleep(EVERY).await;
-        if let Err(e) = prune(&state.db.lock()) {
+        if let Err(e) = state.db.write(prune).await {
             eprintln!("hookwise serve: pruning: {e}");
         }
     }

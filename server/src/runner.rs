@@ -28,23 +28,19 @@ pub(crate) fn start(state: &Arc<AppState>, id: String) {
 
 /// Restarts every job that was queued or running when the server stopped.
 pub(crate) fn resume(state: &Arc<AppState>) -> rusqlite::Result<()> {
-    let ids = jobs::unfinished(&state.db.lock())?;
+    let ids = state.db.read(jobs::unfinished)?;
     for id in ids {
         start(state, id);
     }
     Ok(())
 }
 
-/// Ends `job` with `status` and queues its event's deliveries in one transaction, so a crash
-/// leaves either both or neither (an unfinished job runs again on restart). `false` when the job
-/// was no longer in the status it was read in (finished or canceled meanwhile): nothing changes.
-pub(crate) fn finish(
-    state: &AppState,
-    conn: &Connection,
-    job: &mut Job,
-    status: JobStatus,
-    error: Option<JobError>,
-) -> ApiResult<bool> {
+/// Ends `job` with `status` and queues its event's deliveries, in the caller's write: one
+/// transaction, so a crash leaves either both or neither (an unfinished job runs again on
+/// restart). `false` when the job was no longer in the status it was read in (finished or
+/// canceled meanwhile): nothing changes. Once the write is committed, the caller wakes the
+/// delivery worker.
+pub(crate) fn finish(conn: &Connection, job: &mut Job, status: JobStatus, error: Option<JobError>) -> ApiResult<bool> {
     let was = job.status;
     let now = now_rfc3339();
     job.status = status;
@@ -54,13 +50,11 @@ pub(crate) fn finish(
     if status == JobStatus::Succeeded {
         job.progress_pct = 100;
     }
-    let tx = conn.unchecked_transaction()?;
-    if !jobs::save(&tx, job, was)? {
+    if !jobs::save(conn, job, was)? {
         return Ok(false);
     }
     crash_point("job_finished_before_deliveries");
-    delivery::emit(state, &tx, job)?;
-    tx.commit()?;
+    delivery::emit(conn, job)?;
     Ok(true)
 }
 
@@ -75,9 +69,16 @@ fn crash_point(name: &str) {
     let _ = name;
 }
 
+/// Saves `job`, which the runner holds as it is stored (only the runner changes a running job,
+/// and a cancel ends it), if it is still running; whether it was.
+async fn save_running(state: &AppState, job: &Job) -> ApiResult<bool> {
+    let job = job.clone();
+    state.db.write(move |conn| jobs::save(conn, &job, JobStatus::Running)).await.map_err(ApiError::from)
+}
+
 async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
     let Ok(_slot) = state.job_slots.acquire().await else { return Ok(()) };
-    let Some(mut job) = jobs::load(&state.db.lock(), id)? else { return Ok(()) };
+    let Some(mut job) = state.db.read(|conn| jobs::load(conn, id))? else { return Ok(()) };
     if job.status.is_terminal() {
         return Ok(());
     }
@@ -87,37 +88,40 @@ async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
         job.status = JobStatus::Running;
         job.started_at = Some(now_rfc3339());
         job.updated_at = job.started_at.clone();
-        if !jobs::save(&state.db.lock(), &job, JobStatus::Queued)? {
+        let running = job.clone();
+        if !state.db.write(move |conn| jobs::save(conn, &running, JobStatus::Queued)).await? {
             return Ok(()); // canceled before it started
         }
     }
-    for i in (job.progress_pct / (100 / STEPS) + 1)..=STEPS {
+    // Progress rises in steps; a job of no duration has none to show.
+    if !step.is_zero() {
+        for i in (job.progress_pct / (100 / STEPS) + 1)..STEPS {
+            tokio::time::sleep(step).await;
+            job.progress_pct = i * (100 / STEPS);
+            job.updated_at = Some(now_rfc3339());
+            if !save_running(state, &job).await? {
+                return Ok(()); // canceled meanwhile
+            }
+        }
         tokio::time::sleep(step).await;
-        let conn = state.db.lock();
-        let Some(mut current) = jobs::load(&conn, id)? else { return Ok(()) };
-        if current.status.is_terminal() {
-            return Ok(()); // canceled meanwhile
-        }
-        if i < STEPS {
-            current.progress_pct = i * (100 / STEPS);
-            current.updated_at = Some(now_rfc3339());
-            jobs::save(&conn, &current, JobStatus::Running)?;
-            continue;
-        }
-        if current.payload.get("simulate").and_then(serde_json::Value::as_str) == Some("fail") {
-            let error =
-                JobError { code: "simulated_failure".into(), message: "the job failed as its payload asked".into() };
-            return finish(state, &conn, &mut current, JobStatus::Failed, Some(error)).map(drop);
-        }
+    }
+    let (status, error) = if job.payload.get("simulate").and_then(serde_json::Value::as_str) == Some("fail") {
+        let error =
+            JobError { code: "simulated_failure".into(), message: "the job failed as its payload asked".into() };
+        (JobStatus::Failed, Some(error))
+    } else {
         let result_ref = format!("results/{id}.json");
         let result = serde_json::json!({
             "job_id": id,
-            "kind": current.kind,
-            "output": {"echo": current.payload, "completed_at": now_rfc3339()},
+            "kind": job.kind,
+            "output": {"echo": job.payload, "completed_at": now_rfc3339()},
         });
         std::fs::write(state.config.data_dir.join(&result_ref), result.to_string()).map_err(ApiError::internal)?;
-        current.result_ref = Some(result_ref);
-        return finish(state, &conn, &mut current, JobStatus::Succeeded, None).map(drop);
+        job.result_ref = Some(result_ref);
+        (JobStatus::Succeeded, None)
+    };
+    if state.db.write(move |conn| finish(conn, &mut job, status, error)).await? {
+        state.deliveries.notify_one();
     }
     Ok(())
 }

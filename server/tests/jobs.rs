@@ -184,3 +184,55 @@ async fn at_most_64_jobs_run_at_once_and_the_rest_wait_queued() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn total_count_is_right_for_every_filter_across_creates_finishes_cancels_and_a_restart() {
+    let dir = temp_dir("counts");
+    let mut server = start(&dir, &[]);
+    let client = patient(&server.base_url);
+    // Per kind: jobs that succeed, fail, are canceled, and run on.
+    let mut expected: Vec<(String, JobStatus)> = Vec::new();
+    for i in 0..16 {
+        let kind = ["count-a", "count-b"][i % 2];
+        let (payload, status) = match i % 4 {
+            0 => (json!({"duration_ms": 0}), JobStatus::Succeeded),
+            1 => (json!({"duration_ms": 0, "simulate": "fail"}), JobStatus::Failed),
+            2 => (json!({"duration_ms": 60_000}), JobStatus::Canceled),
+            _ => (json!({"duration_ms": 60_000}), JobStatus::Running),
+        };
+        let job = client.jobs.create(CreateJob::new(kind).payload(payload)).await.unwrap();
+        if status == JobStatus::Canceled {
+            client.jobs.cancel(&job.id).await.unwrap();
+        }
+        expected.push((kind.to_owned(), status));
+    }
+    let check = async |client: &hookwise::client::Client| {
+        for kind in [None, Some("count-a"), Some("count-b"), Some("count-c")] {
+            let statuses = [JobStatus::Queued, JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed];
+            for status in [None].into_iter().chain(statuses.into_iter().chain([JobStatus::Canceled]).map(Some)) {
+                let list = ListJobs { kind: kind.map(Into::into), status, limit: Some(100), ..ListJobs::default() };
+                let page = client.jobs.list(&list).await.unwrap();
+                let want = expected
+                    .iter()
+                    .filter(|(k, s)| kind.is_none_or(|kind| k == kind) && status.is_none_or(|status| *s == status))
+                    .count();
+                assert_eq!((page.total_count, page.jobs.len()), (want as u64, want), "{kind:?} {status:?}");
+            }
+        }
+    };
+    eventually("every job to reach its status", Duration::from_secs(10), async || {
+        for status in [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed] {
+            let list = ListJobs { status: Some(status), limit: Some(1), ..ListJobs::default() };
+            let want = expected.iter().filter(|(_, s)| *s == status).count() as u64;
+            (client.jobs.list(&list).await.ok()?.total_count == want).then_some(())?;
+        }
+        Some(())
+    })
+    .await;
+    check(&client).await;
+    server.kill();
+    let server = start(&dir, &[]);
+    check(&patient(&server.base_url)).await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -8,7 +8,7 @@ use hookwise::client::{Job, JobStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{claim_idempotency_key, http_url, idempotency_key, query, Body, Id, Paging, St};
+use super::{claim_idempotency_key, http_url, idempotency_key, query, request_hash, Body, Id, Paging, St};
 use crate::error::{ApiError, ApiResult};
 use crate::secrets::Caller;
 use crate::store::jobs::{self, Filter};
@@ -77,25 +77,31 @@ pub(super) async fn create(
         started_at: None,
         finished_at: None,
     };
-    {
-        let mut conn = state.db.lock();
-        let tx = conn.transaction()?;
-        if let Some(key) = &key {
-            if let Some(job_id) = claim_idempotency_key(&tx, &caller, key, &raw, &job.id)? {
-                let existing =
-                    jobs::load(&tx, &job_id)?.ok_or_else(|| ApiError::internal("idempotent job vanished"))?;
-                return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(existing)).into_response());
+    let hash = key.is_some().then(|| request_hash(&raw));
+    let created = job.clone();
+    let replayed = state
+        .db
+        .write(move |conn| {
+            if let (Some(key), Some(hash)) = (&key, hash) {
+                if let Some(job_id) = claim_idempotency_key(conn, &caller.0, key, hash, &created.id)? {
+                    let existing =
+                        jobs::load(conn, &job_id)?.ok_or_else(|| ApiError::internal("idempotent job vanished"))?;
+                    return Ok(Some(existing));
+                }
             }
-        }
-        jobs::insert(&tx, &job)?;
-        tx.commit()?;
+            jobs::insert(conn, &created)?;
+            Ok::<_, ApiError>(None)
+        })
+        .await?;
+    if let Some(existing) = replayed {
+        return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(existing)).into_response());
     }
     runner::start(&state, job.id.clone());
     Ok((StatusCode::CREATED, Json(job)).into_response())
 }
 
 pub(super) async fn get(State(state): St, Id(id): Id) -> ApiResult<Json<Job>> {
-    jobs::load(&state.db.lock(), &id)?.map(Json).ok_or_else(|| ApiError::not_found("job", &id))
+    state.db.read(|conn| jobs::load(conn, &id))?.map(Json).ok_or_else(|| ApiError::not_found("job", &id))
 }
 
 pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
@@ -107,20 +113,31 @@ pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult
         }
     }
     let filter = Filter { kind: q.get("kind").map(String::as_str), status: q.get("status").map(String::as_str) };
-    let conn = state.db.lock();
-    let total = jobs::count(&conn, &filter)?;
-    let (jobs, next) = paging.page(jobs::page(&conn, &filter, paging.after, paging.fetch())?);
+    // One read transaction: the count and the page are of the same moment.
+    let (total, rows) = state.db.read(|conn| {
+        let tx = conn.unchecked_transaction()?;
+        let total = jobs::count(&tx, &filter)?;
+        Ok::<_, rusqlite::Error>((total, jobs::page(&tx, &filter, paging.after, paging.fetch())?))
+    })?;
+    let (jobs, next) = paging.page(rows);
     Ok(Json(json!({"object": "list", "jobs": jobs, "next_cursor": next, "total_count": total})))
 }
 
 pub(super) async fn cancel(State(state): St, Id(id): Id) -> ApiResult<Json<Job>> {
-    let conn = state.db.lock();
-    let mut job = jobs::load(&conn, &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
-    if job.status.is_terminal() {
-        return Err(ApiError::conflict("job_already_finished", format!("job {id} is already {}", job.status.as_str())));
-    }
-    if !runner::finish(&state, &conn, &mut job, JobStatus::Canceled, None)? {
-        return Err(ApiError::conflict("job_already_finished", format!("job {id} has just finished")));
-    }
+    let job = state
+        .db
+        .write(move |conn| {
+            let mut job = jobs::load(conn, &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
+            if job.status.is_terminal() {
+                let status = job.status.as_str();
+                return Err(ApiError::conflict("job_already_finished", format!("job {id} is already {status}")));
+            }
+            if !runner::finish(conn, &mut job, JobStatus::Canceled, None)? {
+                return Err(ApiError::conflict("job_already_finished", format!("job {id} has just finished")));
+            }
+            Ok(job)
+        })
+        .await?;
+    state.deliveries.notify_one();
     Ok(Json(job))
 }

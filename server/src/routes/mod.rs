@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{ApiError, ApiResult, TRACE_ID};
-use crate::secrets::{self, Caller};
+use crate::secrets;
 use crate::store::idempotency::{self, Claimed};
 use crate::{chaos, new_id, AppState};
 
@@ -68,7 +68,7 @@ async fn trace(request: Request, next: Next) -> Response {
     response
 }
 
-/// Lets in requests with a known API key, as their [`Caller`] (a request extension).
+/// Lets in requests with a known API key, as their [`secrets::Caller`] (a request extension).
 async fn auth(State(state): St, mut request: Request, next: Next) -> Response {
     let key = request
         .headers()
@@ -257,21 +257,26 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     }
 }
 
-/// Claims the idempotency `key` of `caller` (keys are per API key) for a request with body `raw`
-/// that creates the resource `id`. `None`: the key is new and now the request's (commit `tx` with
-/// the resource). `Some(earlier)`: the same request was made with this key before and created
-/// `earlier`. 409 `idempotency_key_reused` when the key went with another body, or with another
-/// operation (resource ids carry their kind: `job_…`, `we_…`).
+/// The hash an idempotency key remembers its request by: the SHA-256 of the canonical JSON body
+/// (of the bytes as sent when they are not JSON).
+fn request_hash(raw: &[u8]) -> String {
+    hex::encode(Sha256::digest(hookwise::canonicalize(raw).unwrap_or_else(|_| raw.to_vec())))
+}
+
+/// Claims the idempotency `key` of `caller` (keys are per API key) for a request whose body hashes
+/// to `request_hash` (see [`request_hash`]) and that creates the resource `id`, in the write that
+/// creates it. `None`: the key is new and now the request's. `Some(earlier)`: the same request was
+/// made with this key before and created `earlier`. 409 `idempotency_key_reused` when the key went
+/// with another body, or with another operation (resource ids carry their kind: `job_…`, `we_…`).
 fn claim_idempotency_key(
-    tx: &Connection,
-    caller: &Caller,
+    conn: &Connection,
+    caller: &str,
     key: &str,
-    raw: &[u8],
+    request_hash: String,
     id: &str,
 ) -> ApiResult<Option<String>> {
-    let request_hash = hex::encode(Sha256::digest(hookwise::canonicalize(raw).unwrap_or_else(|_| raw.to_vec())));
     let kind = |id: &str| id.split('_').next().unwrap_or_default().to_owned();
-    match idempotency::find(tx, &caller.0, key)? {
+    match idempotency::find(conn, caller, key)? {
         Some(seen) if seen.request_hash == request_hash && kind(&seen.resource_id) == kind(id) => {
             Ok(Some(seen.resource_id))
         }
@@ -280,7 +285,7 @@ fn claim_idempotency_key(
             format!("Idempotency-Key {key:?} was used with a different request body"),
         )),
         None => {
-            idempotency::insert(tx, &caller.0, key, &Claimed { request_hash, resource_id: id.to_owned() })?;
+            idempotency::insert(conn, caller, key, &Claimed { request_hash, resource_id: id.to_owned() })?;
             Ok(None)
         }
     }

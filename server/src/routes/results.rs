@@ -24,7 +24,7 @@ fn url_signature(state: &AppState, id: &str, expires: u64) -> String {
 
 /// `GET /v1/jobs/{id}/result`: a signed URL to the result of a succeeded job.
 pub(super) async fn signed_url(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
-    let job = jobs::load(&state.db.lock(), &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
+    let job = state.db.read(|conn| jobs::load(conn, &id))?.ok_or_else(|| ApiError::not_found("job", &id))?;
     match job.status {
         JobStatus::Succeeded => {}
         JobStatus::Queued | JobStatus::Running => {

@@ -10,7 +10,7 @@ use hookwise::client::WebhookEndpoint;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{claim_idempotency_key, http_url, idempotency_key, query, Body, Id, Paging, St};
+use super::{claim_idempotency_key, http_url, idempotency_key, query, request_hash, Body, Id, Paging, St};
 use crate::error::{ApiError, ApiResult};
 use crate::secrets::{self, Caller};
 use crate::store::{deliveries, endpoints};
@@ -101,83 +101,115 @@ pub(super) async fn register(
         updated_at: Some(now),
     };
     let key = idempotency_key(&headers)?;
-    let mut conn = state.db.lock();
-    let tx = conn.transaction()?;
-    if let Some(key) = &key {
-        if let Some(id) = claim_idempotency_key(&tx, &caller, key, &raw, &endpoint.id)? {
-            let earlier =
-                endpoints::load_with_secret(&tx, &id)?.ok_or_else(|| ApiError::not_found("webhook endpoint", &id))?;
-            return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(shown(&earlier)?)).into_response());
-        }
+    let hash = key.is_some().then(|| request_hash(&raw));
+    let registered = endpoint.clone();
+    let replayed = state
+        .db
+        .write(move |conn| {
+            if let (Some(key), Some(hash)) = (&key, hash) {
+                if let Some(id) = claim_idempotency_key(conn, &caller.0, key, hash, &registered.id)? {
+                    let earlier = endpoints::load_with_secret(conn, &id)?
+                        .ok_or_else(|| ApiError::not_found("webhook endpoint", &id))?;
+                    return Ok(Some(earlier));
+                }
+            }
+            endpoints::insert(conn, &registered, &secret)?;
+            Ok::<_, ApiError>(None)
+        })
+        .await?;
+    if let Some(earlier) = replayed {
+        return Ok((StatusCode::OK, [("idempotent-replayed", "true")], Json(shown(&earlier)?)).into_response());
     }
-    endpoints::insert(&tx, &endpoint, &secret)?;
-    tx.commit()?;
     Ok((StatusCode::CREATED, Json(shown(&endpoint)?)).into_response())
 }
 
 pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
     let paging = Paging::from_query(&query(raw.as_deref(), &["limit", "cursor"])?, 100)?;
-    let (hooks, next) = paging.page(endpoints::page(&state.db.lock(), paging.after, paging.fetch())?);
+    let (hooks, next) = paging.page(state.db.read(|conn| endpoints::page(conn, paging.after, paging.fetch()))?);
     let hooks = hooks.iter().map(shown).collect::<ApiResult<Vec<_>>>()?;
     Ok(Json(json!({"object": "list", "webhooks": hooks, "next_cursor": next})))
 }
 
 pub(super) async fn get(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
-    shown(&existing(&state.db.lock(), &id)?).map(Json)
+    shown(&state.db.read(|conn| existing(conn, &id))?).map(Json)
 }
 
 pub(super) async fn update(State(state): St, Id(id): Id, Body(body, _): Body<UpdateWebhook>) -> ApiResult<Json<Value>> {
-    let conn = state.db.lock();
-    let mut endpoint = existing(&conn, &id)?;
-    if let Some(url) = body.url {
-        http_url("url", &url)?;
-        endpoint.url = url;
-    }
-    if let Some(events) = body.events {
-        validate_events(&events)?;
-        endpoint.events = events;
-    }
-    if let Some(name) = body.name {
-        endpoint.name = Some(name);
-    }
-    if let Some(status) = body.status {
-        match status.as_str() {
-            "active" => endpoints::reset_failures(&conn, &id)?,
-            "disabled" => deliveries::cancel_pending_of(&conn, &id).map(drop)?,
-            other => {
-                return Err(ApiError::invalid(format!("status must be \"active\" or \"disabled\", got {other:?}")))
+    let endpoint = state
+        .db
+        .write(move |conn| {
+            let mut endpoint = existing(conn, &id)?;
+            if let Some(url) = body.url {
+                http_url("url", &url)?;
+                endpoint.url = url;
             }
-        }
-        endpoint.status = status;
-    }
-    endpoint.updated_at = Some(now_rfc3339());
-    endpoints::save(&conn, &endpoint)?;
+            if let Some(events) = body.events {
+                validate_events(&events)?;
+                endpoint.events = events;
+            }
+            if let Some(name) = body.name {
+                endpoint.name = Some(name);
+            }
+            if let Some(status) = body.status {
+                match status.as_str() {
+                    "active" => endpoints::reset_failures(conn, &id)?,
+                    "disabled" => deliveries::cancel_pending_of(conn, &id).map(drop)?,
+                    other => {
+                        return Err(ApiError::invalid(format!(
+                            "status must be \"active\" or \"disabled\", got {other:?}"
+                        )))
+                    }
+                }
+                endpoint.status = status;
+            }
+            endpoint.updated_at = Some(now_rfc3339());
+            endpoints::save(conn, &endpoint)?;
+            Ok(endpoint)
+        })
+        .await?;
     shown(&endpoint).map(Json)
 }
 
 pub(super) async fn delete(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
-    let conn = state.db.lock();
-    existing(&conn, &id)?;
-    endpoints::delete(&conn, &id)?;
-    deliveries::cancel_pending_of(&conn, &id)?;
+    let deleted = id.clone();
+    state
+        .db
+        .write(move |conn| {
+            existing(conn, &deleted)?;
+            endpoints::delete(conn, &deleted)?;
+            deliveries::cancel_pending_of(conn, &deleted)?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
     Ok(Json(json!({"id": id, "object": "webhook_endpoint", "deleted": true})))
 }
 
 pub(super) async fn rotate_secret(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
-    let conn = state.db.lock();
-    let mut endpoint = existing(&conn, &id)?;
     let secret = secrets::new_secret().map_err(ApiError::internal)?;
-    endpoint.updated_at = Some(now_rfc3339());
-    endpoints::set_secret(&conn, &id, &secret)?;
-    endpoints::save(&conn, &endpoint)?;
+    let mut endpoint = state
+        .db
+        .write({
+            let secret = secret.clone();
+            move |conn| {
+                let mut endpoint = existing(conn, &id)?;
+                endpoint.updated_at = Some(now_rfc3339());
+                endpoints::set_secret(conn, &id, &secret)?;
+                endpoints::save(conn, &endpoint)?;
+                Ok::<_, ApiError>(endpoint)
+            }
+        })
+        .await?;
     endpoint.secret = Some(secret);
     shown(&endpoint).map(Json)
 }
 
 pub(super) async fn deliveries(State(state): St, Id(id): Id, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
     let paging = Paging::from_query(&query(raw.as_deref(), &["limit", "cursor"])?, 100)?;
-    let conn = state.db.lock();
-    existing(&conn, &id)?;
-    let (deliveries, next) = paging.page(deliveries::page(&conn, &id, paging.after, paging.fetch())?);
+    let rows = state.db.read(|conn| {
+        let tx = conn.unchecked_transaction()?;
+        existing(&tx, &id)?;
+        Ok::<_, ApiError>(deliveries::page(&tx, &id, paging.after, paging.fetch())?)
+    })?;
+    let (deliveries, next) = paging.page(rows);
     Ok(Json(json!({"object": "list", "deliveries": deliveries, "next_cursor": next})))
 }

@@ -2,10 +2,11 @@
 //! attempt, the due time of the next one and the lease of the one running. No secret: an attempt
 //! reads its endpoint's when it starts.
 
-use hookwise::client::{Delivery, DeliveryAttempt};
+use hookwise::client::{Delivery, DeliveryAttempt, WebhookEndpoint};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 
-use super::{json, to_json};
+use super::{endpoints, json, to_json};
 
 /// A delivery to queue.
 pub(crate) struct New<'a> {
@@ -21,28 +22,28 @@ pub(crate) struct New<'a> {
 
 /// Queues a delivery.
 pub(crate) fn insert(conn: &Connection, new: &New<'_>) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, status, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
-        params![new.id, new.event_id, new.event_type, new.endpoint_id, new.url, new.due],
-    )
+    )?
+    .execute(params![new.id, new.event_id, new.event_type, new.endpoint_id, new.url, new.due])
     .map(drop)
 }
 
 /// Cancels the pending deliveries of endpoint `endpoint_id` (deleted or disabled).
 pub(crate) fn cancel_pending_of(conn: &Connection, endpoint_id: &str) -> rusqlite::Result<usize> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL WHERE endpoint_id = ?1 AND status = 'pending'",
-        [endpoint_id],
-    )
+    )?
+    .execute([endpoint_id])
 }
 
 /// Cancels delivery `id` if it is pending.
 pub(crate) fn cancel(conn: &Connection, id: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE deliveries SET status = 'canceled', next_attempt_at = NULL WHERE id = ?1 AND status = 'pending'",
-        [id],
-    )
+    )?
+    .execute([id])
     .map(drop)
 }
 
@@ -82,7 +83,7 @@ pub(crate) fn page(
     rows
 }
 
-/// A pending delivery whose attempt is due.
+/// A pending delivery whose attempt is due, with what the attempt needs as it is now.
 pub(crate) struct Due {
     pub(crate) id: String,
     pub(crate) event_id: String,
@@ -91,24 +92,36 @@ pub(crate) struct Due {
     /// The URL of the last attempt (a callback's for good; an endpoint's may have changed since).
     pub(crate) url: String,
     pub(crate) attempts: Vec<DeliveryAttempt>,
+    /// The event's body (`None` if the event is gone).
+    pub(crate) body: Option<String>,
+    /// The endpoint as it is now, with its secret: `None` for a callback, or an endpoint deleted.
+    pub(crate) endpoint: Option<WebhookEndpoint>,
 }
 
 /// Voids every lease (those of a process that died: their deliveries are due now).
 pub(crate) fn release_leases(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("UPDATE deliveries SET leased_until = NULL WHERE status = 'pending'", []).map(drop)
+    conn.prepare_cached("UPDATE deliveries SET leased_until = NULL WHERE status = 'pending'")?.execute([]).map(drop)
 }
 
 /// Up to `limit` deliveries due at `now` and not leased, earliest due first, leaving out those
-/// whose target key (the endpoint, or the callback URL) is in `full`.
+/// whose target key (the endpoint, or the callback URL) is in `full`; each with its event's body
+/// and its endpoint as they are now (one query for all an attempt reads).
 pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> rusqlite::Result<Vec<Due>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, event_id, event_type, endpoint_id, url, attempts FROM deliveries
-         WHERE status = 'pending' AND next_attempt_at <= ?1 AND (leased_until IS NULL OR leased_until <= ?1)
-           AND COALESCE(endpoint_id, url) NOT IN (SELECT value FROM json_each(?2))
-         ORDER BY next_attempt_at LIMIT ?3",
+        "SELECT d.id, d.event_id, d.event_type, d.endpoint_id, d.url, d.attempts, v.body, e.body, e.secret
+         FROM deliveries d
+         LEFT JOIN events v ON v.id = d.event_id
+         LEFT JOIN endpoints e ON e.id = d.endpoint_id AND e.deleted = 0
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 AND (d.leased_until IS NULL OR d.leased_until <= ?1)
+           AND COALESCE(d.endpoint_id, d.url) NOT IN (SELECT value FROM json_each(?2))
+         ORDER BY d.next_attempt_at LIMIT ?3",
     )?;
     let rows = stmt
         .query_map(params![now, to_json(&full)?, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            let endpoint = match r.get_ref(7)? {
+                ValueRef::Null => None,
+                _ => Some(endpoints::with_secret(r, 7)?),
+            };
             Ok(Due {
                 id: r.get(0)?,
                 event_id: r.get(1)?,
@@ -116,15 +129,19 @@ pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> r
                 endpoint_id: r.get(3)?,
                 url: r.get(4)?,
                 attempts: json(r, 5)?,
+                body: r.get(6)?,
+                endpoint,
             })
         })?
         .collect();
     rows
 }
 
-/// Leases delivery `id` until `until` (unix seconds): no other worker picks it up before.
-pub(crate) fn lease(conn: &Connection, id: &str, until: f64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE deliveries SET leased_until = ?2 WHERE id = ?1", params![id, until]).map(drop)
+/// Leases the deliveries `ids` until `until` (unix seconds): no other attempt picks them up before.
+pub(crate) fn lease(conn: &Connection, ids: &[&str], until: f64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE deliveries SET leased_until = ?2 WHERE id IN (SELECT value FROM json_each(?1))")?
+        .execute(params![to_json(&ids)?, until])
+        .map(drop)
 }
 
 /// The outcome of one attempt.
@@ -141,12 +158,11 @@ pub(crate) struct Outcome<'a> {
 /// Records an attempt of delivery `id` and releases its lease; the delivery's status now. A
 /// delivery canceled while the attempt ran keeps the attempt in its record, and its status.
 pub(crate) fn record_attempt(conn: &Connection, id: &str, outcome: &Outcome<'_>) -> rusqlite::Result<String> {
-    conn.query_row(
+    conn.prepare_cached(
         "UPDATE deliveries SET url = ?5, attempts = ?3, leased_until = NULL,
              status = CASE WHEN status = 'pending' THEN ?2 ELSE status END,
              next_attempt_at = CASE WHEN status = 'pending' THEN ?4 END
          WHERE id = ?1 RETURNING status",
-        params![id, outcome.status, to_json(&outcome.attempts)?, outcome.next, outcome.url],
-        |r| r.get(0),
-    )
+    )?
+    .query_row(params![id, outcome.status, to_json(&outcome.attempts)?, outcome.next, outcome.url], |r| r.get(0))
 }

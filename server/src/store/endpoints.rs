@@ -11,51 +11,59 @@ fn stored(endpoint: &WebhookEndpoint) -> rusqlite::Result<String> {
     to_json(&WebhookEndpoint { secret: None, ..endpoint.clone() })
 }
 
+/// The endpoint in the JSON column `i` of `row`, with the secret in the column after it.
+pub(crate) fn with_secret(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<WebhookEndpoint> {
+    Ok(WebhookEndpoint { secret: Some(row.get(i + 1)?), ..json(row, i)? })
+}
+
 /// Stores a new endpoint with its `secret`.
 pub(crate) fn insert(conn: &Connection, endpoint: &WebhookEndpoint, secret: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO endpoints (id, secret, body) VALUES (?1, ?2, ?3)",
-        params![endpoint.id, secret, stored(endpoint)?],
-    )
-    .map(drop)
+    conn.prepare_cached("INSERT INTO endpoints (id, secret, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![endpoint.id, secret, stored(endpoint)?])
+        .map(drop)
 }
 
 /// The endpoint `id` (without its secret), unless there is none or it was deleted.
 pub(crate) fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<WebhookEndpoint>> {
-    conn.query_row("SELECT body FROM endpoints WHERE id = ?1 AND deleted = 0", [id], |r| json(r, 0)).optional()
+    conn.prepare_cached("SELECT body FROM endpoints WHERE id = ?1 AND deleted = 0")?
+        .query_row([id], |r| json(r, 0))
+        .optional()
 }
 
 /// The endpoint `id` with its secret, unless there is none or it was deleted.
 pub(crate) fn load_with_secret(conn: &Connection, id: &str) -> rusqlite::Result<Option<WebhookEndpoint>> {
-    conn.query_row("SELECT body, secret FROM endpoints WHERE id = ?1 AND deleted = 0", [id], |r| {
-        Ok(WebhookEndpoint { secret: Some(r.get(1)?), ..json(r, 0)? })
-    })
-    .optional()
+    conn.prepare_cached("SELECT body, secret FROM endpoints WHERE id = ?1 AND deleted = 0")?
+        .query_row([id], |r| with_secret(r, 0))
+        .optional()
 }
 
 /// Saves `endpoint`'s fields (its secret stays as it is).
 pub(crate) fn save(conn: &Connection, endpoint: &WebhookEndpoint) -> rusqlite::Result<()> {
-    conn.execute("UPDATE endpoints SET body = ?2 WHERE id = ?1", params![endpoint.id, stored(endpoint)?]).map(drop)
+    conn.prepare_cached("UPDATE endpoints SET body = ?2 WHERE id = ?1")?
+        .execute(params![endpoint.id, stored(endpoint)?])
+        .map(drop)
 }
 
 /// Replaces the secret of endpoint `id`.
 pub(crate) fn set_secret(conn: &Connection, id: &str, secret: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE endpoints SET secret = ?2 WHERE id = ?1", params![id, secret]).map(drop)
+    conn.prepare_cached("UPDATE endpoints SET secret = ?2 WHERE id = ?1")?.execute(params![id, secret]).map(drop)
 }
 
 /// Marks endpoint `id` deleted.
 pub(crate) fn delete(conn: &Connection, id: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE endpoints SET deleted = 1 WHERE id = ?1", [id]).map(drop)
+    conn.prepare_cached("UPDATE endpoints SET deleted = 1 WHERE id = ?1")?.execute([id]).map(drop)
 }
 
-/// Forgets endpoint `id`'s failed deliveries (it delivered, or was enabled again).
+/// Forgets endpoint `id`'s failed deliveries (it delivered, or was enabled again); writes nothing
+/// when there are none to forget.
 pub(crate) fn reset_failures(conn: &Connection, id: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE endpoints SET failures = 0 WHERE id = ?1", [id]).map(drop)
+    conn.prepare_cached("UPDATE endpoints SET failures = 0 WHERE id = ?1 AND failures != 0")?.execute([id]).map(drop)
 }
 
 /// Counts one more failed delivery of endpoint `id`; how many in a row it has failed now.
 pub(crate) fn record_failure(conn: &Connection, id: &str) -> rusqlite::Result<u32> {
-    conn.query_row("UPDATE endpoints SET failures = failures + 1 WHERE id = ?1 RETURNING failures", [id], |r| r.get(0))
+    conn.prepare_cached("UPDATE endpoints SET failures = failures + 1 WHERE id = ?1 RETURNING failures")?
+        .query_row([id], |r| r.get(0))
 }
 
 /// Up to `limit` endpoints not deleted, registered after position `after` (0: from the first), in

@@ -1,37 +1,34 @@
 //! Jobs: the job's JSON, with its kind and status beside it for filtering and conditional updates.
 
 use hookwise::client::{Job, JobStatus};
-use rusqlite::{params, Connection, OptionalExtension as _};
+use rusqlite::{params, Connection, OptionalExtension as _, ToSql};
 
 use super::{json, to_json};
 
 /// Stores a new job.
 pub(crate) fn insert(conn: &Connection, job: &Job) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO jobs (id, kind, status, body) VALUES (?1, ?2, ?3, ?4)",
-        params![job.id, job.kind, job.status.as_str(), to_json(job)?],
-    )
-    .map(drop)
+    conn.prepare_cached("INSERT INTO jobs (id, kind, status, body) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![job.id, job.kind, job.status.as_str(), to_json(job)?])
+        .map(drop)
 }
 
 /// The job `id`, if there is one.
 pub(crate) fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<Job>> {
-    conn.query_row("SELECT body FROM jobs WHERE id = ?1", [id], |r| json(r, 0)).optional()
+    conn.prepare_cached("SELECT body FROM jobs WHERE id = ?1")?.query_row([id], |r| json(r, 0)).optional()
 }
 
 /// Saves `job` if it is still `was` in the database; whether it was (a job canceled meanwhile is
 /// not overwritten).
 pub(crate) fn save(conn: &Connection, job: &Job, was: JobStatus) -> rusqlite::Result<bool> {
-    let changed = conn.execute(
-        "UPDATE jobs SET status = ?2, body = ?3 WHERE id = ?1 AND status = ?4",
-        params![job.id, job.status.as_str(), to_json(job)?, was.as_str()],
-    )?;
+    let changed = conn
+        .prepare_cached("UPDATE jobs SET status = ?2, body = ?3 WHERE id = ?1 AND status = ?4")?
+        .execute(params![job.id, job.status.as_str(), to_json(job)?, was.as_str()])?;
     Ok(changed == 1)
 }
 
 /// The ids of the jobs queued or running, oldest first.
 pub(crate) fn unfinished(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY seq")?;
     let ids = stmt.query_map([], |r| r.get(0))?.collect();
     ids
 }
@@ -42,13 +39,35 @@ pub(crate) struct Filter<'a> {
     pub(crate) status: Option<&'a str>,
 }
 
-/// How many jobs match `filter`.
+impl Filter<'_> {
+    /// The conditions of the filters given (` AND kind = ? AND status = ?`, either or both or
+    /// none), and their values: only those, so that SQLite picks the index of that filter.
+    fn conditions(&self) -> (String, Vec<&&str>) {
+        let given: Vec<(&str, &&str)> = [("kind", self.kind.as_ref()), ("status", self.status.as_ref())]
+            .into_iter()
+            .filter_map(|(column, value)| Some((column, value?)))
+            .collect();
+        let sql = given.iter().flat_map(|(column, _)| [" AND ", column, " = ?"]).collect();
+        (sql, given.into_iter().map(|(_, value)| value).collect())
+    }
+}
+
+/// How many jobs match `filter`, from the counts the triggers keep (a few rows, whatever the
+/// number of jobs).
 pub(crate) fn count(conn: &Connection, filter: &Filter<'_>) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT COUNT(*) FROM jobs WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2)",
-        params![filter.kind, filter.status],
-        |r| r.get(0),
-    )
+    let table = if filter.kind.is_some() { "job_counts" } else { "job_status_counts" };
+    let (conditions, values) = filter.conditions();
+    conn.prepare_cached(&format!("SELECT COALESCE(SUM(n), 0) FROM {table} WHERE 1{conditions}"))?
+        .query_row(rusqlite::params_from_iter(values), |r| r.get(0))
+}
+
+/// The query of [`page`] and its arguments (by the index of its filter, in `seq` order).
+fn page_query<'a>(filter: &'a Filter<'_>, after: &'a i64, limit: &'a u32) -> (String, Vec<&'a dyn ToSql>) {
+    let (conditions, values) = filter.conditions();
+    let mut args: Vec<&dyn ToSql> = vec![after];
+    args.extend(values.into_iter().map(|v| v as &dyn ToSql));
+    args.push(limit);
+    (format!("SELECT seq, body FROM jobs WHERE seq > ?{conditions} ORDER BY seq LIMIT ?"), args)
 }
 
 /// Up to `limit` jobs matching `filter` created after position `after` (0: from the first), in
@@ -59,12 +78,9 @@ pub(crate) fn page(
     after: i64,
     limit: u32,
 ) -> rusqlite::Result<Vec<(i64, Job)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, body FROM jobs WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2) AND seq > ?3
-         ORDER BY seq LIMIT ?4",
-    )?;
-    let rows =
-        stmt.query_map(params![filter.kind, filter.status, after, limit], |r| Ok((r.get(0)?, json(r, 1)?)))?.collect();
+    let (sql, args) = page_query(filter, &after, &limit);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(&*args, |r| Ok((r.get(0)?, json(r, 1)?)))?.collect();
     rows
 }
 
@@ -74,26 +90,105 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_stale_job_does_not_overwrite_a_cancel() {
-        let dir = std::env::temp_dir().join(format!("hookwise-save-job-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = crate::store::Db::open(&dir).unwrap();
-        let conn = db.lock();
-        let mut job: Job = serde_json::from_value(serde_json::json!({
-            "id": "job_1", "kind": "k", "status": "queued", "progress_pct": 0, "payload": {},
+    fn job(id: &str, kind: &str) -> Job {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "kind": kind, "status": "queued", "progress_pct": 0, "payload": {},
             "created_at": "2026-12-02T00:00:00Z"
         }))
+        .unwrap()
+    }
+
+    /// Runs `f` on a fresh database (as a write), then removes it.
+    fn with_db(tag: &str, f: impl FnOnce(&Connection) + Send + 'static) {
+        let dir = std::env::temp_dir().join(format!("hookwise-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = crate::store::Db::open(&dir).unwrap();
+        db.write_blocking(move |conn| {
+            f(conn);
+            Ok::<_, rusqlite::Error>(())
+        })
         .unwrap();
-        insert(&conn, &job).unwrap();
-        // The runner read the job while queued; a cancel lands before the runner saves.
-        let mut canceled = job.clone();
-        canceled.status = JobStatus::Canceled;
-        assert!(save(&conn, &canceled, JobStatus::Queued).unwrap());
-        job.status = JobStatus::Running;
-        assert!(!save(&conn, &job, JobStatus::Queued).unwrap(), "the stale write is refused");
-        assert_eq!(load(&conn, "job_1").unwrap().unwrap().status, JobStatus::Canceled);
-        drop(conn);
+        drop(db);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_stale_job_does_not_overwrite_a_cancel() {
+        with_db("save-job", |conn| {
+            let mut job = job("job_1", "k");
+            insert(conn, &job).unwrap();
+            // The runner read the job while queued; a cancel lands before the runner saves.
+            let mut canceled = job.clone();
+            canceled.status = JobStatus::Canceled;
+            assert!(save(conn, &canceled, JobStatus::Queued).unwrap());
+            job.status = JobStatus::Running;
+            assert!(!save(conn, &job, JobStatus::Queued).unwrap(), "the stale write is refused");
+            assert_eq!(load(conn, "job_1").unwrap().unwrap().status, JobStatus::Canceled);
+        });
+    }
+
+    #[test]
+    fn counts_follow_every_insert_status_change_and_delete_and_pages_follow_the_filters() {
+        with_db("job-counts", |conn| {
+            let statuses = [JobStatus::Running, JobStatus::Succeeded, JobStatus::Canceled];
+            for i in 0..30 {
+                let mut job = job(&format!("job_{i}"), ["a", "b"][i % 2]);
+                insert(conn, &job).unwrap();
+                for status in statuses.iter().take(i % 4) {
+                    let was = job.status;
+                    job.status = *status;
+                    save(conn, &job, was).unwrap();
+                }
+                job.progress_pct = 50; // a save that keeps the status
+                save(conn, &job, job.status).unwrap();
+            }
+            conn.execute("DELETE FROM jobs WHERE id IN ('job_3', 'job_4')", []).unwrap();
+            for kind in [None, Some("a"), Some("b"), Some("c")] {
+                for status in [None, Some("queued"), Some("running"), Some("succeeded"), Some("canceled")] {
+                    let filter = Filter { kind, status };
+                    let counted: i64 = conn
+                        .query_row(
+                            "SELECT COUNT(*) FROM jobs WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2)",
+                            params![kind, status],
+                            |r| r.get(0),
+                        )
+                        .unwrap();
+                    assert_eq!(count(conn, &filter).unwrap(), counted, "{kind:?} {status:?}");
+                    let listed = page(conn, &filter, 0, 100).unwrap();
+                    assert_eq!(i64::try_from(listed.len()).unwrap(), counted, "{kind:?} {status:?}");
+                    assert!(listed.windows(2).all(|w| w[0].0 < w[1].0), "in creation order");
+                    assert!(listed.iter().all(
+                        |(_, j)| kind.is_none_or(|k| j.kind == k) && status.is_none_or(|s| j.status.as_str() == s)
+                    ));
+                    let after = listed.first().map_or(0, |(seq, _)| *seq);
+                    assert_eq!(page(conn, &filter, after, 100).unwrap().len(), listed.len().saturating_sub(1));
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn every_list_and_the_resume_read_an_index() {
+        with_db("job-plans", |conn| {
+            let plan = |sql: &str, args: &[&dyn ToSql]| -> String {
+                let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+                let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();
+                rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ")
+            };
+            for (kind, status, index) in [
+                (None, None, "INTEGER PRIMARY KEY"),
+                (Some("k"), None, "jobs_kind "),
+                (None, Some("queued"), "jobs_status "),
+                (Some("k"), Some("queued"), "jobs_kind_status "),
+            ] {
+                let filter = Filter { kind, status };
+                let (sql, args) = page_query(&filter, &0, &20);
+                let plan = plan(&sql, &args);
+                assert!(plan.contains(index) && !plan.contains("TEMP B-TREE"), "{kind:?} {status:?}: {plan}");
+            }
+            let plan = plan("SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY seq", &[]);
+            assert!(plan.contains("jobs_status"), "{plan}");
+        });
     }
 }
