@@ -10,6 +10,8 @@
 
 use std::borrow::Cow;
 
+mod blocks;
+
 /// Deepest nesting accepted: CPython 3.11's `json.dumps(json.loads(…))` from a shallow stack
 /// refuses 995 levels and accepts 994.
 pub const MAX_DEPTH: usize = 994;
@@ -91,6 +93,18 @@ pub fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], builder: &mu
 /// the last call for a key is the one a dict keeps): its scalar, or `None` for an array or an
 /// object (validated, not kept). Returns whether the document is plain.
 pub(crate) fn scan<S: AsRef<str>>(
+    input: &[u8],
+    keys: &[S],
+    mut visit: impl FnMut(usize, Option<Node<'_>>),
+) -> Result<bool, SyntaxError> {
+    match blocks::scan(input, keys, &mut visit) {
+        Some(plain) => Ok(plain),
+        None => scan_exact(input, keys, visit),
+    }
+}
+
+/// [`scan`] by the exact parser alone, which also says why a document is refused.
+fn scan_exact<S: AsRef<str>>(
     input: &[u8],
     keys: &[S],
     mut visit: impl FnMut(usize, Option<Node<'_>>),
@@ -322,6 +336,56 @@ pub(crate) fn decode_code_point(b: &[u8]) -> (u32, usize) {
 
 // ---------------------------------------------------------------------------------------------
 // The parser (CPython's C scanner, rule for rule).
+
+/// Where a number ends: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`, the longest match.
+struct NumberShape {
+    len: usize,
+    float: bool,
+    int_digits: usize,
+}
+
+impl NumberShape {
+    /// The number at the start of `b`, if one starts there.
+    #[inline]
+    fn of(b: &[u8]) -> Option<NumberShape> {
+        let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut i = usize::from(b.first() == Some(&b'-'));
+        let int_start = i;
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => i += digits(i),
+            _ => return None,
+        }
+        let int_digits = i - int_start;
+        let mut float = false;
+        if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1 + digits(i + 1);
+            float = true;
+        }
+        if let Some(b'e' | b'E') = b.get(i) {
+            let sign = usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+            let exponent = digits(i + 1 + sign);
+            if exponent > 0 {
+                i += 1 + sign + exponent;
+                float = true;
+            }
+        }
+        Some(NumberShape { len: i, float, int_digits })
+    }
+
+    /// An integer's own rules (`text` is the integer): CPython's digit limit, and `-0` is not
+    /// plain.
+    #[inline]
+    fn integer_rules(&self, text: &[u8], plain: &mut bool) -> Result<(), &'static str> {
+        if self.int_digits > MAX_INT_DIGITS {
+            return Err("Exceeds the limit (4300 digits) for integer string conversion");
+        }
+        if text == b"-0" {
+            *plain = false;
+        }
+        Ok(())
+    }
+}
 
 enum Frame<V, K> {
     Array(Vec<V>),
@@ -568,72 +632,29 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`
     #[inline]
     fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        let int_start = self.pos;
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => {
-                self.pos = start;
-                return self.err("Expecting value");
-            }
-        }
-        let int_digits = self.pos - int_start;
-        let mut is_float = false;
-        if self.peek() == Some(b'.') && self.src.get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
-            self.pos += 1;
-            self.digits();
-            is_float = true;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            let mark = self.pos;
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                self.pos = mark;
-            } else {
-                is_float = true;
-            }
-        }
+        let Some(shape) = NumberShape::of(&self.src[start..]) else {
+            return self.err("Expecting value");
+        };
+        self.pos += shape.len;
         let text = &self.src[start..self.pos];
-        if is_float && !self.keep {
-            // Every text the grammar above accepts converts (overflow is infinity).
+        if shape.float && !self.keep {
+            // Every text the grammar accepts converts (overflow is infinity).
             Ok(Node::Float(0.0, text))
-        } else if is_float {
+        } else if shape.float {
             // ASCII by construction, and Rust's parse is correctly rounded like CPython's.
             let parsed = std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok());
             match parsed {
                 Some(x) => Ok(Node::Float(x, text)),
                 None => self.err("Expecting value"),
             }
-        } else if int_digits > MAX_INT_DIGITS {
-            self.err("Exceeds the limit (4300 digits) for integer string conversion")
         } else {
-            if text == b"-0" {
-                self.plain = false;
-            }
+            shape.integer_rules(text, &mut self.plain).or_else(|message| self.err(message))?;
             Ok(Node::Int(text))
         }
     }
-
     /// The rest of a string after its opening quote.
     /// Skips printable ASCII other than `"` and `\\`: the bulk of most strings.
     fn skip_plain(&mut self) {

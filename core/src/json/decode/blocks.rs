@@ -1,0 +1,495 @@
+//! The validator's fast path: the body in 64-byte blocks, each classified with 16-byte vector
+//! compares into bit masks (quotes, backslashes, control bytes, whitespace, structural
+//! characters), strings found with a carry-less prefix XOR of the unescaped quotes, and the
+//! grammar checked over the structural positions alone, as simdjson's two stages do.
+//!
+//! It answers only when it is sure: `Some(plain)` for a document CPython's `json.loads(bytes)`
+//! accepts, `None` for anything else (invalid JSON, a BOM or another encoding, text that is not
+//! strict UTF-8, nesting near the limit), and the exact parser then decides and says why. So the
+//! fast path needs to be exact in what it accepts, never in how it refuses.
+//!
+//! Atoms (numbers and literals) and the envelope's top-level members go through the exact
+//! parser's own routines, so their rules are written once.
+
+use wide::u8x16;
+
+use super::{detect_encoding, Encoding, Node, NumberShape, Parser, MAX_DEPTH};
+
+/// The masks of one 64-byte block: bit `i` stands for byte `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Classes {
+    quote: u64,
+    backslash: u64,
+    /// Bytes below 0x20.
+    control: u64,
+    /// `' '`, `\t`, `\n`, `\r`.
+    space: u64,
+    /// `{ } [ ] , :`
+    operator: u64,
+}
+
+impl Classes {
+    #[inline]
+    fn of(block: &[u8; 64]) -> Classes {
+        let mut c = Classes { quote: 0, backslash: 0, control: 0, space: 0, operator: 0 };
+        for (lane, bytes) in block.chunks_exact(16).enumerate() {
+            let mut array = [0u8; 16];
+            array.copy_from_slice(bytes);
+            let v = u8x16::from(array);
+            let is = |byte: u8| v.simd_eq(u8x16::splat(byte));
+            let mask = |m: u8x16| u64::from(m.to_bitmask()) << (16 * lane);
+            // `[`/`{` and `]`/`}` differ only in bit 0x20.
+            let folded = v | u8x16::splat(0x20);
+            c.quote |= mask(is(b'"'));
+            c.backslash |= mask(is(b'\\'));
+            c.control |= mask(v.min(u8x16::splat(0x1F)).simd_eq(v));
+            c.space |= mask(is(b' ') | is(b'\t') | is(b'\n') | is(b'\r'));
+            c.operator |=
+                mask(folded.simd_eq(u8x16::splat(b'{')) | folded.simd_eq(u8x16::splat(b'}')) | is(b',') | is(b':'));
+        }
+        c
+    }
+}
+
+/// What the blocks carry into the next one.
+#[derive(Debug, Default, Clone, Copy)]
+struct Carry {
+    /// 1 when the block's first byte is escaped by an odd run of backslashes ending the last one.
+    escaped: u64,
+    /// All ones when the block starts inside a string.
+    in_string: u64,
+    /// 1 when the last block ended with an atom's byte.
+    atom: u64,
+}
+
+/// Where a block's strings, escapes and tokens are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Layout {
+    /// Bytes escaped by a backslash, other than backslashes: the byte after an odd run.
+    escaped: u64,
+    /// Bytes inside strings: the opening quote and the content, not the closing quote.
+    in_string: u64,
+    /// The tokens the grammar sees: operators and opening quotes outside strings, and the
+    /// first byte of each atom.
+    tokens: u64,
+    /// Bytes wrong wherever they stand: a control byte in a string, or outside one other than
+    /// whitespace; a backslash outside a string.
+    wrong: u64,
+}
+
+const EVEN: u64 = 0x5555_5555_5555_5555;
+
+/// The bytes after an odd-length run of backslashes (simdjson's `find_odd_backslash_sequences`).
+fn escaped(backslash: u64, carry: &mut u64) -> u64 {
+    if backslash == 0 {
+        return std::mem::take(carry);
+    }
+    let starts = backslash & !(backslash << 1);
+    let even_start_mask = EVEN ^ *carry;
+    let even_starts = starts & even_start_mask;
+    let odd_starts = starts & !even_start_mask;
+    let even_carries = backslash.wrapping_add(even_starts);
+    let (mut odd_carries, ends_odd) = backslash.overflowing_add(odd_starts);
+    odd_carries |= *carry;
+    *carry = u64::from(ends_odd);
+    let even_carry_ends = even_carries & !backslash;
+    let odd_carry_ends = odd_carries & !backslash;
+    (even_carry_ends & !EVEN) | (odd_carry_ends & EVEN)
+}
+
+/// Each bit `XORed` with every bit below it: 1 from an opening quote up to its closing quote.
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+impl Layout {
+    #[inline]
+    fn of(c: &Classes, carry: &mut Carry) -> Layout {
+        let escaped = escaped(c.backslash, &mut carry.escaped);
+        let quote = c.quote & !escaped;
+        let in_string = prefix_xor(quote) ^ carry.in_string;
+        carry.in_string = 0u64.wrapping_sub(in_string >> 63);
+        let wrong = (c.control & (in_string | !c.space)) | (c.backslash & !in_string);
+        let atom = !(c.operator | c.space | quote | in_string);
+        let atom_starts = atom & !((atom << 1) | carry.atom);
+        carry.atom = atom >> 63;
+        let tokens = (c.operator & !in_string) | (quote & in_string) | atom_starts;
+        Layout { escaped, in_string, tokens, wrong }
+    }
+}
+
+/// What the grammar expects at the next token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The document's value.
+    Document,
+    /// An array's first item, or its `]`.
+    FirstItem,
+    /// An item after a `,`.
+    Item,
+    /// `,` or `]` after an item.
+    AfterItem,
+    /// An object's first key, or its `}`.
+    FirstKey,
+    /// A key after a `,`.
+    Key,
+    /// The `:` after a key.
+    Colon,
+    /// A member's value.
+    Value,
+    /// `,` or `}` after a member.
+    AfterValue,
+    /// Nothing: the document's value is complete.
+    Done,
+}
+
+/// The grammar over the tokens, in document order.
+struct Walk<'a, 'k, S, F> {
+    parser: Parser<'a>,
+    /// The top-level members to hand to `visit`.
+    keys: &'k [S],
+    visit: F,
+    expect: Expect,
+    /// The open containers, innermost last: `true` for an object.
+    open: Vec<bool>,
+    /// The index in `keys` of the top-level member whose value comes next.
+    member: Option<usize>,
+}
+
+/// Whether `byte` may follow an atom (anything else would continue it).
+fn ends_atom(byte: Option<&u8>) -> bool {
+    matches!(byte, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"'))
+}
+
+impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
+    fn block(&mut self, block: &[u8; 64], base: usize, carry: &mut Carry) -> Option<()> {
+        let layout = Layout::of(&Classes::of(block), carry);
+        if layout.wrong != 0 {
+            return None;
+        }
+        for pos in bits(layout.escaped) {
+            self.escape(base + pos)?;
+        }
+        // The state stays in a register across the block's tokens.
+        let mut expect = self.expect;
+        for pos in bits(layout.tokens) {
+            expect = self.token(expect, base + pos)?;
+        }
+        self.expect = expect;
+        Some(())
+    }
+
+    /// The byte after a backslash: one of CPython's escapes.
+    fn escape(&self, pos: usize) -> Option<()> {
+        match self.parser.src.get(pos)? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(()),
+            b'u' => self.parser.hex4(pos + 1).map(drop),
+            _ => None,
+        }
+    }
+
+    /// What the grammar expects after the token at `pos`.
+    #[inline]
+    fn token(&mut self, expect: Expect, pos: usize) -> Option<Expect> {
+        let byte = self.parser.src[pos];
+        Some(match (expect, byte) {
+            (Expect::FirstItem | Expect::AfterItem, b']') | (Expect::FirstKey | Expect::AfterValue, b'}') => {
+                self.open.pop();
+                self.complete()
+            }
+            (Expect::AfterItem, b',') => Expect::Item,
+            (Expect::AfterValue, b',') => Expect::Key,
+            (Expect::FirstKey | Expect::Key, b'"') => self.key(pos)?,
+            (Expect::Colon, b':') => Expect::Value,
+            (Expect::Document | Expect::FirstItem | Expect::Item | Expect::Value, _) => {
+                let member = if expect == Expect::Value && self.open.len() == 1 { self.member.take() } else { None };
+                self.value(pos, byte, member)?
+            }
+            _ => return None,
+        })
+    }
+
+    /// A value's first token; `member` is its index in `keys` when it is a wanted top-level
+    /// member's.
+    #[inline]
+    fn value(&mut self, pos: usize, byte: u8, member: Option<usize>) -> Option<Expect> {
+        match (byte, member) {
+            (b'{' | b'[', _) => {
+                // Near the limit the exact parser decides.
+                if self.open.len() + 2 >= MAX_DEPTH {
+                    return None;
+                }
+                if let Some(i) = member {
+                    (self.visit)(i, None);
+                }
+                self.open.push(byte == b'{');
+                return Some(if byte == b'{' { Expect::FirstKey } else { Expect::FirstItem });
+            }
+            (b'}' | b']' | b',' | b':', _) => return None,
+            // A string the masks validated, not wanted whole.
+            (b'"', None) => {}
+            (_, None) => self.atom(pos)?,
+            (_, Some(i)) => {
+                self.parser.pos = pos;
+                self.parser.keep = true;
+                let node = self.parser.scalar().ok()?;
+                if byte != b'"' && !ends_atom(self.parser.src.get(self.parser.pos)) {
+                    return None;
+                }
+                (self.visit)(i, Some(node));
+            }
+        }
+        Some(self.complete())
+    }
+
+    /// Validates the number or literal at `pos` without building it; numbers, the common
+    /// atoms, without a call.
+    #[inline]
+    fn atom(&mut self, pos: usize) -> Option<()> {
+        let rest = &self.parser.src[pos..];
+        let len = if let Some(shape) = NumberShape::of(rest) {
+            if !shape.float {
+                shape.integer_rules(&rest[..shape.len], &mut self.parser.plain).ok()?;
+            }
+            shape.len
+        } else {
+            self.parser.pos = pos;
+            self.parser.keep = false;
+            self.parser.scalar().ok()?;
+            self.parser.pos - pos
+        };
+        ends_atom(rest.get(len)).then_some(())
+    }
+
+    /// A key's opening quote: a top-level key is read whole, to know whether it is wanted.
+    fn key(&mut self, pos: usize) -> Option<Expect> {
+        if self.open.len() == 1 && !self.keys.is_empty() {
+            self.parser.pos = pos + 1;
+            self.parser.keep = true;
+            let key = self.parser.string().ok()?;
+            self.member = self.keys.iter().position(|k| k.as_ref().as_bytes() == &*key);
+        }
+        Some(Expect::Colon)
+    }
+
+    /// A value is complete: what its container expects next.
+    fn complete(&self) -> Expect {
+        match self.open.last() {
+            None => Expect::Done,
+            Some(true) => Expect::AfterValue,
+            Some(false) => Expect::AfterItem,
+        }
+    }
+}
+
+/// The positions of the set bits of `mask`, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let pos = mask.trailing_zeros();
+        mask &= mask.wrapping_sub(1);
+        (pos < 64).then_some(pos as usize)
+    })
+}
+
+/// [`scan`](super::scan)'s fast path: `Some(plain)` when `input` is certainly a document CPython
+/// accepts (each wanted top-level member handed to `visit`), `None` when the exact parser must
+/// decide.
+pub(super) fn scan<'a, S: AsRef<str>>(
+    input: &'a [u8],
+    keys: &[S],
+    visit: impl FnMut(usize, Option<Node<'a>>),
+) -> Option<bool> {
+    if !matches!(detect_encoding(input), (Encoding::Utf8, 0)) || std::str::from_utf8(input).is_err() {
+        return None;
+    }
+    let mut walk = Walk {
+        parser: Parser::new(input, true),
+        keys,
+        visit,
+        expect: Expect::Document,
+        open: Vec::new(),
+        member: None,
+    };
+    let mut carry = Carry::default();
+    let mut blocks = input.chunks_exact(64);
+    let mut base = 0;
+    for block in blocks.by_ref() {
+        walk.block(block.try_into().ok()?, base, &mut carry)?;
+        base += 64;
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        // Whitespace pads the last block: outside a string it changes nothing, and a string
+        // still open at the end is refused below.
+        let mut last = [b' '; 64];
+        last[..rest.len()].copy_from_slice(rest);
+        walk.block(&last, base, &mut carry)?;
+    }
+    (walk.expect == Expect::Done && carry.in_string == 0).then_some(walk.parser.plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::{scan, Carry, Classes, Layout};
+    use crate::json::decode::scan_exact;
+
+    /// Byte by byte, as a reader walks it: whether each byte is escaped (the masks mark the
+    /// byte after an odd run of backslashes, not the backslashes a run escapes), and inside a
+    /// string.
+    fn walked(text: &[u8]) -> Vec<(bool, bool)> {
+        let (mut in_string, mut escape_next) = (false, false);
+        text.iter()
+            .map(|&b| {
+                let escaped = escape_next;
+                escape_next = !escaped && b == b'\\';
+                if b == b'"' && !escaped {
+                    in_string = !in_string;
+                }
+                (escaped && b != b'\\', in_string)
+            })
+            .collect()
+    }
+
+    /// The same from the block masks.
+    fn masked(text: &[u8]) -> Vec<(bool, bool)> {
+        let mut carry = Carry::default();
+        let mut out = Vec::new();
+        for chunk in text.chunks(64) {
+            let mut block = [b' '; 64];
+            block[..chunk.len()].copy_from_slice(chunk);
+            let layout = Layout::of(&Classes::of(&block), &mut carry);
+            out.extend((0..chunk.len()).map(|i| (layout.escaped >> i & 1 == 1, layout.in_string >> i & 1 == 1)));
+        }
+        out
+    }
+
+    const KEYS: [&str; 4] = ["type", "a", "data", ""];
+
+    /// A path's answer: whether the document is plain, and the members it handed over.
+    type Answer = Option<(bool, Vec<String>)>;
+
+    /// Both paths over `input`: the fast one's answer, and the exact one's.
+    fn both(input: &[u8]) -> (Answer, Answer) {
+        let mut fast_seen = Vec::new();
+        let fast = scan(input, &KEYS, |i, node| fast_seen.push(format!("{i} {node:?}"))).map(|p| (p, fast_seen));
+        let mut exact_seen = Vec::new();
+        let exact =
+            scan_exact(input, &KEYS, |i, node| exact_seen.push(format!("{i} {node:?}"))).ok().map(|p| (p, exact_seen));
+        (fast, exact)
+    }
+
+    /// The fast path only answers what the exact parser answers.
+    fn agrees(input: &[u8]) {
+        let (fast, exact) = both(input);
+        if fast.is_some() {
+            assert_eq!(fast, exact, "{:?}", String::from_utf8_lossy(input));
+        }
+    }
+
+    fn json() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("false".to_owned()),
+            Just("NaN".to_owned()),
+            Just("-Infinity".to_owned()),
+            "-?(0|[1-9][0-9]{0,5})(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?",
+            "\"([a-z é€😀{}:,]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4}|\\\\\\\\\\\\\"){0,40}\"",
+        ];
+        leaf.prop_recursive(5, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(|items| format!("[{}]", items.join(","))),
+                prop::collection::vec(("\"(type|a|data|x|)\"", "[ \t\n\r]{0,2}", inner), 0..6).prop_map(|members| {
+                    let members: Vec<String> = members.iter().map(|(k, ws, v)| format!("{k}{ws}:{ws}{v}")).collect();
+                    format!("{{{}}}", members.join(" , "))
+                }),
+            ]
+        })
+    }
+
+    /// Bytes that matter to JSON, for mutations.
+    const ALPHABET: &[u8] = b"\"\\{}[],: \t\n\r0123456789eE.+-nultrfasNIy\x00\x1f\x7f\xc3\xa9\x80\xed\xa0\xef\xbb\xbf";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn masks_find_strings_and_escapes_as_a_reader_does(text in prop::collection::vec(prop::sample::select(&b"\\\"a {"[..]), 0..300)) {
+            prop_assert_eq!(masked(&text), walked(&text));
+        }
+
+        #[test]
+        fn the_fast_path_accepts_valid_documents_as_the_exact_parser_does(doc in json(), pad in 0usize..130) {
+            let text = format!("{}{doc}\n", " ".repeat(pad));
+            let (fast, exact) = both(text.as_bytes());
+            prop_assert!(exact.is_some(), "{}", text);
+            prop_assert_eq!(fast, exact);
+        }
+
+        #[test]
+        fn the_fast_path_never_accepts_what_the_exact_parser_refuses(
+            doc in json(),
+            pad in 0usize..70,
+            edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(ALPHABET), 0u8..3), 1..4),
+        ) {
+            let mut bytes = format!("{}{doc}", " ".repeat(pad)).into_bytes();
+            for (at, byte, how) in edits {
+                let i = at.index(bytes.len() + 1);
+                match how {
+                    0 => bytes.insert(i, byte),
+                    1 if i < bytes.len() => { bytes.remove(i); }
+                    _ if i < bytes.len() => bytes[i] = byte,
+                    _ => bytes.push(byte),
+                }
+            }
+            agrees(&bytes);
+        }
+    }
+
+    #[test]
+    fn json_test_suite_the_fast_path_agrees_and_takes_every_plain_utf8_document() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/JSONTestSuite/test_parsing");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            eprintln!("skipped: no JSONTestSuite at {}", dir.display());
+            return;
+        };
+        let mut taken = 0;
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let input = std::fs::read(&path).unwrap();
+            agrees(&input);
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let (fast, exact) = both(&input);
+            if name.starts_with("y_") && std::str::from_utf8(&input).is_ok() && !input.starts_with(b"\xef\xbb\xbf") {
+                assert!(fast.is_some() && exact.is_some(), "{name}: not on the fast path");
+                taken += 1;
+            }
+            if name.starts_with("n_") {
+                assert!(fast.is_none(), "{name}");
+            }
+        }
+        assert!(taken > 90, "{taken} documents on the fast path");
+    }
+
+    #[test]
+    fn a_body_across_many_blocks_with_escapes_at_their_edges() {
+        let mut items = Vec::new();
+        for i in 0..400 {
+            let backslashes = "\\\\".repeat(i % 5);
+            items.push(format!(
+                r#"{{"sku":"item-{i}{backslashes}","qty":{i},"price":{i}.5,"note":"caf\u00e9 \"{i}\""}}"#
+            ));
+        }
+        let body = format!(r#"{{"type":"order.created","data":{{"items":[{}]}},"a":-0}}"#, items.join(","));
+        let (fast, exact) = both(body.as_bytes());
+        assert_eq!(fast, exact);
+        assert_eq!(fast.map(|(plain, seen)| (plain, seen.len())), Some((false, 3)), "-0 is not plain; three members");
+    }
+}
