@@ -4,6 +4,7 @@
 //! are built once per distinct key and shared (as orjson and CPython's own scanner do).
 
 use std::borrow::Cow;
+use std::vec::Drain;
 
 use hookwise::json::{parse_with, Build, Node};
 use pyo3::prelude::*;
@@ -106,12 +107,12 @@ impl<'a, 'py> Build<'a> for Builder<'py> {
         }
     }
 
-    fn array(&mut self, items: Vec<Bound<'py, PyAny>>) -> Bound<'py, PyAny> {
+    fn array(&mut self, items: Drain<'_, Bound<'py, PyAny>>) -> Bound<'py, PyAny> {
         let made = PyList::new(self.py, items).map(Bound::into_any);
         self.keep(made)
     }
 
-    fn object(&mut self, members: Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
+    fn object(&mut self, members: Drain<'_, (Bound<'py, PyString>, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
         let dict = PyDict::new(self.py);
         for (key, value) in members {
             if let Err(e) = dict.set_item(key, value) {

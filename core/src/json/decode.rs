@@ -9,6 +9,7 @@
 //! capped at [`MAX_DEPTH`] to match CPython.
 
 use std::borrow::Cow;
+use std::vec::Drain;
 
 mod blocks;
 
@@ -145,9 +146,9 @@ pub trait Build<'a> {
     /// An object key.
     fn key(&mut self, key: Cow<'a, [u8]>) -> Self::Key;
     /// A finished array.
-    fn array(&mut self, items: Vec<Self::Value>) -> Self::Value;
+    fn array(&mut self, items: Drain<'_, Self::Value>) -> Self::Value;
     /// A finished object, members in document order (duplicates included).
-    fn object(&mut self, members: Vec<(Self::Key, Self::Value)>) -> Self::Value;
+    fn object(&mut self, members: Drain<'_, (Self::Key, Self::Value)>) -> Self::Value;
 }
 
 /// Validates only: values are `()`, so no container allocates.
@@ -159,8 +160,8 @@ impl<'a> Build<'a> for Skip {
     type Key = ();
     fn scalar(&mut self, _: Node<'a>) {}
     fn key(&mut self, _: Cow<'a, [u8]>) {}
-    fn array(&mut self, _: Vec<()>) {}
-    fn object(&mut self, _: Vec<((), ())>) {}
+    fn array(&mut self, _: Drain<'_, ()>) {}
+    fn object(&mut self, _: Drain<'_, ((), ())>) {}
 }
 
 /// Builds the [`Node`] tree.
@@ -175,11 +176,11 @@ impl<'a> Build<'a> for Tree {
     fn key(&mut self, key: Cow<'a, [u8]>) -> Cow<'a, [u8]> {
         key
     }
-    fn array(&mut self, items: Vec<Node<'a>>) -> Node<'a> {
-        Node::Array(items)
+    fn array(&mut self, items: Drain<'_, Node<'a>>) -> Node<'a> {
+        Node::Array(items.collect())
     }
-    fn object(&mut self, members: Vec<(Cow<'a, [u8]>, Node<'a>)>) -> Node<'a> {
-        Node::Object(members)
+    fn object(&mut self, members: Drain<'_, (Cow<'a, [u8]>, Node<'a>)>) -> Node<'a> {
+        Node::Object(members.collect())
     }
 }
 
@@ -241,7 +242,7 @@ fn detect_encoding(b: &[u8]) -> (Encoding, usize) {
 }
 
 fn transcode_utf16(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()> {
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(());
     }
     let units: Vec<u32> = b
@@ -267,7 +268,7 @@ fn transcode_utf16(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()>
 }
 
 fn transcode_utf32(b: &[u8], big_endian: bool) -> Result<Cow<'static, [u8]>, ()> {
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return Err(());
     }
     let mut out = Vec::with_capacity(b.len() / 4);
@@ -387,10 +388,12 @@ impl NumberShape {
     }
 }
 
-enum Frame<V, K> {
-    Array(Vec<V>),
-    /// Members so far, and the key of the value being parsed.
-    Object(Vec<(K, V)>, Option<K>),
+/// An open container: where its items (or members) start on the parser's shared stack, and
+/// for an object the key of the value being parsed. One stack serves every container, so an
+/// array or object allocates nothing of its own while it is parsed.
+enum Frame<K> {
+    Array(usize),
+    Object(usize, Option<K>),
 }
 
 struct Parser<'a> {
@@ -503,7 +506,9 @@ impl<'a> Parser<'a> {
     /// enclosing containers.
     fn value<B: Build<'a>>(&mut self, b: &mut B, depth: usize) -> Result<B::Value, SyntaxError> {
         self.keep = B::KEEPS;
-        let mut stack: Vec<Frame<B::Value, B::Key>> = Vec::new();
+        let mut stack: Vec<Frame<B::Key>> = Vec::new();
+        let mut items: Vec<B::Value> = Vec::new();
+        let mut members: Vec<(B::Key, B::Value)> = Vec::new();
         'value: loop {
             self.skip_ws();
             self.count()?;
@@ -516,18 +521,18 @@ impl<'a> Parser<'a> {
                 if open == b'[' {
                     if self.peek() == Some(b']') {
                         self.pos += 1;
-                        b.array(Vec::new())
+                        b.array(items.drain(items.len()..))
                     } else {
-                        stack.push(Frame::Array(Vec::new()));
+                        stack.push(Frame::Array(items.len()));
                         continue 'value;
                     }
                 } else if self.peek() == Some(b'}') {
                     self.pos += 1;
-                    b.object(Vec::new())
+                    b.object(members.drain(members.len()..))
                 } else {
                     self.count()?;
                     let key = b.key(self.key()?);
-                    stack.push(Frame::Object(Vec::new(), Some(key)));
+                    stack.push(Frame::Object(members.len(), Some(key)));
                     continue 'value;
                 }
             } else {
@@ -538,7 +543,7 @@ impl<'a> Parser<'a> {
             loop {
                 match stack.last_mut() {
                     None => return Ok(node),
-                    Some(Frame::Array(items)) => {
+                    Some(&mut Frame::Array(start)) => {
                         items.push(node);
                         self.skip_ws();
                         match self.peek() {
@@ -548,13 +553,14 @@ impl<'a> Parser<'a> {
                             }
                             Some(b']') => {
                                 self.pos += 1;
-                                node = b.array(std::mem::take(items));
+                                node = b.array(items.drain(start..));
                                 stack.pop();
                             }
                             _ => return self.err("Expecting ',' delimiter"),
                         }
                     }
-                    Some(Frame::Object(members, key)) => {
+                    Some(Frame::Object(start, key)) => {
+                        let start = *start;
                         if let Some(k) = key.take() {
                             members.push((k, node));
                         }
@@ -569,7 +575,7 @@ impl<'a> Parser<'a> {
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                node = b.object(std::mem::take(members));
+                                node = b.object(members.drain(start..));
                                 stack.pop();
                             }
                             _ => return self.err("Expecting ',' delimiter"),

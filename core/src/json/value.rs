@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::vec::Drain;
 
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -190,11 +191,11 @@ impl<'a> Build<'a> for Direct {
     fn key(&mut self, key: Cow<'a, [u8]>) -> String {
         into_string(key)
     }
-    fn array(&mut self, items: Vec<Value>) -> Value {
-        Value::Array(items)
+    fn array(&mut self, items: Drain<'_, Value>) -> Value {
+        Value::Array(items.collect())
     }
-    fn object(&mut self, members: Vec<(String, Value)>) -> Value {
-        Value::Object(dedup(members))
+    fn object(&mut self, members: Drain<'_, (String, Value)>) -> Value {
+        Value::Object(dedup(members.collect()))
     }
 }
 
