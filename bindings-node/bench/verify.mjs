@@ -1,9 +1,10 @@
-// Verifications per second: hookwise against hand-written crypto.createHmac + timingSafeEqual,
-// standardwebhooks, stripe, @octokit/webhooks-methods and a sorted-keys canonical JSON in JS,
-// measured in one run and printed as ratios. Every peer verifies and yields the parsed event from
-// the Buffer an Express app has (express.raw). hookwise is measured twice: the verdict with the
-// event's envelope (`.type`; the payload is parsed on first use, so a handler that routes on the
-// type pays no more), and the verdict with `.data` read (the payload parsed).
+// Verifications per second: hookwise against hand-written crypto.createHmac + timingSafeEqual +
+// JSON.parse, standardwebhooks, stripe and a sorted-keys canonical JSON in JS, measured in one run
+// (rounds that take turns, best of each) and printed as ratios. Every one of those peers verifies
+// and yields the parsed event from the Buffer an Express app has (express.raw), so the headline
+// rows are hookwise's verify with `.data` read; under each, the lazy figure (the verdict with the
+// envelope, `.type`; the payload is parsed on first use), never a target met by itself. Last, the
+// verdict alone against @octokit/webhooks-methods' verify, both awaited.
 //
 //   cd bindings-node && npm install && npm run build && node bench/verify.mjs [--quick]
 import crypto from 'node:crypto'
@@ -26,17 +27,27 @@ function body(size) {
   return Buffer.from(text)
 }
 
-async function rate(fn) {
+async function rate(fn, ms) {
   await fn()
   let n = 0
   const start = performance.now()
   let batch = 1
-  while (performance.now() - start < budget) {
+  while (performance.now() - start < ms) {
     for (let i = 0; i < batch; i++) await fn()
     n += batch
     batch = Math.min(batch * 2, 1000)
   }
   return (n * 1000) / (performance.now() - start)
+}
+
+/** Each contender's best rate over rounds that take turns (a slow spell of the machine then hits
+ * every contender alike instead of the one that was running). */
+async function rates(fns, rounds = 5) {
+  const best = Object.fromEntries(Object.keys(fns).map((name) => [name, 0]))
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn] of Object.entries(fns)) best[name] = Math.max(best[name], await rate(fn, budget / rounds))
+  }
+  return best
 }
 
 /** A sorted-keys canonical JSON in JavaScript (what a JS receiver of a canonical-JSON provider
@@ -52,13 +63,14 @@ function sortedJson(value) {
 }
 
 const stripe = new Stripe('sk_test_unused')
+// Verify-and-read rows first (every peer parses the body), then the lazy figures under them.
 const pairs = [
-  ['hookwise github', 'createHmac+timingSafeEqual', 'faster than hand-written'],
-  ['hookwise github', '@octokit/webhooks-methods', 'target ≥ 2×'],
+  ['hookwise github', 'createHmac+timingSafeEqual', 'target ≥ 1.0×'],
   ['hookwise standard', 'standardwebhooks', 'target ≥ 2×'],
   ['hookwise stripe', 'stripe.webhooks.constructEvent', 'target ≥ 2×'],
   ['hookwise auggie (canonical)', 'sorted-keys canonical JSON in JS', ''],
-].flatMap(([ours, peer, target]) => [[ours, peer, target], [`${ours} +data`, peer, '']])
+].flatMap(([ours, peer, target]) => [[`${ours} +data`, peer, target], [`${ours} (lazy)`, peer, '(lazy: .data not read)']])
+  .concat([['hookwise github verdict', '@octokit/webhooks-methods', 'target ≥ 2× at 1 KiB (awaited, both)']])
 
 console.log(`hookwise on Node ${process.version}; verifications/s (higher is better)\n`)
 for (const size of [256, 1024, 16 * 1024, 256 * 1024]) {
@@ -82,18 +94,18 @@ for (const size of [256, 1024, 16 * 1024, 256 * 1024]) {
   }
   const fns = {
     ...Object.fromEntries(Object.entries(ours).flatMap(([name, fn]) => [
-      [name, () => fn().type],
       [`${name} +data`, () => fn().data],
+      [`${name} (lazy)`, () => fn().type],
     ])),
+    'hookwise github verdict': async () => ours['hookwise github']().type,
     'createHmac+timingSafeEqual': () => {
       const expected = Buffer.from(`sha256=${crypto.createHmac('sha256', SECRET).update(payload).digest('hex')}`)
       if (expected.length !== sig.length || !crypto.timingSafeEqual(expected, sig)) throw new Error('bad')
       return JSON.parse(payload)
     },
+    // The verdict alone, as the issue's ratio is stated: octokit's verify of the text, awaited.
     '@octokit/webhooks-methods': async () => {
-      const text = payload.toString()
-      if (!(await octokitVerify(SECRET, text, gh['X-Hub-Signature-256']))) throw new Error('bad')
-      return JSON.parse(text)
+      if (!(await octokitVerify(SECRET, payload.toString(), gh['X-Hub-Signature-256']))) throw new Error('bad')
     },
     standardwebhooks: () => peerStandard.verify(payload, std),
     'stripe.webhooks.constructEvent': () => stripe.webhooks.constructEvent(payload, stripeHeader, SECRET),
@@ -104,11 +116,10 @@ for (const size of [256, 1024, 16 * 1024, 256 * 1024]) {
       return event
     },
   }
-  const rates = {}
-  for (const [name, fn] of Object.entries(fns)) rates[name] = await rate(fn)
+  const measured = await rates(fns)
   for (const [ours, peer, target] of pairs) {
-    const r = rates[ours] / rates[peer]
-    console.log(`${String(payload.length).padStart(8)}  ${ours.padEnd(28)} ${rates[ours].toFixed(0).padStart(9)}  ${peer.padEnd(34)} ${rates[peer].toFixed(0).padStart(9)}  ${r.toFixed(2)}×  ${target}`)
+    const r = measured[ours] / measured[peer]
+    console.log(`${String(payload.length).padStart(8)}  ${ours.padEnd(34)} ${measured[ours].toFixed(0).padStart(9)}  ${peer.padEnd(34)} ${measured[peer].toFixed(0).padStart(9)}  ${r.toFixed(2)}×  ${target}`)
   }
   console.log()
 }

@@ -57,6 +57,16 @@ def rate(fn: Callable[[], Any], budget: float) -> float:
     return n / elapsed
 
 
+def rates(fns: dict[str, Callable[[], Any]], budget: float, rounds: int = 5) -> dict[str, float]:
+    """Each contender's best rate over `rounds` rounds that take turns (a slow spell of the
+    machine then hits every contender alike instead of the one that was running)."""
+    best = dict.fromkeys(fns, 0.0)
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            best[name] = max(best[name], rate(fn, budget / rounds))
+    return best
+
+
 def contenders(payload: bytes) -> dict[str, Callable[[], Any]]:
     key = SECRET.encode()
     github = hookwise.Webhook(SECRET, scheme="github")
@@ -142,10 +152,10 @@ def main() -> None:
     for size in SIZES:
         payload = body(size)
         fns = contenders(payload)
-        rates = {name: rate(fn, budget) for name, fn in fns.items()}
+        measured = rates(fns, budget)
         for ours, peer, target in PAIRS:
-            ratio = rates[ours] / rates[peer]
-            print(f"{len(payload):>8}  {ours:<34} {rates[ours]:>10.0f}   {peer:<32} {rates[peer]:>10.0f}   {ratio:5.2f}×  {target}")
+            ratio = measured[ours] / measured[peer]
+            print(f"{len(payload):>8}  {ours:<34} {measured[ours]:>10.0f}   {peer:<32} {measured[peer]:>10.0f}   {ratio:5.2f}×  {target}")
         print()
     print(f"import hookwise: {import_ms():.1f} ms   target ≤ 10 ms")
 
