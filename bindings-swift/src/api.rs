@@ -44,20 +44,18 @@ impl Profile {
     }
 }
 
-/// Options of `Api(profile, options)`. A field left null takes the engine's default;
-/// credentials and the base URL not given come from the environment (`<NAME>_API_KEY`,
+/// Options of `Api(profile, options, apiKey, password)`. A field left null takes the engine's
+/// default; credentials and the base URL not given come from the environment (`<NAME>_API_KEY`,
 /// `<NAME>_USERNAME`, `<NAME>_PASSWORD`, `<NAME>_BASE_URL`), then from the profile.
-#[derive(uniffi::Record)]
+///
+/// The secrets (API key, password) are not fields here but arguments of `Api`'s constructor:
+/// uniffi makes a record a Kotlin data class and a Swift struct, whose `toString()` and
+/// `description` print every field, so a logged options value would print them.
+#[derive(uniffi::Record, Debug)]
 pub struct ApiOptions {
-    /// The API key (bearer and API-key-header auth).
-    #[uniffi(default = None)]
-    pub api_key: Option<String>,
-    /// The user name (HTTP basic auth).
+    /// The user name (HTTP basic auth; its password is `Api`'s `password`).
     #[uniffi(default = None)]
     pub username: Option<String>,
-    /// The password (HTTP basic auth).
-    #[uniffi(default = None)]
-    pub password: Option<String>,
     /// Where the API is.
     #[uniffi(default = None)]
     pub base_url: Option<String>,
@@ -78,37 +76,22 @@ pub struct ApiOptions {
     pub user_agent: Option<String>,
 }
 
-impl std::fmt::Debug for ApiOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never the API key or the password.
-        let redacted = |secret: &Option<String>| secret.as_ref().map(|_| "<redacted>");
-        f.debug_struct("ApiOptions")
-            .field("api_key", &redacted(&self.api_key))
-            .field("username", &self.username)
-            .field("password", &redacted(&self.password))
-            .field("base_url", &self.base_url)
-            .field("timeout_ms", &self.timeout_ms)
-            .field("max_retries", &self.max_retries)
-            .field("initial_retry_delay_ms", &self.initial_retry_delay_ms)
-            .field("max_retry_delay_ms", &self.max_retry_delay_ms)
-            .field("user_agent", &self.user_agent)
-            .finish()
-    }
-}
-
-impl From<ApiOptions> for core::ApiOptions {
-    fn from(o: ApiOptions) -> Self {
+impl ApiOptions {
+    /// The engine's options, with the secrets given to `Api`'s constructor.
+    fn into_core(self, api_key: Option<String>, password: Option<String>) -> core::ApiOptions {
         let defaults = core::ApiOptions::default();
         core::ApiOptions {
-            api_key: o.api_key,
-            username: o.username,
-            password: o.password,
-            base_url: o.base_url,
-            timeout: o.timeout_ms.map_or(defaults.timeout, Duration::from_millis),
-            max_retries: o.max_retries.unwrap_or(defaults.max_retries),
-            initial_retry_delay: o.initial_retry_delay_ms.map_or(defaults.initial_retry_delay, Duration::from_millis),
-            max_retry_delay: o.max_retry_delay_ms.map_or(defaults.max_retry_delay, Duration::from_millis),
-            user_agent: o.user_agent,
+            api_key,
+            username: self.username,
+            password,
+            base_url: self.base_url,
+            timeout: self.timeout_ms.map_or(defaults.timeout, Duration::from_millis),
+            max_retries: self.max_retries.unwrap_or(defaults.max_retries),
+            initial_retry_delay: self
+                .initial_retry_delay_ms
+                .map_or(defaults.initial_retry_delay, Duration::from_millis),
+            max_retry_delay: self.max_retry_delay_ms.map_or(defaults.max_retry_delay, Duration::from_millis),
+            user_agent: self.user_agent,
         }
     }
 }
@@ -157,11 +140,17 @@ pub struct Api {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Api {
-    /// A client for `profile` with `options`; `InvalidArgument` when the profile needs
-    /// credentials or a base URL that neither the options nor the environment give.
-    #[uniffi::constructor]
-    pub fn new(profile: Arc<Profile>, options: ApiOptions) -> Result<Self, HookwiseError> {
-        Ok(Api { inner: core::Api::new(profile.inner.clone(), options.into())? })
+    /// A client for `profile` with `options` and the API key (bearer and API-key-header auth)
+    /// or the basic-auth password, if given; `InvalidArgument` when the profile needs
+    /// credentials or a base URL that neither these nor the environment give.
+    #[uniffi::constructor(default(api_key = None, password = None))]
+    pub fn new(
+        profile: Arc<Profile>,
+        options: ApiOptions,
+        api_key: Option<String>,
+        password: Option<String>,
+    ) -> Result<Self, HookwiseError> {
+        Ok(Api { inner: core::Api::new(profile.inner.clone(), options.into_core(api_key, password))? })
     }
 
     /// Calls operation `op` with named arguments (a JSON object as text); the decoded answer as
@@ -200,28 +189,5 @@ impl Api {
     /// credentials go only to the API's own origin.
     pub async fn download(&self, url: String) -> Result<Vec<u8>, HookwiseError> {
         Ok(self.inner.download(&url).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ApiOptions;
-
-    #[test]
-    fn options_debug_never_shows_the_key_or_the_password() {
-        let options = ApiOptions {
-            api_key: Some("sk_live_do_not_print".to_owned()),
-            username: Some("ana".to_owned()),
-            password: Some("hunter2-do-not-print".to_owned()),
-            base_url: None,
-            timeout_ms: Some(5),
-            max_retries: None,
-            initial_retry_delay_ms: None,
-            max_retry_delay_ms: None,
-            user_agent: None,
-        };
-        let shown = format!("{options:?} {options:#?}");
-        assert!(!shown.contains("do_not_print") && !shown.contains("do-not-print"), "{shown}");
-        assert!(shown.contains("<redacted>") && shown.contains("ana") && shown.contains("timeout_ms"), "{shown}");
     }
 }

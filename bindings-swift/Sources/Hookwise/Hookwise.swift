@@ -672,16 +672,19 @@ open class Api: ApiProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_hookwise_ffi_fn_clone_api(self.handle, $0) }
     }
     /**
-     * A client for `profile` with `options`; `InvalidArgument` when the profile needs
-     * credentials or a base URL that neither the options nor the environment give.
+     * A client for `profile` with `options` and the API key (bearer and API-key-header auth)
+     * or the basic-auth password, if given; `InvalidArgument` when the profile needs
+     * credentials or a base URL that neither these nor the environment give.
      */
-public convenience init(profile: Profile, options: ApiOptions)throws  {
+public convenience init(profile: Profile, options: ApiOptions, apiKey: String? = nil, password: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeHookwiseError_lift) {
         uniffiCallStatus in
     uniffi_hookwise_ffi_fn_constructor_api_new(
         FfiConverterTypeProfile_lower(profile),
-        FfiConverterTypeApiOptions_lower(options),uniffiCallStatus
+        FfiConverterTypeApiOptions_lower(options),
+        FfiConverterOptionString.lower(apiKey),
+        FfiConverterOptionString.lower(password),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -1535,23 +1538,19 @@ public func FfiConverterTypeWebhook_lower(_ value: Webhook) -> UInt64 {
 
 
 /**
- * Options of `Api(profile, options)`. A field left null takes the engine's default;
- * credentials and the base URL not given come from the environment (`<NAME>_API_KEY`,
+ * Options of `Api(profile, options, apiKey, password)`. A field left null takes the engine's
+ * default; credentials and the base URL not given come from the environment (`<NAME>_API_KEY`,
  * `<NAME>_USERNAME`, `<NAME>_PASSWORD`, `<NAME>_BASE_URL`), then from the profile.
+ *
+ * The secrets (API key, password) are not fields here but arguments of `Api`'s constructor:
+ * uniffi makes a record a Kotlin data class and a Swift struct, whose `toString()` and
+ * `description` print every field, so a logged options value would print them.
  */
 public struct ApiOptions: Equatable, Hashable {
     /**
-     * The API key (bearer and API-key-header auth).
-     */
-    public var apiKey: String?
-    /**
-     * The user name (HTTP basic auth).
+     * The user name (HTTP basic auth; its password is `Api`'s `password`).
      */
     public var username: String?
-    /**
-     * The password (HTTP basic auth).
-     */
-    public var password: String?
     /**
      * Where the API is.
      */
@@ -1581,14 +1580,8 @@ public struct ApiOptions: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The API key (bearer and API-key-header auth).
-         */apiKey: String? = nil, 
-        /**
-         * The user name (HTTP basic auth).
+         * The user name (HTTP basic auth; its password is `Api`'s `password`).
          */username: String? = nil, 
-        /**
-         * The password (HTTP basic auth).
-         */password: String? = nil, 
         /**
          * Where the API is.
          */baseUrl: String? = nil, 
@@ -1607,9 +1600,7 @@ public struct ApiOptions: Equatable, Hashable {
         /**
          * The `User-Agent` header.
          */userAgent: String? = nil) {
-        self.apiKey = apiKey
         self.username = username
-        self.password = password
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
         self.maxRetries = maxRetries
@@ -1634,9 +1625,7 @@ public struct FfiConverterTypeApiOptions: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApiOptions {
         return
             try ApiOptions(
-                apiKey: FfiConverterOptionString.read(from: &buf), 
                 username: FfiConverterOptionString.read(from: &buf), 
-                password: FfiConverterOptionString.read(from: &buf), 
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
@@ -1647,9 +1636,7 @@ public struct FfiConverterTypeApiOptions: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ApiOptions, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.apiKey, into: &buf)
         FfiConverterOptionString.write(value.username, into: &buf)
-        FfiConverterOptionString.write(value.password, into: &buf)
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
         FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
@@ -2616,7 +2603,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hookwise_ffi_checksum_method_webhook_verify() != 14646) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hookwise_ffi_checksum_constructor_api_new() != 36658) {
+    if (uniffi_hookwise_ffi_checksum_constructor_api_new() != 39782) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hookwise_ffi_checksum_constructor_profile_from_text() != 24101) {

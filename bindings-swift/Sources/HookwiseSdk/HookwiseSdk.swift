@@ -110,16 +110,19 @@ public final class Engine: @unchecked Sendable {
             fatalError("profile.yaml is missing from the bundle \(bundle.bundleURL.path)")
         }
         let profile = try Profile.fromText(text: try String(contentsOf: url, encoding: .utf8))
-        api = try Api(profile: profile, options: ApiOptions(
+        api = try Api(
+            profile: profile,
+            options: ApiOptions(
+                username: username,
+                baseUrl: baseUrl,
+                timeoutMs: milliseconds(timeout),
+                maxRetries: maxRetries.map { UInt32(clamping: $0) },
+                initialRetryDelayMs: milliseconds(initialRetryDelay),
+                maxRetryDelayMs: milliseconds(maxRetryDelay)
+            ),
             apiKey: apiKey,
-            username: username,
-            password: password,
-            baseUrl: baseUrl,
-            timeoutMs: milliseconds(timeout),
-            maxRetries: maxRetries.map { UInt32(clamping: $0) },
-            initialRetryDelayMs: milliseconds(initialRetryDelay),
-            maxRetryDelayMs: milliseconds(maxRetryDelay)
-        ))
+            password: password
+        )
     }
 
     /// Calls `op` and decodes its answer.

@@ -271,7 +271,7 @@ void uniffi_hookwise_ffi_fn_free_api(uint64_t handle, RustCallStatus *_Nonnull o
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_API_NEW
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CONSTRUCTOR_API_NEW
-uint64_t uniffi_hookwise_ffi_fn_constructor_api_new(uint64_t profile, RustBuffer options, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_hookwise_ffi_fn_constructor_api_new(uint64_t profile, RustBuffer options, RustBuffer api_key, RustBuffer password, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_CALL

@@ -21,7 +21,7 @@ import java.util.Collections
 class ApiTest {
     private val server = ServerProcess()
     private val profile = Profile.fromText(File(ROOT, "profiles/hookwise.yaml").readText())
-    private val api = Api(profile, ApiOptions(apiKey = API_KEY, baseUrl = server.baseUrl, maxRetries = 0u))
+    private val api = Api(profile, ApiOptions(baseUrl = server.baseUrl, maxRetries = 0u), apiKey = API_KEY)
 
     @AfterAll
     fun close() {
@@ -40,6 +40,18 @@ class ApiTest {
         val e = assertThrows<HookwiseException.InvalidProfile> { Profile.fromText("openapi: 3.1.0\npaths: 7\n") }
         assertTrue(e.code() in setOf("invalid_profile", "unsupported_profile"), e.code())
         assertNull(e.status())
+    }
+
+    @Test
+    fun secretsNeverPrint() {
+        // uniffi makes records data classes, whose toString prints every field: the key and the
+        // password are arguments of Api's constructor instead, kept in Rust.
+        val options = ApiOptions(username = "ana", baseUrl = server.baseUrl)
+        Api(profile, options, apiKey = "sk_live_do_not_print", password = "hunter2-do-not-print").use { withSecrets ->
+            val shown = "$options $withSecrets ${dev.hookwise.api.Client(apiKey = "sk_live_do_not_print", baseUrl = server.baseUrl)}"
+            assertTrue("do_not_print" !in shown && "do-not-print" !in shown, shown)
+            assertTrue("ana" in shown, shown)
+        }
     }
 
     @Test
@@ -105,7 +117,7 @@ class ApiTest {
         assertTrue(base.traceId()?.startsWith("trc_") == true, "${base.traceId()}")
         assertTrue(base.reason().isNotEmpty())
 
-        val unauthorized = Api(profile, ApiOptions(apiKey = "wrong", baseUrl = server.baseUrl))
+        val unauthorized = Api(profile, ApiOptions(baseUrl = server.baseUrl), apiKey = "wrong")
         val auth = assertThrows<HookwiseException> { runBlocking { unauthorized.call("list_jobs", "{}") } }
         assertTrue(auth is HookwiseException.Authentication, "$auth")
         assertEquals(401, auth.status()?.toInt())
@@ -124,7 +136,7 @@ class ApiTest {
         assertThrows<HookwiseException.InvalidArgument> { runBlocking { api.call("no_such_operation", "{}") } }
 
         val refused = assertThrows<HookwiseException.Connection> {
-            runBlocking { Api(profile, ApiOptions(apiKey = API_KEY, baseUrl = "http://127.0.0.1:9", maxRetries = 0u)).use { it.call("list_jobs", "{}") } }
+            runBlocking { Api(profile, ApiOptions(baseUrl = "http://127.0.0.1:9", maxRetries = 0u), apiKey = API_KEY).use { it.call("list_jobs", "{}") } }
         }
         assertEquals("connection_error", refused.code())
 

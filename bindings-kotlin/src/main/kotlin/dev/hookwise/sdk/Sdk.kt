@@ -68,15 +68,15 @@ class Engine(
     internal val api = Api(
         profile,
         ApiOptions(
-            apiKey = apiKey,
             username = username,
-            password = password,
             baseUrl = baseUrl,
             timeoutMs = timeout?.millis(),
             maxRetries = maxRetries?.toUInt(),
             initialRetryDelayMs = initialRetryDelay?.millis(),
             maxRetryDelayMs = maxRetryDelay?.millis(),
         ),
+        apiKey = apiKey,
+        password = password,
     )
 
     /** Calls [op] and decodes its answer as [T]. */
