@@ -1,7 +1,9 @@
 //! JSON straight into Python objects, in the core's one pass (`hookwise::json::parse_with`), with
 //! exactly the values `json.loads` gives: integers of any size, floats as Python reads them,
 //! `NaN`/`Infinity`, lone surrogates, duplicate keys last-wins in the first position. Object keys
-//! are built once per distinct key and shared (as orjson and CPython's own scanner do).
+//! are built once per distinct key and shared (as orjson and CPython's own scanner do): the
+//! parser carries a key as its index in the builder's table, so sharing costs no reference
+//! counting.
 
 use std::borrow::Cow;
 use std::vec::Drain;
@@ -19,7 +21,7 @@ const MAX_CACHED_KEY: usize = 64;
 /// `json.loads(input)`, built in one pass. The input is already known to be JSON (verified), but
 /// a `SyntaxError` is still reported, as `ValueError`.
 pub fn loads<'py>(py: Python<'py>, input: &[u8]) -> PyResult<Bound<'py, PyAny>> {
-    let mut builder = Builder { py, keys: FxHashMap::default(), error: None };
+    let mut builder = Builder { py, cached: FxHashMap::default(), keys: Vec::new(), error: None };
     let value = parse_with(input, &mut builder)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON: {e}")))?;
     match builder.error {
@@ -30,7 +32,10 @@ pub fn loads<'py>(py: Python<'py>, input: &[u8]) -> PyResult<Bound<'py, PyAny>> 
 
 struct Builder<'py> {
     py: Python<'py>,
-    keys: FxHashMap<Box<[u8]>, Bound<'py, PyString>>,
+    /// Each key's index in `keys`, by its bytes (short keys only).
+    cached: FxHashMap<Box<[u8]>, usize>,
+    /// Every key made so far.
+    keys: Vec<Bound<'py, PyString>>,
     /// The first failure to make an object (out of memory, …): the parse finishes with `None`s
     /// in its place and this is raised.
     error: Option<PyErr>,
@@ -71,7 +76,7 @@ impl<'py> Builder<'py> {
 
 impl<'a, 'py> Build<'a> for Builder<'py> {
     type Value = Bound<'py, PyAny>;
-    type Key = Bound<'py, PyString>;
+    type Key = usize;
 
     fn scalar(&mut self, node: Node<'a>) -> Bound<'py, PyAny> {
         let py = self.py;
@@ -89,22 +94,20 @@ impl<'a, 'py> Build<'a> for Builder<'py> {
         self.keep(made)
     }
 
-    fn key(&mut self, key: Cow<'a, [u8]>) -> Bound<'py, PyString> {
-        if let Some(shared) = self.keys.get(key.as_ref()) {
-            return shared.clone();
+    fn key(&mut self, key: Cow<'a, [u8]>) -> usize {
+        if let Some(&shared) = self.cached.get(key.as_ref()) {
+            return shared;
         }
-        match self.string(&key) {
-            Ok(made) => {
-                if key.len() <= MAX_CACHED_KEY {
-                    self.keys.insert(key.into_owned().into_boxed_slice(), made.clone());
-                }
-                made
-            }
-            Err(e) => {
-                self.error.get_or_insert(e);
-                PyString::new(self.py, "")
-            }
+        let made = self.string(&key).unwrap_or_else(|e| {
+            self.error.get_or_insert(e);
+            PyString::new(self.py, "")
+        });
+        let index = self.keys.len();
+        self.keys.push(made);
+        if key.len() <= MAX_CACHED_KEY {
+            self.cached.insert(key.into_owned().into_boxed_slice(), index);
         }
+        index
     }
 
     fn array(&mut self, items: Drain<'_, Bound<'py, PyAny>>) -> Bound<'py, PyAny> {
@@ -112,10 +115,10 @@ impl<'a, 'py> Build<'a> for Builder<'py> {
         self.keep(made)
     }
 
-    fn object(&mut self, members: Drain<'_, (Bound<'py, PyString>, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
+    fn object(&mut self, members: Drain<'_, (usize, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
         let dict = PyDict::new(self.py);
         for (key, value) in members {
-            if let Err(e) = dict.set_item(key, value) {
+            if let Err(e) = dict.set_item(&self.keys[key], value) {
                 self.error.get_or_insert(e);
             }
         }

@@ -181,7 +181,9 @@ pub fn write(path: &Path, lang: &str, out: &Path) -> Result<Vec<PathBuf>, Error>
 fn format(lang: &str, out: &Path) {
     match lang {
         "all" => LANGUAGES.iter().for_each(|lang| format(lang, &out.join(lang))),
-        "python" => run_formatter("ruff", &["format", "--quiet"], out),
+        // 120 columns, as the generated pyproject.toml says; the builtin client (hookwise's own,
+        // which has no pyproject.toml of its own) too.
+        "python" => run_formatter("ruff", &["format", "--quiet", "--line-length", "120"], out),
         "node" => node::format(out),
         "rust" => rust::format(out),
         _ => {}
