@@ -153,8 +153,10 @@ struct Walk<'a, 'k, S, F> {
     keys: &'k [S],
     visit: F,
     expect: Expect,
-    /// The open containers, innermost last: `true` for an object.
-    open: Vec<bool>,
+    /// The open containers: bit `i % 64` of word `i / 64` set for an object at depth `i`.
+    kinds: [u64; MAX_DEPTH.div_ceil(64)],
+    /// How many containers are open.
+    depth: usize,
     /// The index in `keys` of the top-level member whose value comes next.
     member: Option<usize>,
 }
@@ -197,7 +199,7 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
         let byte = self.parser.src[pos];
         Some(match (expect, byte) {
             (Expect::FirstItem | Expect::AfterItem, b']') | (Expect::FirstKey | Expect::AfterValue, b'}') => {
-                self.open.pop();
+                self.depth -= 1;
                 self.complete()
             }
             (Expect::AfterItem, b',') => Expect::Item,
@@ -205,7 +207,7 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             (Expect::FirstKey | Expect::Key, b'"') => self.key(pos)?,
             (Expect::Colon, b':') => Expect::Value,
             (Expect::Document | Expect::FirstItem | Expect::Item | Expect::Value, _) => {
-                let member = if expect == Expect::Value && self.open.len() == 1 { self.member.take() } else { None };
+                let member = if expect == Expect::Value && self.depth == 1 { self.member.take() } else { None };
                 self.value(pos, byte, member)?
             }
             _ => return None,
@@ -219,13 +221,15 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
         match (byte, member) {
             (b'{' | b'[', _) => {
                 // Near the limit the exact parser decides.
-                if self.open.len() + 2 >= MAX_DEPTH {
+                if self.depth + 2 >= MAX_DEPTH {
                     return None;
                 }
                 if let Some(i) = member {
                     (self.visit)(i, None);
                 }
-                self.open.push(byte == b'{');
+                let (word, bit) = (self.depth / 64, self.depth % 64);
+                self.kinds[word] = self.kinds[word] & !(1 << bit) | u64::from(byte == b'{') << bit;
+                self.depth += 1;
                 return Some(if byte == b'{' { Expect::FirstKey } else { Expect::FirstItem });
             }
             (b'}' | b']' | b',' | b':', _) => return None,
@@ -266,7 +270,7 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
 
     /// A key's opening quote: a top-level key is read whole, to know whether it is wanted.
     fn key(&mut self, pos: usize) -> Option<Expect> {
-        if self.open.len() == 1 && !self.keys.is_empty() {
+        if self.depth == 1 && !self.keys.is_empty() {
             self.parser.pos = pos + 1;
             self.parser.keep = true;
             let key = self.parser.string().ok()?;
@@ -277,10 +281,13 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
 
     /// A value is complete: what its container expects next.
     fn complete(&self) -> Expect {
-        match self.open.last() {
-            None => Expect::Done,
-            Some(true) => Expect::AfterValue,
-            Some(false) => Expect::AfterItem,
+        let Some(top) = self.depth.checked_sub(1) else {
+            return Expect::Done;
+        };
+        if self.kinds[top / 64] >> (top % 64) & 1 == 1 {
+            Expect::AfterValue
+        } else {
+            Expect::AfterItem
         }
     }
 }
@@ -310,7 +317,8 @@ pub(super) fn scan<'a, S: AsRef<str>>(
         keys,
         visit,
         expect: Expect::Document,
-        open: Vec::new(),
+        kinds: [0; MAX_DEPTH.div_ceil(64)],
+        depth: 0,
         member: None,
     };
     let mut carry = Carry::default();
@@ -476,6 +484,22 @@ mod tests {
             }
         }
         assert!(taken > 90, "{taken} documents on the fast path");
+    }
+
+    #[test]
+    fn containers_nested_past_a_word_of_the_stack_close_in_their_own_kind() {
+        let depth = 300;
+        let open: String = (0..depth).map(|i| if i % 3 == 0 { "[" } else { "{\"a\":" }).collect();
+        let closers: Vec<&str> = (0..depth).rev().map(|i| if i % 3 == 0 { "]" } else { "}" }).collect();
+        let valid = format!("{open}1{}", closers.concat());
+        let (fast, exact) = both(valid.as_bytes());
+        assert!(fast.is_some() && fast == exact);
+        for wrong in [5, 64, 65, 130, 200] {
+            let mut swapped = closers.clone();
+            swapped[wrong] = if swapped[wrong] == "]" { "}" } else { "]" };
+            let text = format!("{open}1{}", swapped.concat());
+            assert_eq!(both(text.as_bytes()), (None, None), "closer {wrong} swapped");
+        }
     }
 
     #[test]
