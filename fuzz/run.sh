@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz target on one core: bash fuzz/run.sh TARGET [RUNS] (default 10,000,000).
+# FUZZ_SANITIZER=none builds a core target without AddressSanitizer (five to ten times faster;
+# what a run without it still catches: panics, overflows, timeouts, memory limits).
 # Seeds the corpus where the target has seeds (and the six real profiles for `profile`), uses the
 # target's dictionary if there is one, and prints libFuzzer's summary ("Done N runs in S second(s)").
 set -euo pipefail
@@ -9,14 +11,16 @@ runs=${2:-10000000}
 # The core's targets run under AddressSanitizer. server_request does not: the server is safe Rust
 # (unsafe_code = "deny") over SQLite's C code, which the sanitizer flags do not reach, and
 # AddressSanitizer's bookkeeping over the server's large binary makes it about 20 times slower.
-build=()
 case $target in
-  canonicalize | verify) max_len=4096 ;;
+  canonicalize | verify | server_request) max_len=4096 ;;
   signature_headers) max_len=512 ;;
   profile) max_len=16384 ;;
-  server_request) max_len=4096 build=(--sanitizer none --target-dir target/nosan) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
+build=()
+if [ "$target" = server_request ] || [ "${FUZZ_SANITIZER:-address}" = none ]; then
+  build=(--sanitizer none --target-dir target/nosan)
+fi
 mkdir -p "corpus/$target"
 if [ "$target" = profile ]; then cp ../profiles/*.yaml corpus/profile/; fi
 if [ -d "seeds/$target" ]; then cp "seeds/$target"/* "corpus/$target/"; fi
