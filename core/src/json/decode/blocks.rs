@@ -1,6 +1,6 @@
 //! The validator's fast path: the body in 64-byte blocks, each classified with 16-byte vector
 //! compares into bit masks (quotes, backslashes, control bytes, whitespace, structural
-//! characters), strings found with a carry-less prefix XOR of the unescaped quotes, and the
+//! characters), strings found with a prefix XOR of the unescaped quotes, and the
 //! grammar checked over the structural positions alone, as simdjson's two stages do.
 //!
 //! It answers only when it is sure: `Some(plain)` for a document CPython's `json.loads(bytes)`
