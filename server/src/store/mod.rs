@@ -489,24 +489,28 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_data_dir_whose_deliveries_copied_secrets_opens_and_loses_the_copies() {
-        let dir = std::env::temp_dir().join(format!("hookwise-migrate-{}", std::process::id()));
+    /// A data dir named `name` (under the temp dir) whose database an earlier version made:
+    /// `schema` (tables and rows) run in it.
+    fn old_data_dir(name: &str, schema: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        {
-            // The deliveries table as earlier versions made it, with a pending delivery.
-            let old = Connection::open(dir.join("hookwise.db")).unwrap();
-            old.execute_batch(
-                "CREATE TABLE deliveries (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL,
-                    event_type TEXT NOT NULL, endpoint_id TEXT, url TEXT NOT NULL, secret TEXT NOT NULL,
-                    status TEXT NOT NULL, attempts TEXT NOT NULL DEFAULT '[]', next_attempt_at REAL);
-                 INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, secret, status, next_attempt_at)
-                 VALUES ('dlv_1', 'evt_1', 'job.succeeded', 'we_1', 'https://x.test', 'whsec_old_copy', 'pending', 0);",
-            )
-            .unwrap();
-        }
+        Connection::open(dir.join("hookwise.db")).unwrap().execute_batch(schema).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_data_dir_whose_deliveries_copied_secrets_opens_and_loses_the_copies() {
+        // The deliveries table as earlier versions made it, with a pending delivery.
+        let dir = old_data_dir(
+            "hookwise-migrate",
+            "CREATE TABLE deliveries (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL,
+                event_type TEXT NOT NULL, endpoint_id TEXT, url TEXT NOT NULL, secret TEXT NOT NULL,
+                status TEXT NOT NULL, attempts TEXT NOT NULL DEFAULT '[]', next_attempt_at REAL);
+             INSERT INTO deliveries (id, event_id, event_type, endpoint_id, url, secret, status, next_attempt_at)
+             VALUES ('dlv_1', 'evt_1', 'job.succeeded', 'we_1', 'https://x.test', 'whsec_old_copy', 'pending', 0);",
+        );
         let db = Db::open(&dir).unwrap();
         drop(db); // the migration is done by opening
         let conn = Connection::open(dir.join("hookwise.db")).unwrap();
@@ -537,18 +541,12 @@ mod tests {
 
     #[test]
     fn idempotency_keys_scoped_by_a_raw_api_key_are_scoped_by_its_hash_after_opening() {
-        let dir = std::env::temp_dir().join(format!("hookwise-migrate-callers-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        {
-            let old = Connection::open(dir.join("hookwise.db")).unwrap();
-            old.execute_batch(
-                "CREATE TABLE idempotency_keys (api_key TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
-                     job_id TEXT NOT NULL, PRIMARY KEY (api_key, key));
-                 INSERT INTO idempotency_keys VALUES ('hw_test_key', 'k1', 'h', 'job_1');",
-            )
-            .unwrap();
-        }
+        let dir = old_data_dir(
+            "hookwise-migrate-callers",
+            "CREATE TABLE idempotency_keys (api_key TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+                 job_id TEXT NOT NULL, PRIMARY KEY (api_key, key));
+             INSERT INTO idempotency_keys VALUES ('hw_test_key', 'k1', 'h', 'job_1');",
+        );
         for _ in 0..2 {
             // Opening twice hashes once.
             let db = Db::open(&dir).unwrap();
@@ -563,21 +561,15 @@ mod tests {
 
     #[test]
     fn a_data_dir_made_before_the_job_counts_gets_them_counted_once() {
-        let dir = std::env::temp_dir().join(format!("hookwise-migrate-counts-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        {
-            // The jobs table as earlier versions made it (no counts, one index), with jobs in it.
-            let old = Connection::open(dir.join("hookwise.db")).unwrap();
-            old.execute_batch(
-                "CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-                     status TEXT NOT NULL, body TEXT NOT NULL);
-                 CREATE INDEX jobs_kind_status ON jobs (kind, status);
-                 INSERT INTO jobs (id, kind, status, body) VALUES ('job_1', 'a', 'queued', '{}'),
-                     ('job_2', 'a', 'succeeded', '{}'), ('job_3', 'b', 'succeeded', '{}');",
-            )
-            .unwrap();
-        }
+        // The jobs table as earlier versions made it (no counts, one index), with jobs in it.
+        let dir = old_data_dir(
+            "hookwise-migrate-counts",
+            "CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+                 status TEXT NOT NULL, body TEXT NOT NULL);
+             CREATE INDEX jobs_kind_status ON jobs (kind, status);
+             INSERT INTO jobs (id, kind, status, body) VALUES ('job_1', 'a', 'queued', '{}'),
+                 ('job_2', 'a', 'succeeded', '{}'), ('job_3', 'b', 'succeeded', '{}');",
+        );
         let counts = |db: &Db| -> Vec<(String, String, i64)> {
             db.read(|conn| {
                 let mut stmt = conn.prepare(
