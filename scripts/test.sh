@@ -22,6 +22,12 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets and features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+step "cargo package -p hookwise: the crate as published builds on its own (every feature) and carries both licences"
+cargo package -p hookwise --all-features --quiet
+for f in LICENSE-MIT LICENSE-APACHE README.md src/lib.rs profiles/hookwise.yaml; do
+  tar tzf target/package/hookwise-0.1.0.crate | grep -qx "hookwise-0.1.0/$f" || { echo "the crate lacks $f"; exit 1; }
+done
+
 step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), every contract through the six generated Rust crates, the generator (freshness of every committed generated file), properties, engine, server, CLI"
 # This also builds target/debug/hookwise-conformance, the driver the other languages' adapters run under.
 cargo test --workspace

@@ -356,7 +356,7 @@ impl Profile {
     }
 }
 
-const HOOKWISE_PROFILE: &str = include_str!("../../../profiles/hookwise.yaml");
+const HOOKWISE_PROFILE: &str = include_str!("../../profiles/hookwise.yaml");
 
 /// The raw text of `profiles/hookwise.yaml` (the server serves it at `/openapi.json`).
 pub const HOOKWISE_PROFILE_TEXT: &str = HOOKWISE_PROFILE;
