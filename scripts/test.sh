@@ -16,17 +16,25 @@ step() { took; step_started=$SECONDS; printf '\n== %s\n' "$*"; }
 step "rustfmt and clippy components"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+step "GitHub workflows are lint-clean (actionlint, built from its Go module)"
+GOBIN="$root/target/bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+target/bin/actionlint .github/workflows/*.yml
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (all targets and features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "cargo package -p hookwise: the crate as published builds on its own (every feature) and carries both licences"
-cargo package -p hookwise --all-features --quiet
-for f in LICENSE-MIT LICENSE-APACHE README.md src/lib.rs profiles/hookwise.yaml; do
-  tar tzf target/package/hookwise-0.1.0.crate | grep -qx "hookwise-0.1.0/$f" || { echo "the crate lacks $f"; exit 1; }
+step "one version for every package (scripts/version.py); cargo package: the crates as published (hookwise with every feature, and the CLI's) build on their own and carry both licences"
+version=$(python3 scripts/version.py)
+cargo package -p hookwise -p hookwise-generate -p hookwise-server -p hookwise-cli --all-features --quiet
+for crate in hookwise hookwise-generate hookwise-server hookwise-cli; do
+  for f in LICENSE-MIT LICENSE-APACHE Cargo.toml; do
+    tar tzf "target/package/$crate-$version.crate" | grep -qx "$crate-$version/$f" || { echo "$crate's crate lacks $f"; exit 1; }
+  done
 done
+tar tzf "target/package/hookwise-$version.crate" | grep -qx "hookwise-$version/profiles/hookwise.yaml"
 
 step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), every contract through the six generated Rust crates, the generator (freshness of every committed generated file), properties, engine, server, CLI"
 # This also builds target/debug/hookwise-conformance, the driver the other languages' adapters run under.
@@ -62,7 +70,7 @@ step "Node: install the dev dependencies (package-lock.json) and build the addon
 step "Node: pack the package and install the tarball into the Express example, as a user's app would"
 (cd bindings-node && npm pack --silent --pack-destination "$root/target" >/dev/null)
 rm -rf examples/express-receiver/node_modules
-(cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-0.1.0.tgz" express@5.1.0)
+(cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-$version.tgz" express@5.1.0)
 
 step "Node: vectors; every contract through the six generated SDKs (installed with npm, tsc --strict, prettier) and every scenario through the driver; Api, Client, ESM/CJS, the Express receiver; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)

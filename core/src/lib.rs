@@ -7,6 +7,7 @@
 //! [`canonicalize`] reproduces CPython's
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))` byte for byte.
 
+#[cfg(feature = "client")]
 /// Builder-style setters for a `#[non_exhaustive]` options struct, which other crates cannot
 /// write as a literal: `Type::default().field(value)`. An `Option` field's setter takes the value
 /// (`some`: anything `Into` it; `opt`: exactly it, so integer literals infer).
@@ -41,6 +42,7 @@ macro_rules! setters {
         }
     };
 }
+#[cfg(feature = "client")]
 pub(crate) use setters;
 
 pub mod api;
