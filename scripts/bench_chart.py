@@ -23,8 +23,10 @@ def pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "matplotlib>=3.9,<4"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "matplotlib>=3.9,<4"],
+            check=True,
+        )
         import matplotlib
     matplotlib.use("svg")
     matplotlib.rcParams["svg.hashsalt"] = "hookwise"  # the same ids on every run: diffs show data

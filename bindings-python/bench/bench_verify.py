@@ -15,15 +15,15 @@ written to docs/bench/python-verify.json and drawn to docs/bench/python-verify.s
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import hookwise
 
