@@ -26,7 +26,11 @@ fn hookwise_with_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Outpu
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hookwise");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    // A usage error exits before reading stdin: the pipe may be closed by then.
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("write stdin: {e}"),
+        _ => {}
+    }
     child.wait_with_output().expect("wait")
 }
 
