@@ -7,12 +7,20 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use futures_util::TryStreamExt as _;
 use hookwise::client::{Client, CreateJob, Job, JobStatus, ListJobs};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Where the API is and how to print: shared by `jobs` and `webhooks`.
 #[derive(Args)]
 pub struct ApiArgs {
-    /// The API key.
-    #[arg(long, env = "HOOKWISE_API_KEY", default_value = "hw_test_key", hide_default_value = true)]
+    /// The API key, or `@PATH` to read it from a file (default: the local server's test key).
+    #[arg(
+        long,
+        env = "HOOKWISE_API_KEY",
+        hide_env_values = true,
+        default_value = "hw_test_key",
+        hide_default_value = true,
+        value_parser = crate::secret::value
+    )]
     api_key: String,
     /// The API's base URL (default: `HOOKWISE_BASE_URL`, else the profile's server, `http://127.0.0.1:8080`).
     #[arg(long)]
@@ -123,30 +131,25 @@ fn line(job: &Job) -> String {
     format!("{}  {:<10} {:>3}%  {}  {}", job.id, job.status.as_str(), job.progress_pct, job.kind, job.created_at)
 }
 
-/// A one-line progress bar on stderr, redrawn in place.
-fn draw(job: &Job) {
-    let filled = usize::from(job.progress_pct.min(100)) / 5;
-    eprint!(
-        "\r{} [{}{}] {:>3}% {:<10}",
-        job.id,
-        "#".repeat(filled),
-        "-".repeat(20 - filled),
-        job.progress_pct,
-        job.status.as_str()
-    );
-    let _ = std::io::stderr().flush();
+/// A progress bar on stderr (hidden when stderr is not a terminal, and with `--json`).
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
+    let bar = ProgressBar::with_draw_target(Some(100), target);
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:20}] {pos:>3}% {msg:<10}") {
+        bar.set_style(style.progress_chars("#>-"));
+    }
+    bar
 }
 
 async fn wait(client: &Client, id: &str, timeout: Duration, quiet: bool) -> Result<Job, hookwise::client::Error> {
+    let bar = progress_bar(quiet);
+    bar.set_prefix(id.to_owned());
     let mut show = |job: &Job| {
-        if !quiet {
-            draw(job);
-        }
+        bar.set_position(u64::from(job.progress_pct.min(100)));
+        bar.set_message(job.status.as_str());
     };
     let job = client.jobs.wait(id, timeout, Some(&mut show)).await;
-    if !quiet {
-        eprintln!();
-    }
+    bar.finish();
     job
 }
 

@@ -10,6 +10,7 @@ use clap::Args;
 use hookwise::webhook::{format_rfc3339, unix_now, Outgoing};
 use hookwise::Webhook;
 
+use crate::secret;
 use crate::webhook::{fail, load_scheme};
 
 /// `hookwise listen`
@@ -21,8 +22,8 @@ pub struct ListenArgs {
     /// A preset name, or a scheme JSON file.
     #[arg(long, default_value = "standard")]
     scheme: String,
-    /// The signing secret (repeatable).
-    #[arg(long = "secret", required = true)]
+    /// The signing secret, or `@PATH` to read it from a file (repeatable).
+    #[arg(long = "secret", env = "HOOKWISE_SECRET", hide_env_values = true, required = true, value_parser = secret::value)]
     secrets: Vec<String>,
 }
 
@@ -37,8 +38,8 @@ pub struct TriggerArgs {
     /// A preset name, or a scheme JSON file.
     #[arg(long, default_value = "standard")]
     scheme: String,
-    /// The signing secret.
-    #[arg(long)]
+    /// The signing secret, or `@PATH` to read it from a file.
+    #[arg(long, env = "HOOKWISE_SECRET", hide_env_values = true, value_parser = secret::value)]
     secret: String,
     /// The event's `data` as JSON (default: a sample job).
     #[arg(long)]

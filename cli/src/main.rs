@@ -8,13 +8,14 @@ mod generate;
 mod jobs;
 mod listen;
 mod profile;
+mod secret;
 mod serve;
 mod webhook;
 mod webhooks;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "hookwise", version, about = "Verify, sign and canonicalize webhooks from every provider.")]
@@ -47,6 +48,11 @@ enum Command {
     Profile(profile::ProfileArgs),
     /// Generate a typed SDK from an API profile.
     Generate(generate::GenerateArgs),
+    /// Print a shell completion script (e.g. `hookwise completions bash > ~/.local/share/bash-completion/completions/hookwise`).
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,6 +68,10 @@ fn main() -> ExitCode {
         Command::Webhooks(args) => webhooks::run(args),
         Command::Profile(args) => profile::run(&args),
         Command::Generate(args) => Ok(generate::run(&args)),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "hookwise", &mut std::io::stdout().lock());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

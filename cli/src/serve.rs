@@ -1,6 +1,6 @@
 //! `hookwise serve`: the reference API server.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,8 +21,9 @@ pub struct ServeArgs {
     /// The port (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// An accepted API key (repeatable; default `hw_test_key`, which only a loopback bind accepts).
-    #[arg(long = "api-key")]
+    /// An accepted API key, or `@PATH` to read it from a file (repeatable; default `hw_test_key`,
+    /// which only a loopback bind accepts).
+    #[arg(long = "api-key", value_parser = crate::secret::value)]
     api_keys: Vec<String>,
     /// The preset deliveries are signed with.
     #[arg(long, default_value = "standard")]
@@ -39,8 +40,9 @@ pub struct ServeArgs {
     /// Lifetime of signed result URLs, in seconds.
     #[arg(long, default_value_t = 900)]
     signed_url_ttl: u64,
-    /// The secret deliveries to a job's `callback_url` are signed with (default: generated once).
-    #[arg(long)]
+    /// The secret deliveries to a job's `callback_url` are signed with, or `@PATH` to read it
+    /// from a file (default: generated once).
+    #[arg(long, value_parser = crate::secret::value)]
     callback_secret: Option<String>,
     /// Seconds a client may take to send a request's headers, and then its body.
     #[arg(long, default_value = "30", value_parser = parse_timeout)]
@@ -49,6 +51,10 @@ pub struct ServeArgs {
     /// default: the server would otherwise reach into its own network for API callers).
     #[arg(long)]
     allow_private_targets: bool,
+    /// Log as JSON lines (default: text lines). Logs go to stderr; `HOOKWISE_LOG` filters them
+    /// (default `info`; `debug` adds a line per request, with its request id and trace id).
+    #[arg(long)]
+    log_json: bool,
 }
 
 #[derive(Clone)]
@@ -70,11 +76,24 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
     parse_seconds(s).and_then(|d| if d.is_zero() { Err("a timeout must be over 0 seconds".to_owned()) } else { Ok(d) })
 }
 
+/// The platform's per-user data dir for hookwise (`$XDG_DATA_HOME/hookwise` or
+/// `~/.local/share/hookwise` on Linux, `~/Library/Application Support/hookwise` on macOS,
+/// `%APPDATA%\hookwise\data` on Windows); `./hookwise` when there is no home directory.
 fn default_data_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share")));
-    base.unwrap_or_else(|| PathBuf::from(".")).join("hookwise")
+    directories::ProjectDirs::from("", "", "hookwise")
+        .map_or_else(|| PathBuf::from(".").join("hookwise"), |dirs| dirs.data_dir().to_path_buf())
+}
+
+/// Structured log lines on stderr (stdout keeps the startup lines scripts read).
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKWISE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    // Only the first subscriber of a process counts: a second `run` keeps it.
+    let _ = if json { logs.json().try_init() } else { logs.try_init() };
 }
 
 async fn stopped() {
@@ -114,6 +133,7 @@ pub fn run(args: ServeArgs) -> std::io::Result<ExitCode> {
         read_timeout: args.read_timeout,
         allow_private_targets: args.allow_private_targets,
     };
+    init_logging(args.log_json);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let data_dir = config.data_dir.clone();

@@ -8,14 +8,16 @@ use clap::Args;
 use hookwise::webhook::{presets, unix_now, ErrorKind, Scheme, SignatureFormat, SignedContent};
 use hookwise::{Error, Webhook};
 
+use crate::secret;
+
 /// `hookwise verify`
 #[derive(Args)]
 pub struct VerifyArgs {
     /// A preset name, or a scheme description in a JSON file.
     #[arg(long)]
     scheme: String,
-    /// A secret (repeat for rotation: any one may verify).
-    #[arg(long = "secret")]
+    /// A secret, or `@PATH` to read it from a file (repeat for rotation: any one may verify).
+    #[arg(long = "secret", env = "HOOKWISE_SECRET", hide_env_values = true, value_parser = secret::value)]
     secrets: Vec<String>,
     /// A request header, `Name: value` (repeatable).
     #[arg(long = "header", value_parser = parse_header)]
@@ -34,8 +36,9 @@ pub struct SignArgs {
     /// A preset name, or a scheme description in a JSON file.
     #[arg(long)]
     scheme: String,
-    /// The secret (repeat to sign with several, where the format carries several).
-    #[arg(long = "secret", required = true)]
+    /// The secret, or `@PATH` to read it from a file (repeat to sign with several, where the
+    /// format carries several).
+    #[arg(long = "secret", env = "HOOKWISE_SECRET", hide_env_values = true, required = true, value_parser = secret::value)]
     secrets: Vec<String>,
     /// The message id (default: a random `msg_…`), for schemes that sign one.
     #[arg(long)]

@@ -26,8 +26,8 @@ enum WebhooksCommand {
         /// An event type to receive (repeatable; default all).
         #[arg(long = "event")]
         events: Vec<String>,
-        /// The signing secret (default: generated).
-        #[arg(long)]
+        /// The signing secret, or `@PATH` to read it from a file (default: generated).
+        #[arg(long, value_parser = crate::secret::value)]
         secret: Option<String>,
         /// A label.
         #[arg(long)]

@@ -10,14 +10,27 @@ use base64::Engine as _;
 use serde_json::Value as Json;
 
 fn hookwise(args: &[&str], stdin: &[u8]) -> Output {
+    hookwise_with_env(args, stdin, &[])
+}
+
+/// Runs hookwise with these environment variables, and without the caller's `HOOKWISE_SECRET`
+/// and `HOOKWISE_API_KEY`.
+fn hookwise_with_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookwise"))
         .args(args)
+        .env_remove("HOOKWISE_SECRET")
+        .env_remove("HOOKWISE_API_KEY")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hookwise");
-    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    // A usage error exits before reading stdin: the pipe may be closed by then.
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("write stdin: {e}"),
+        _ => {}
+    }
     child.wait_with_output().expect("wait")
 }
 
@@ -300,4 +313,107 @@ fn a_huge_or_infinite_wait_timeout_is_no_panic() {
         assert_eq!(out.status.code(), Some(1), "{timeout}: {stderr}");
         assert!(stderr.lines().any(|l| l.starts_with("connection_error: ")), "{timeout}: {stderr}");
     }
+}
+
+/// A file in a fresh temporary dir holding `text`.
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hookwise-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn secrets_come_from_a_flag_the_environment_or_a_file_and_help_never_shows_them() {
+    let body = br#"{"id":"evt_1","type":"job.succeeded","data":{}}"#;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let file = temp_file("secret", &format!("{secret}\n"));
+    let at_file = format!("@{}", file.display());
+    let sign = ["sign", "--scheme", "standard", "--id", "msg_1", "--timestamp", "1700000000"];
+    let by_flag = hookwise(&[&sign[..], &["--secret", secret]].concat(), body);
+    assert_eq!(by_flag.status.code(), Some(0), "{}", String::from_utf8_lossy(&by_flag.stderr));
+    let by_env = hookwise_with_env(&sign, body, &[("HOOKWISE_SECRET", secret)]);
+    let by_file = hookwise(&[&sign[..], &["--secret", &at_file]].concat(), body);
+    let by_env_file = hookwise_with_env(&sign, body, &[("HOOKWISE_SECRET", &at_file)]);
+    for other in [&by_env, &by_file, &by_env_file] {
+        assert_eq!(other.stdout, by_flag.stdout, "the same signature: {}", String::from_utf8_lossy(&other.stderr));
+    }
+    let headers: Vec<String> =
+        String::from_utf8(by_flag.stdout).unwrap().lines().map(|l| format!("--header={l}")).collect();
+    let mut verify = vec!["verify", "--scheme", "standard", "--now=1700000100"];
+    verify.extend(headers.iter().map(String::as_str));
+    let verified = hookwise_with_env(&verify, body, &[("HOOKWISE_SECRET", secret)]);
+    assert_eq!(verified.status.code(), Some(0), "{}", String::from_utf8_lossy(&verified.stderr));
+    let wrong = hookwise_with_env(&verify, body, &[("HOOKWISE_SECRET", "whsec_d3Jvbmc=")]);
+    assert!(first_line(&wrong.stderr).starts_with("signature_mismatch: "));
+    // A flag wins over the environment.
+    let flag_wins =
+        hookwise_with_env(&[&verify[..], &["--secret", &at_file]].concat(), body, &[("HOOKWISE_SECRET", "x")]);
+    assert_eq!(flag_wins.status.code(), Some(0), "{}", String::from_utf8_lossy(&flag_wins.stderr));
+
+    // A file that cannot be read is a usage error naming the path.
+    let missing = hookwise(&["verify", "--scheme", "standard", "--secret", "@/no/such/secret"], body);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/no/such/secret"));
+
+    // --help names the variables, never their values.
+    let env = [("HOOKWISE_SECRET", "do-not-show-this-secret"), ("HOOKWISE_API_KEY", "do-not-show-this-key")];
+    for command in [&["verify", "--help"][..], &["sign", "--help"], &["listen", "--help"], &["jobs", "--help"]] {
+        let help = hookwise_with_env(command, b"", &env);
+        let text = String::from_utf8_lossy(&help.stdout);
+        assert!(text.contains("HOOKWISE_SECRET") || text.contains("HOOKWISE_API_KEY"), "{command:?}: {text}");
+        assert!(!text.contains("do-not-show"), "{command:?}: {text}");
+    }
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
+}
+
+#[test]
+fn the_api_key_comes_from_the_environment_or_a_file_and_errors_never_print_it() {
+    use std::io::{BufRead, BufReader};
+    let key = "hw_cli_env_key_0123";
+    let key_file = temp_file("api-key", &format!("{key}\n"));
+    let data = key_file.parent().unwrap().join("data");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_hookwise"))
+        .args(["serve", "--port", "0", "--api-key", &format!("@{}", key_file.display()), "--data-dir"])
+        .arg(&data)
+        .env("HOOKWISE_LOG", "off")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.split("listening on ").nth(1).expect("the startup line").trim().to_owned();
+    let list = ["jobs", "--base-url", url.as_str(), "list"];
+    let by_env = hookwise_with_env(&list, b"", &[("HOOKWISE_API_KEY", key)]);
+    let by_file =
+        hookwise(&["jobs", "--base-url", &url, "--api-key", &format!("@{}", key_file.display()), "list"], b"");
+    let wrong = hookwise_with_env(&list, b"", &[("HOOKWISE_API_KEY", "hw_wrong_key_4567")]);
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(key_file.parent().unwrap());
+    assert_eq!(by_env.status.code(), Some(0), "{}", String::from_utf8_lossy(&by_env.stderr));
+    assert_eq!(by_file.status.code(), Some(0), "{}", String::from_utf8_lossy(&by_file.stderr));
+    assert!(String::from_utf8_lossy(&by_env.stdout).contains("0 of 0 jobs"));
+    assert_eq!(wrong.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.starts_with("authentication: ") || stderr.starts_with("unauthorized: "), "{stderr}");
+    assert!(!stderr.contains("hw_wrong_key") && !stderr.contains(key), "{stderr}");
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let bash = hookwise(&["completions", "bash"], b"");
+    assert_eq!(bash.status.code(), Some(0));
+    let script = String::from_utf8(bash.stdout).unwrap();
+    assert!(script.contains("complete -F") && script.contains("hookwise"), "{script}");
+    for subcommand in ["verify", "jobs", "webhooks", "completions"] {
+        assert!(script.contains(subcommand), "{subcommand}");
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = hookwise(&["completions", shell], b"");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("verify"), "{shell}");
+    }
+    assert_eq!(hookwise(&["completions", "tcsh"], b"").status.code(), Some(2));
 }

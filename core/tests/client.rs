@@ -78,6 +78,32 @@ async fn server_errors_and_429_are_retried_with_one_idempotency_key() {
     assert_eq!(seen[0]["authorization"], "Bearer key_1");
 }
 
+/// The trace id and parent id of a W3C `traceparent` of the shape `00-<32 hex>-<16 hex>-01`.
+fn traceparent(headers: &HeaderMap) -> (String, String) {
+    let value = headers["traceparent"].to_str().unwrap();
+    let parts: Vec<&str> = value.split('-').collect();
+    let hex =
+        |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    assert!(parts.len() == 4 && parts[0] == "00" && parts[3] == "01", "{value}");
+    assert!(hex(parts[1], 32) && hex(parts[2], 16), "{value}");
+    assert!(parts[1] != "0".repeat(32) && parts[2] != "0".repeat(16), "{value}");
+    (parts[1].to_owned(), parts[2].to_owned())
+}
+
+#[tokio::test]
+async fn every_attempt_carries_a_traceparent_whose_trace_id_is_the_calls() {
+    let (result, seen) = run(vec![(500, None), (503, None), (201, None)], 2).await;
+    assert_eq!(result.unwrap(), "job_1");
+    let ids: Vec<(String, String)> = seen.iter().map(traceparent).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.iter().all(|(trace, _)| *trace == ids[0].0), "one trace id across the retries: {ids:?}");
+    assert!(ids[0].1 != ids[1].1 && ids[1].1 != ids[2].1 && ids[0].1 != ids[2].1, "a parent id per attempt: {ids:?}");
+
+    // The next call is a trace of its own.
+    let (_, again) = run(vec![(201, None)], 0).await;
+    assert_ne!(traceparent(&again[0]).0, ids[0].0);
+}
+
 #[tokio::test]
 async fn each_create_call_gets_its_own_key_and_a_given_key_is_sent_as_is() {
     let seen = Arc::new(Mutex::new(Vec::new()));

@@ -16,7 +16,8 @@ use rusqlite::Connection;
 
 use crate::error::{ApiError, ApiResult};
 use crate::store::deliveries::{self, Due, Outcome};
-use crate::store::{endpoints, events};
+use crate::store::{endpoints, events, jobs};
+use crate::trace::{TraceId, TRACEPARENT};
 use crate::{new_id, now_rfc3339, now_secs, targets, AppState};
 
 /// How long an attempt holds its delivery before another worker may pick it up again.
@@ -28,12 +29,15 @@ const MAX_IN_FLIGHT: usize = 64;
 const MAX_PER_TARGET: usize = 4;
 
 /// Creates the event of a finished job and its deliveries, in the write that finishes the job
-/// (the caller wakes the worker once it is committed: [`AppState::deliveries`]).
+/// (the caller wakes the worker once it is committed: [`AppState::deliveries`]). The event is in
+/// the trace of the request that created the job (a new one for a job stored without).
 pub(crate) fn emit(conn: &Connection, job: &Job) -> ApiResult<()> {
     let (id, event_type, created_at) = (new_id("evt"), format!("job.{}", job.status.as_str()), now_rfc3339());
     let event = Outgoing { id: &id, event_type: &event_type, created_at: &created_at };
     let data = serde_json::json!({ "job": job }).to_string();
-    events::insert(conn, &id, &event_type, &event.body(&data).map_err(|e| ApiError::internal(e.message()))?)?;
+    let body = event.body(&data).map_err(|e| ApiError::internal(e.message()))?;
+    let trace_id = jobs::trace_id(conn, &job.id)?.unwrap_or_else(TraceId::new);
+    events::insert(conn, &id, &event_type, &body, &trace_id)?;
     let subscribed = endpoints::all(conn)?.into_iter().filter(|e| wants(e, &event_type));
     let mut targets: Vec<(Option<String>, String)> = subscribed.map(|e| (Some(e.id), e.url)).collect();
     targets.extend(job.callback_url.iter().map(|url| (None, url.clone())));
@@ -159,7 +163,7 @@ async fn claim(state: &Arc<AppState>, in_flight: &Arc<InFlight>) -> rusqlite::Re
 pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     // Leases of a process that died are void: those deliveries were due, so they are due now.
     if let Err(e) = state.db.write(deliveries::release_leases).await {
-        eprintln!("hookwise serve: delivery queue: {e}");
+        tracing::error!(error = %e, "cannot release the delivery leases");
     }
     let in_flight = Arc::new(InFlight::default());
     loop {
@@ -169,7 +173,7 @@ pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Rec
                     tokio::spawn(attempt(state.clone(), d, slot));
                 }
             }
-            Err(e) => eprintln!("hookwise serve: delivery queue: {e}"),
+            Err(e) => tracing::error!(error = %e, "cannot claim the deliveries due"),
         }
         tokio::select! {
             () = state.deliveries.notified() => {}
@@ -179,10 +183,13 @@ pub(crate) async fn work(state: Arc<AppState>, mut stop: tokio::sync::watch::Rec
     }
 }
 
-/// One attempt of `d`; `_slot` holds its place among the attempts running until it ends.
+/// One attempt of `d`, in a span of its own in the event's trace; `_slot` holds its place among
+/// the attempts running until it ends.
 async fn attempt(state: Arc<AppState>, mut d: Due, _slot: Slot) {
-    if let Err(e) = try_attempt(&state, &mut d).await {
-        eprintln!("hookwise serve: delivery {}: {e}", d.id);
+    let trace_id = d.trace_id.get_or_insert_with(TraceId::new);
+    let span = tracing::info_span!("delivery", delivery = %d.id, event = %d.event_id, trace_id = trace_id.as_str());
+    if let Err(e) = tracing::Instrument::instrument(try_attempt(&state, &mut d), span.clone()).await {
+        span.in_scope(|| tracing::error!(error = %e, "cannot record the delivery attempt"));
     }
 }
 
@@ -198,6 +205,10 @@ async fn try_attempt(state: &AppState, d: &mut Due) -> rusqlite::Result<()> {
         Err((e, ms)) => (None, Some(e), ms),
     };
     let delivered = error.is_none();
+    match &error {
+        None => tracing::debug!(attempt = number, status = status_code, "delivered"),
+        Some(why) => tracing::info!(attempt = number, status = status_code, error = %why, "delivery attempt failed"),
+    }
     d.attempts.push(DeliveryAttempt {
         attempt: u32::try_from(number).unwrap_or(u32::MAX),
         at: now_rfc3339(),
@@ -292,6 +303,9 @@ async fn send(state: &AppState, d: &mut Due, target: &Target) -> Result<(u16, u6
     let started = Instant::now();
     let ms = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut request = state.http.post(url).body(body);
+    if let Some(trace_id) = &d.trace_id {
+        request = request.header(TRACEPARENT, trace_id.traceparent());
+    }
     for (name, value) in headers {
         request = request.header(name, value);
     }

@@ -11,6 +11,7 @@ mod runner;
 mod secrets;
 mod store;
 mod targets;
+mod trace;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -180,7 +181,9 @@ pub async fn serve(config: Config) -> Result<Server, StartError> {
     let worker = tokio::spawn(delivery::work(state.clone(), shutdown.subscribe()));
     let pruner = tokio::spawn(prune::every_hour(state.clone()));
     let read_timeout = state.config.read_timeout;
+    let state_dir = state.config.data_dir.clone();
     let app = router(state);
+    tracing::info!(address = %addr, data_dir = %state_dir.display(), "hookwise serve started");
     let task = tokio::spawn(async move {
         accept(listener, app, read_timeout, stopped).await;
         worker.abort();
@@ -256,7 +259,7 @@ async fn accept(
                 Ok((stream, _)) => stream,
                 Err(e) => {
                     // Out of file descriptors and the like: pause rather than spin.
-                    eprintln!("hookwise serve: accept: {e}");
+                    tracing::error!(error = %e, "cannot accept a connection");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }

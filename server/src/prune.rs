@@ -26,7 +26,7 @@ pub(crate) async fn every_hour(state: Arc<AppState>) {
     loop {
         tokio::time::sleep(EVERY).await;
         if let Err(e) = state.db.write(prune).await {
-            eprintln!("hookwise serve: pruning: {e}");
+            tracing::error!(error = %e, "pruning failed");
         }
     }
 }

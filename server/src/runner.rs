@@ -21,7 +21,7 @@ pub(crate) fn start(state: &Arc<AppState>, id: String) {
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(e) = run(&state, &id).await {
-            eprintln!("hookwise serve: job {id}: {}", e.into_message());
+            tracing::error!(job = %id, error = %e.into_message(), "the job could not run");
         }
     });
 }

@@ -460,12 +460,14 @@ impl Api {
         })
     }
 
-    /// Sends `request`, retrying as the policy allows; returns a 2xx answer or the error.
+    /// Sends `request`, retrying as the policy allows; returns a 2xx answer or the error. Every
+    /// attempt carries a W3C `traceparent` (see [`Trace`]).
     async fn send(&self, request: &Request) -> Result<Answer, Error> {
         let options = &self.inner.options;
+        let trace = Trace::of(request);
         let mut attempt = 0;
         loop {
-            let (failure, error, retry_after) = match self.attempt(request).await {
+            let (failure, error, retry_after) = match self.attempt(request, trace.traceparent()).await {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => {
                     let wait = answer
@@ -491,8 +493,11 @@ impl Api {
         }
     }
 
-    async fn attempt(&self, request: &Request) -> Result<Answer, (Failure, Error)> {
+    async fn attempt(&self, request: &Request, traceparent: Option<HeaderValue>) -> Result<Answer, (Failure, Error)> {
         let mut builder = self.inner.http.request(request.method.clone(), &request.url);
+        if let Some(value) = traceparent {
+            builder = builder.header(TRACEPARENT, value);
+        }
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -641,14 +646,37 @@ fn transport_error(e: &reqwest::Error) -> (Failure, Error) {
     (failure, error)
 }
 
-/// `idk_` and 32 random hex digits.
+/// `idk_` and 32 random hex digits (a v4 UUID's, without its dashes).
 pub(crate) fn new_idempotency_key() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        bytes = fastrand::u128(..).to_le_bytes();
+    format!("idk_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The W3C Trace Context header (`00-<trace id>-<parent id>-<flags>`).
+const TRACEPARENT: &str = "traceparent";
+
+/// The trace a logical call (one [`Api::call`], with all its retries) belongs to. The caller's own
+/// `traceparent` (an operation's header argument) is sent as given on every attempt; otherwise the
+/// call starts a trace of its own: one trace id for all its attempts, a new parent (span) id for
+/// each, sampled.
+enum Trace {
+    /// The caller set the header: the engine adds none.
+    Given,
+    /// The trace id of this call (never zero).
+    Own(u128),
+}
+
+impl Trace {
+    fn of(request: &Request) -> Trace {
+        if request.headers.iter().any(|(name, _)| name.as_str().eq_ignore_ascii_case(TRACEPARENT)) {
+            Trace::Given
+        } else {
+            Trace::Own(fastrand::u128(1..))
+        }
     }
-    bytes.iter().fold(String::from("idk_"), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+
+    /// The header of the next attempt: the call's trace id and a fresh parent id.
+    fn traceparent(&self) -> Option<HeaderValue> {
+        let Trace::Own(trace_id) = self else { return None };
+        HeaderValue::try_from(format!("00-{trace_id:032x}-{:016x}-01", fastrand::u64(1..))).ok()
+    }
 }

@@ -233,23 +233,10 @@ fn rfc3339(v: &Value) -> Option<String> {
     format_rfc3339(seconds)
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for years 1..=9999 (Howard Hinnant's civil-from-days).
+/// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 in UTC, whole seconds) for years 1..=9999.
 pub fn format_rfc3339(seconds: i64) -> Option<String> {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    if !(1..=9999).contains(&year) {
-        return None;
-    }
-    Some(format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60))
+    let at = time::OffsetDateTime::from_unix_timestamp(seconds).ok().filter(|at| at.year() >= 1)?;
+    at.format(&time::format_description::well_known::Rfc3339).ok()
 }
 
 #[cfg(test)]
@@ -262,6 +249,10 @@ mod tests {
         assert_eq!(format_rfc3339(1_700_000_000).as_deref(), Some("2023-11-14T22:13:20Z"));
         assert_eq!(format_rfc3339(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
         assert_eq!(format_rfc3339(951_782_400).as_deref(), Some("2000-02-29T00:00:00Z"));
+        assert_eq!(format_rfc3339(253_402_300_799).as_deref(), Some("9999-12-31T23:59:59Z"));
         assert_eq!(format_rfc3339(253_402_300_800), None);
+        assert_eq!(format_rfc3339(-62_135_596_800).as_deref(), Some("0001-01-01T00:00:00Z"));
+        assert_eq!(format_rfc3339(-62_135_596_801), None);
+        assert_eq!(format_rfc3339(i64::MIN), None);
     }
 }

@@ -12,6 +12,7 @@ use super::{claim_idempotency_key, http_url, idempotency_key, query, request_has
 use crate::error::{ApiError, ApiResult};
 use crate::secrets::Caller;
 use crate::store::jobs::{self, Filter};
+use crate::trace::TraceId;
 use crate::{new_id, now_rfc3339, runner};
 
 const SECRECY_LEVELS: [&str; 4] = ["public", "internal", "confidential", "restricted"];
@@ -56,6 +57,7 @@ fn validate(body: &CreateJob) -> ApiResult<()> {
 pub(super) async fn create(
     State(state): St,
     Extension(caller): Extension<Caller>,
+    Extension(trace_id): Extension<TraceId>,
     headers: HeaderMap,
     Body(body, raw): Body<CreateJob>,
 ) -> ApiResult<Response> {
@@ -89,7 +91,7 @@ pub(super) async fn create(
                     return Ok(Some(existing));
                 }
             }
-            jobs::insert(conn, &created)?;
+            jobs::insert(conn, &created, &trace_id)?;
             Ok::<_, ApiError>(None)
         })
         .await?;

@@ -20,10 +20,13 @@ use axum::Router;
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use sha2::{Digest as _, Sha256};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::error::{ApiError, ApiResult, TRACE_ID};
 use crate::secrets;
 use crate::store::idempotency::{self, Claimed};
+use crate::trace::{self, TraceId};
 use crate::{chaos, new_id, AppState};
 
 type St = State<Arc<AppState>>;
@@ -56,11 +59,34 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(middleware::from_fn(trace))
+        // Outermost first: an `x-request-id` (the client's, else a new UUID), the request's span
+        // and its log lines (requests and answers at debug, server errors at warn), the
+        // `x-request-id` back on the answer.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(trace::span)
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
-async fn trace(request: Request, next: Next) -> Response {
+/// Gives the request its `X-Trace-Id` (`trc_…`, also in its error bodies) and its W3C trace (the
+/// caller's `traceparent`'s, else a new one: a [`TraceId`] request extension), both recorded in
+/// the request's span.
+async fn trace(mut request: Request, next: Next) -> Response {
     let trace_id = new_id("trc");
+    let w3c = request
+        .headers()
+        .get(trace::TRACEPARENT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(TraceId::from_traceparent)
+        .unwrap_or_else(TraceId::new);
+    let span = tracing::Span::current();
+    span.record("trace_id", w3c.as_str());
+    span.record("trace", trace_id.as_str());
+    request.extensions_mut().insert(w3c);
     let mut response = TRACE_ID.scope(trace_id.clone(), next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&trace_id) {
         response.headers_mut().insert("x-trace-id", value);

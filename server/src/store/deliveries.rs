@@ -7,6 +7,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 
 use super::{endpoints, json, to_json};
+use crate::trace::TraceId;
 
 /// A delivery to queue.
 pub(crate) struct New<'a> {
@@ -94,6 +95,8 @@ pub(crate) struct Due {
     pub(crate) attempts: Vec<DeliveryAttempt>,
     /// The event's body (`None` if the event is gone).
     pub(crate) body: Option<String>,
+    /// The event's trace (`None` for an event stored before traces were kept, or gone).
+    pub(crate) trace_id: Option<TraceId>,
     /// The endpoint as it is now, with its secret: `None` for a callback, or an endpoint deleted.
     pub(crate) endpoint: Option<WebhookEndpoint>,
 }
@@ -108,7 +111,7 @@ pub(crate) fn release_leases(conn: &Connection) -> rusqlite::Result<()> {
 /// and its endpoint as they are now (one query for all an attempt reads).
 pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> rusqlite::Result<Vec<Due>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.event_id, d.event_type, d.endpoint_id, d.url, d.attempts, v.body, e.body, e.secret
+        "SELECT d.id, d.event_id, d.event_type, d.endpoint_id, d.url, d.attempts, v.body, e.body, e.secret, v.trace_id
          FROM deliveries d
          LEFT JOIN events v ON v.id = d.event_id
          LEFT JOIN endpoints e ON e.id = d.endpoint_id AND e.deleted = 0
@@ -130,6 +133,7 @@ pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> r
                 url: r.get(4)?,
                 attempts: json(r, 5)?,
                 body: r.get(6)?,
+                trace_id: r.get::<_, Option<String>>(9)?.map(TraceId::stored),
                 endpoint,
             })
         })?

@@ -4,12 +4,20 @@ use hookwise::client::{Job, JobStatus};
 use rusqlite::{params, Connection, OptionalExtension as _, ToSql};
 
 use super::{json, to_json};
+use crate::trace::TraceId;
 
 /// Stores a new job.
-pub(crate) fn insert(conn: &Connection, job: &Job) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO jobs (id, kind, status, body) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![job.id, job.kind, job.status.as_str(), to_json(job)?])
+pub(crate) fn insert(conn: &Connection, job: &Job, trace_id: &TraceId) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO jobs (id, kind, status, body, trace_id) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![job.id, job.kind, job.status.as_str(), to_json(job)?, trace_id.as_str()])
         .map(drop)
+}
+
+/// The trace job `id` was created in (`None` for a job stored before traces were kept).
+pub(crate) fn trace_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<TraceId>> {
+    let stored: Option<Option<String>> =
+        conn.prepare_cached("SELECT trace_id FROM jobs WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    Ok(stored.flatten().map(TraceId::stored))
 }
 
 /// The job `id`, if there is one.
@@ -117,7 +125,7 @@ mod tests {
     fn a_stale_job_does_not_overwrite_a_cancel() {
         with_db("save-job", |conn| {
             let mut job = job("job_1", "k");
-            insert(conn, &job).unwrap();
+            insert(conn, &job, &TraceId::new()).unwrap();
             // The runner read the job while queued; a cancel lands before the runner saves.
             let mut canceled = job.clone();
             canceled.status = JobStatus::Canceled;
@@ -134,7 +142,7 @@ mod tests {
             let statuses = [JobStatus::Running, JobStatus::Succeeded, JobStatus::Canceled];
             for i in 0..30 {
                 let mut job = job(&format!("job_{i}"), ["a", "b"][i % 2]);
-                insert(conn, &job).unwrap();
+                insert(conn, &job, &TraceId::new()).unwrap();
                 for status in statuses.iter().take(i % 4) {
                     let was = job.status;
                     job.status = *status;

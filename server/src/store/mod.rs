@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    -- The W3C trace id of the request that created the job (its event's deliveries carry it).
+    trace_id TEXT
 );
 -- One index per filter of a list (each ends with the rowid, seq: pages come in its order); the
 -- status index also finds the unfinished jobs at start.
@@ -92,7 +94,8 @@ CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,
     body TEXT NOT NULL,
-    created_at REAL DEFAULT (unixepoch('subsec'))
+    created_at REAL DEFAULT (unixepoch('subsec')),
+    trace_id TEXT
 );
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -416,9 +419,13 @@ fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
 /// the lease has its own column now. Idempotency keys and events had no time to be pruned by
 /// (their rows get one at the next pruning, see `prune`).
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    for (table, column) in
-        [("deliveries", "leased_until"), ("idempotency_keys", "created_at"), ("events", "created_at")]
-    {
+    for (table, column, kind) in [
+        ("deliveries", "leased_until", "REAL"),
+        ("idempotency_keys", "created_at", "REAL"),
+        ("events", "created_at", "REAL"),
+        ("jobs", "trace_id", "TEXT"),
+        ("events", "trace_id", "TEXT"),
+    ] {
         let missing: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1))
                  AND NOT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
@@ -426,7 +433,7 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             |r| r.get(0),
         )?;
         if missing {
-            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} REAL;"))?;
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind};"))?;
         }
     }
     let copies_secrets: bool =
