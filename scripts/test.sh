@@ -39,7 +39,10 @@ rm -rf target/wheels
 "$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 
-step "Python: the sdist builds and installs into a fresh venv (pip builds its wheel, reusing this target/'s compiled dependencies) and verifies a signature; the wheel and the sdist carry both license files"
+step "Python: the sdist builds and installs into a fresh venv (pip builds its wheel) and verifies a signature; the wheel and the sdist carry both license files"
+# CARGO_TARGET_DIR: cargo finds the release build above fresh for the sdist's identical sources
+# (its fingerprints are workspace-relative), so this step takes seconds, not a second release
+# compile; the release workflow's check job builds the sdist from scratch.
 rm -rf target/sdist "$root/target/py-sdist-venv"
 "$venv/bin/maturin" sdist --manifest-path bindings-python/Cargo.toml --out target/sdist
 python3 -m venv "$root/target/py-sdist-venv"
