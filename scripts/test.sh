@@ -40,10 +40,11 @@ rm -rf target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 
 step "Python: the sdist builds and installs into a fresh venv (pip builds its wheel) and verifies a signature; the wheel and the sdist carry both license files"
-# CARGO_TARGET_DIR: cargo finds the release build above fresh for the sdist's identical sources
-# (its fingerprints are workspace-relative), so this step takes seconds, not a second release
-# compile; the release workflow's check job builds the sdist from scratch.
+# The dependencies come compiled from target/ (CARGO_TARGET_DIR); the workspace's own crates are
+# cleaned first, or cargo would find them fresh (its fingerprints are workspace-relative) and
+# never compile the sdist's sources (a file missing from the sdist would go unnoticed).
 rm -rf target/sdist "$root/target/py-sdist-venv"
+cargo clean --release --quiet -p hookwise -p hookwise-python
 "$venv/bin/maturin" sdist --manifest-path bindings-python/Cargo.toml --out target/sdist
 python3 -m venv "$root/target/py-sdist-venv"
 CARGO_TARGET_DIR="$root/target" "$root/target/py-sdist-venv/bin/python" -m pip install --quiet --disable-pip-version-check target/sdist/hookwise-*.tar.gz
