@@ -100,7 +100,8 @@ fn arguments(args: Option<&Bound<'_, PyDict>>) -> PyResult<Map<String, Value>> {
 }
 
 /// What `Api` and `NativeAsyncApi` share: the profile, the options and the core client. The
-/// client's connection pool belongs to one process: after `fork()` the child builds its own.
+/// client's connection pool belongs to one process: after `fork()` the child builds its own,
+/// unless the client was closed (then it stays closed).
 struct Engine {
     profile: Arc<CoreProfile>,
     options: ApiOptions,
@@ -108,14 +109,27 @@ struct Engine {
 }
 
 impl Engine {
+    fn slot(&self) -> std::sync::MutexGuard<'_, (u32, CoreApi)> {
+        self.core.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn api(&self, py: Python<'_>) -> PyResult<CoreApi> {
         let pid = std::process::id();
-        let mut slot = self.core.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if slot.0 != pid {
+        let mut slot = self.slot();
+        if slot.0 != pid && !slot.1.is_closed() {
             let api = CoreApi::new(self.profile.clone(), self.options.clone()).map_err(|e| client_error(py, &e))?;
             *slot = (pid, api);
         }
         Ok(slot.1.clone())
+    }
+
+    /// Closes the core client's connection pool (`Api.close`).
+    fn close(&self) {
+        self.slot().1.close();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.slot().1.is_closed()
     }
 
     /// The item stream of `Api.paginate` and `AsyncApi.paginate`.
@@ -244,6 +258,28 @@ impl Api {
             let bytes = block_on(py, async move { api.download(&url).await }, client_error)?;
             Ok(PyBytes::new(py, &bytes))
         })
+    }
+
+    /// Closes the connection pool (also for an `AsyncApi` over this `Api`): a call after it
+    /// raises `InvalidArgumentError` with code `client_closed`; calls in flight finish. Closing
+    /// twice is harmless.
+    fn close(&self) {
+        self.engine.close();
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.engine.is_closed()
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the pool at the end of a `with` block; an exception propagates.
+    fn __exit__(&self, _exc_type: &Bound<'_, PyAny>, _exc_value: &Bound<'_, PyAny>, _traceback: &Bound<'_, PyAny>) {
+        self.engine.close();
     }
 
     /// The profile this client speaks.

@@ -10,6 +10,8 @@ import json
 import multiprocessing
 import os
 import pathlib
+import queue
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -234,6 +236,87 @@ def test_an_api_used_before_fork_works_in_the_child(stub: Stub) -> None:
     child.join(timeout=20)
     assert child.exitcode == 0 and queue.get(timeout=1) == "j1"
     assert FORKED.call("get_job", {"id": "j1"})["id"] == "j1"
+
+
+# Closing
+
+
+class KeepAlive:
+    """An HTTP/1.1 server on 127.0.0.1 that keeps each connection open and answers every GET
+    with a job; `events` gets "connected", "request" and "closed" as they happen."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.events: "queue.Queue[str]" = queue.Queue()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            conn, _ = self.listener.accept()
+            self.events.put("connected")
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn: socket.socket) -> None:
+        body = json.dumps(job("j1")).encode()
+        answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        buffer = b""
+        with conn:
+            while data := conn.recv(65536):
+                buffer += data
+                while b"\r\n\r\n" in buffer:  # GET requests: no body
+                    _, buffer = buffer.split(b"\r\n\r\n", 1)
+                    self.events.put("request")
+                    conn.sendall(answer)
+            self.events.put("closed")
+
+    def seen(self, wait: float = 0.0) -> list[str]:
+        time.sleep(wait)
+        found = []
+        while not self.events.empty():
+            found.append(self.events.get())
+        return found
+
+
+def test_close_shuts_the_pool_and_a_call_after_it_raises_client_closed() -> None:
+    server = KeepAlive()
+    with hookwise.Api(ARGUS, api_key="k", base_url=server.url) as engine:
+        assert engine.call("get_job", {"id": "j1"})["id"] == engine.call("get_job", {"id": "j1"})["id"] == "j1"
+        assert not engine.closed
+        assert server.seen(wait=0.3) == ["connected", "request", "request"], "one pooled connection, kept open"
+    assert engine.closed
+    assert server.events.get(timeout=10) == "closed", "leaving `with` closes the pooled connection"
+    with pytest.raises(hookwise.InvalidArgumentError) as info:
+        engine.call("get_job", {"id": "j1"})
+    assert (info.value.code, info.value.status) == ("client_closed", None)
+    with pytest.raises(hookwise.InvalidArgumentError, match="closed"):
+        list(engine.paginate("list_jobs"))
+    engine.close()  # twice is harmless
+    assert server.seen(wait=0.2) == [], "nothing is sent after close"
+
+
+def test_an_exception_in_the_with_block_propagates_and_the_pool_still_closes(stub: Stub) -> None:
+    engine = api(stub)
+    with pytest.raises(KeyError), engine:
+        raise KeyError("from the block")
+    assert engine.closed
+
+
+def test_async_api_closes_with_async_with_and_shares_the_closed_state() -> None:
+    server = KeepAlive()
+
+    async def main() -> hookwise.AsyncApi:
+        async with hookwise.AsyncApi(ARGUS, api_key="k", base_url=server.url) as engine:
+            assert (await engine.call("get_job", {"id": "j1"}))["id"] == "j1"
+            assert not engine.closed
+        assert engine.closed
+        with pytest.raises(hookwise.InvalidArgumentError) as info:
+            await engine.download("/files/r.json")
+        assert info.value.code == "client_closed"
+        return engine
+
+    asyncio.run(main())
+    assert server.seen(wait=0.5) == ["connected", "request", "closed"]
 
 
 # Pagination

@@ -131,3 +131,24 @@ def test_an_exception_in_on_progress_is_raised_after_the_wait(stub: Stub) -> Non
 
     with pytest.raises(RuntimeError, match="seen succeeded"):
         hookwise.Client("k", stub.url).jobs.wait("job_1", timeout=5, on_progress=fail)
+
+
+def test_the_clients_are_context_managers_that_close_the_pool(server: Server) -> None:
+    with hookwise.Client(API_KEY, server.base_url) as client:
+        job = client.jobs.create("thumbnail")
+    with pytest.raises(hookwise.InvalidArgumentError) as info:
+        client.jobs.get(job.id)
+    assert info.value.code == "client_closed"
+    client.close()  # twice is harmless
+
+    async def main() -> None:
+        async with hookwise.AsyncClient(API_KEY, server.base_url) as client:
+            assert (await client.jobs.get(job.id)).id == job.id
+        with pytest.raises(hookwise.InvalidArgumentError) as info:
+            await client.jobs.list()
+        assert info.value.code == "client_closed"
+        await client.aclose()
+
+    asyncio.run(main())
+    # Another client is not affected: closing is per client (and its pool).
+    assert hookwise.Client(API_KEY, server.base_url).jobs.get(job.id).id == job.id

@@ -1,10 +1,13 @@
 """The Flask example app, served for real (werkzeug on loopback), receiving a real delivery from
 `hookwise serve`, and refusing a tampered one; the decorator refusing a body over its limit while
-reading it."""
+reading it; the extension (`Hookwise`, `init_app` and `app.config`), `async def` views, and
+refusals going through the app's error handlers (Flask's test client)."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import inspect
 import io
 import json
 import select
@@ -13,15 +16,16 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 import hookwise
 from conftest import API_KEY, ROOT, Server
-from hookwise.flask import webhook
+from hookwise.flask import Hookwise, InvalidWebhook, WebhookRejected, WebhookTooLarge, webhook
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -212,3 +216,148 @@ def test_a_body_at_the_limit_is_verified(limited_app: tuple[int, list[str], list
     status, answer = post(f"http://127.0.0.1:{port}/limited", body + b" ", headers)
     assert (status, answer["error"]["code"]) == (413, "payload_too_large")
     assert reached == ["evt_at_limit"]
+
+
+# The extension, async views and error handlers (Flask's test client)
+
+EVENT = json.dumps({"id": "evt_1", "type": "job.succeeded", "data": {"job": {"id": "job_1"}}}).encode()
+
+
+def receiver(hw: Hookwise, name: str) -> Flask:
+    """An app with a sync and an async webhook view (route argument `n`), both behind ``hw``."""
+    app = Flask(name)
+
+    @app.post("/sync/<int:n>")
+    @hw.webhook
+    def sync_view(event: hookwise.Event, n: int) -> dict[str, Any]:
+        return {"id": event.id, "n": n, "scheme": event.scheme}
+
+    @app.post("/async/<int:n>")
+    @hw.webhook
+    async def async_view(event: hookwise.Event, n: int) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        return {"id": event.id, "n": n, "async": True}
+
+    return app
+
+
+def test_init_app_reads_the_secret_and_scheme_from_each_apps_config() -> None:
+    hw = Hookwise()
+    stripe_app, standard_app = receiver(hw, "stripe_app"), receiver(hw, "standard_app")
+    stripe_app.config.update(HOOKWISE_SECRET="whsec_stripe_secret", HOOKWISE_SCHEME="stripe", HOOKWISE_TOLERANCE=600)
+    standard_app.config["HOOKWISE_SECRET"] = [SECRET, "whsec_dGhlIG9sZCBvbmU="]  # rotating: a list
+    hw.init_app(stripe_app)
+    Hookwise(standard_app)
+    assert standard_app.config["HOOKWISE_SCHEME"] == "standard", "the default is set in the config"
+
+    stripe_headers = hookwise.Webhook("whsec_stripe_secret", scheme="stripe").sign(EVENT)
+    answer = stripe_app.test_client().post("/sync/7", data=EVENT, headers=stripe_headers)
+    assert (answer.status_code, answer.get_json()) == (200, {"id": "evt_1", "n": 7, "scheme": "stripe"})
+    # Each app verifies with its own config: the standard app refuses Stripe's signature …
+    answer = standard_app.test_client().post("/sync/7", data=EVENT, headers=stripe_headers)
+    assert (answer.status_code, answer.get_json()["error"]["code"]) == (400, "missing_signature")
+    # … and takes a delivery signed with either of its secrets.
+    for secret in standard_app.config["HOOKWISE_SECRET"]:
+        answer = standard_app.test_client().post("/sync/1", data=EVENT, headers=hookwise.Webhook(secret).sign(EVENT))
+        assert answer.status_code == 200 and answer.get_json()["scheme"] == "standard"
+
+
+def test_init_app_fails_at_start_up_on_a_missing_secret_or_a_bad_scheme_and_a_view_needs_it() -> None:
+    with pytest.raises(RuntimeError, match="HOOKWISE_SECRET"):
+        Hookwise(Flask("no_secret"))
+    bad = Flask("bad_scheme")
+    bad.config.update(HOOKWISE_SECRET=SECRET, HOOKWISE_SCHEME="no-such-scheme")
+    with pytest.raises(Exception, match="no-such-scheme"):
+        Hookwise(bad)
+    app = receiver(Hookwise(), "not_initialised")
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    with pytest.raises(RuntimeError, match="init_app"):
+        app.test_client().post("/sync/1", data=EVENT, headers=hookwise.Webhook(SECRET).sign(EVENT))
+
+
+def test_an_async_view_gets_the_verified_event_and_a_refusal_never_reaches_it() -> None:
+    app = Flask("async_app")
+    app.config["HOOKWISE_SECRET"] = SECRET
+    reached: list[str] = []
+
+    @app.post("/hooks")
+    @Hookwise(app).webhook
+    async def hooks(event: hookwise.Event) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        reached.append(str(event.id))
+        return {"id": event.id}
+
+    @app.post("/decorated")
+    @webhook(SECRET)
+    async def decorated(event: hookwise.Event) -> dict[str, Any]:
+        reached.append(str(event.id))
+        return {"id": event.id}
+
+    assert inspect.iscoroutinefunction(hooks) and inspect.iscoroutinefunction(decorated)
+    client = app.test_client()
+    headers = hookwise.Webhook(SECRET).sign(EVENT, id="evt_1")
+    for path in ["/hooks", "/decorated"]:
+        answer = client.post(path, data=EVENT, headers=headers)
+        assert (answer.status_code, answer.get_json()) == (200, {"id": "evt_1"})
+        answer = client.post(path, data=EVENT.replace(b"job_1", b"job_2"), headers=headers)
+        assert (answer.status_code, answer.get_json()["error"]["code"]) == (400, "signature_mismatch")
+    assert reached == ["evt_1", "evt_1"]
+    hw = Hookwise()
+    hw_app = receiver(hw, "async_routes")
+    hw_app.config["HOOKWISE_SECRET"] = SECRET
+    hw.init_app(hw_app)
+    answer = hw_app.test_client().post("/async/3", data=EVENT, headers=headers)
+    assert (answer.status_code, answer.get_json()) == (200, {"id": "evt_1", "n": 3, "async": True})
+
+
+def limited(name: str, handlers: Callable[[Flask], None] = lambda app: None) -> FlaskClient:
+    """A test client of an app behind the extension (limit 128 bytes), with ``handlers`` registered."""
+    app = Flask(name)
+    app.config.update(HOOKWISE_SECRET=SECRET, HOOKWISE_MAX_PAYLOAD_BYTES=128)
+    hw = Hookwise(app)
+    handlers(app)
+
+    @app.post("/hooks")
+    @hw.webhook
+    def hooks(event: hookwise.Event) -> str:
+        return str(event.id)
+
+    return app.test_client()
+
+
+def test_a_refusal_is_an_http_exception_the_apps_error_handlers_can_reshape() -> None:
+    # Without a handler: Flask's own answer for the exception, 400 / 413 with the hookwise code.
+    client = limited("plain")
+    answer = client.post("/hooks", data=EVENT)
+    message = answer.get_json()["error"]["message"]
+    assert (answer.status_code, answer.mimetype, answer.get_json()) == (
+        400, "application/json", {"error": {"code": "missing_signature", "message": message}}
+    )
+    answer = client.post("/hooks", data=EVENT + b" " * 128)
+    assert (answer.status_code, answer.get_json()["error"]["code"]) == (413, "payload_too_large")
+    assert client.post("/hooks", data=EVENT, headers=hookwise.Webhook(SECRET).sign(EVENT, id="evt_1")).data == b"evt_1"
+
+    # A handler for the hookwise class sees the code and the error and answers its own way.
+    seen: list[WebhookRejected] = []
+
+    def reshape(e: WebhookRejected) -> tuple[dict[str, Any], int]:
+        seen.append(e)
+        return {"rejected": e.error_code, "status": e.code, "why": e.error.message}, 401
+
+    client = limited("reshaped", lambda app: app.register_error_handler(WebhookRejected, reshape))
+    answer = client.post("/hooks", data=EVENT)
+    assert (answer.status_code, answer.get_json()["rejected"], answer.get_json()["status"]) == (401, "missing_signature", 400)
+    assert answer.get_json()["why"] == message
+    answer = client.post("/hooks", data=EVENT + b" " * 128)
+    assert (answer.status_code, answer.get_json()["rejected"], answer.get_json()["status"]) == (401, "payload_too_large", 413)
+    assert [type(e) for e in seen] == [InvalidWebhook, WebhookTooLarge]
+    assert isinstance(seen[0].error, hookwise.WebhookSignatureError)
+
+    # Handlers registered by status catch them too (they are BadRequest / RequestEntityTooLarge).
+    def by_status(app: Flask) -> None:
+        app.register_error_handler(400, lambda e: ({"bad": getattr(e, "error_code", None)}, 422))
+        app.register_error_handler(413, lambda e: ({"big": getattr(e, "error_code", None)}, 422))
+
+    client = limited("by_status", by_status)
+    assert client.post("/hooks", data=EVENT).get_json() == {"bad": "missing_signature"}
+    assert client.post("/hooks", data=EVENT + b" " * 128).get_json() == {"big": "payload_too_large"}

@@ -137,6 +137,32 @@ def test_every_seed_sdk_has_its_documented_names(generated: pathlib.Path) -> Non
         argyle.Client(base_url="http://127.0.0.1:9")  # no credentials given or set: refused at once
 
 
+def test_a_seed_sdks_clients_close_their_pool_with_with_and_async_with(generated: pathlib.Path) -> None:
+    import asyncio
+
+    import auggie
+
+    stub = Stub(AUGGIE)
+    try:
+        with auggie.Client(api_key="aug_your_key", base_url=stub.url) as client:
+            assert client.get_webhook()["event_types"]
+        with pytest.raises(hookwise.InvalidArgumentError) as info:
+            client.get_webhook()
+        assert info.value.code == "client_closed" and len(stub.requests) == 1
+
+        async def main() -> None:
+            async with auggie.AsyncClient(api_key="aug_your_key", base_url=stub.url) as aclient:
+                assert (await aclient.get_webhook())["event_types"]
+            with pytest.raises(hookwise.InvalidArgumentError) as info:
+                await aclient.delete_webhook()
+            assert info.value.code == "client_closed"
+
+        asyncio.run(main())
+        assert [m for m, *_ in stub.requests] == ["GET", "GET"], "nothing sent after closing"
+    finally:
+        stub.close()
+
+
 def test_every_generated_webhook_passes_its_schemes_signature_vectors(generated: pathlib.Path) -> None:
     """Each SDK's `Webhook` (its scheme bound, none passed) against the vectors of that scheme."""
     checked = {}

@@ -86,5 +86,57 @@ def defaults() -> list[str]:
     return [profile.name, client.base_url, hookwise.AsyncClient(max_retries=1).base_url, endpoint.id]
 
 
+def closing(path: str) -> list[str]:
+    with hookwise.Client("hw_test_key", "http://127.0.0.1:8080") as client:
+        job: hookwise.Job = client.jobs.get("job_1")
+    client.close()  # twice is harmless
+    with hookwise.Api(path, api_key="k") as api:
+        closed: bool = api.closed
+    api.close()
+    return [job.id, str(closed)]
+
+
+async def async_closing(path: str) -> list[str]:
+    async with hookwise.AsyncClient("hw_test_key", "http://127.0.0.1:8080") as client:
+        job: hookwise.Job = await client.jobs.get("job_1")
+    await client.aclose()
+    async with hookwise.AsyncApi(path, api_key="k") as api:
+        closed: bool = api.closed
+    return [job.id, str(closed)]
+
+
+def flask_views() -> None:
+    """The decorators keep the view's type: the ``Event`` argument is taken, the rest (the
+    route's arguments) and the return type stay; a wrong call is a type error."""
+    from collections.abc import Callable, Coroutine
+
+    from flask import Flask
+
+    from hookwise.flask import Hookwise, InvalidWebhook, WebhookRejected, webhook
+
+    app = Flask(__name__)
+    app.config["HOOKWISE_SECRET"] = "whsec_x"
+    hw = Hookwise(app)
+
+    @app.post("/hooks/<int:n>")
+    @hw.webhook
+    def view(event: hookwise.Event, n: int) -> dict[str, Any]:
+        return {"id": event.id, "n": n}
+
+    @app.post("/async")
+    @webhook("whsec_x", scheme="stripe")
+    async def async_view(event: hookwise.Event) -> str:
+        return str(event.id)
+
+    @app.errorhandler(WebhookRejected)
+    def rejected(e: WebhookRejected) -> tuple[dict[str, str], int]:
+        return {"why": e.error_code, "what": e.error.message}, 401
+
+    kept: Callable[[int], dict[str, Any]] = view
+    kept_async: Callable[[], Coroutine[Any, Any, str]] = async_view
+    view("1")  # type: ignore[arg-type]  # (unused, hence an error, if the type were lost)
+    print(kept, kept_async, InvalidWebhook.code)
+
+
 if __name__ == "__main__":
     asyncio.run(async_jobs())

@@ -214,3 +214,26 @@ async fn a_slow_server_is_a_timeout() {
     let err = client.jobs.get("job_1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
 }
+
+#[tokio::test]
+async fn a_closed_engine_sends_nothing_and_says_client_closed_for_every_clone() {
+    use hookwise::api::{Api, ApiOptions, Profile};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let url = serve(Script { body: JOB, answers: vec![(200, None)], seen: seen.clone() }).await;
+    let options = ApiOptions::default().api_key("key_1").base_url(url);
+    let api = Api::new(Arc::new(Profile::hookwise().clone()), options).unwrap();
+    let clone = api.clone();
+    let args = serde_json::json!({"id": "job_1"}).as_object().unwrap().clone();
+    api.call("get_job", &args).await.unwrap();
+    assert!(!clone.is_closed());
+    api.close();
+    api.close(); // twice is harmless
+    assert!(clone.is_closed());
+    for client in [&api, &clone] {
+        let error = client.call("get_job", &args).await.unwrap_err();
+        assert_eq!((error.kind(), error.code(), error.status()), (ErrorKind::InvalidArgument, "client_closed", None));
+        let error = client.download("/v1/jobs/job_1/result/download").await.unwrap_err();
+        assert_eq!(error.code(), "client_closed");
+    }
+    assert_eq!(seen.lock().unwrap().len(), 1, "nothing is sent after close");
+}

@@ -12,16 +12,17 @@ from typing import Any
 from flask import Flask
 
 import hookwise
-from hookwise.flask import webhook
+from hookwise.flask import Hookwise
 
 app = Flask(__name__)
-SECRET = os.environ.get("HOOKWISE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
-SCHEME = os.environ.get("HOOKWISE_SCHEME", "standard")
+app.config["HOOKWISE_SECRET"] = os.environ.get("HOOKWISE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+app.config["HOOKWISE_SCHEME"] = os.environ.get("HOOKWISE_SCHEME", "standard")
+hw = Hookwise(app)
 received: list[dict[str, Any]] = []
 
 
 @app.post("/webhooks")
-@webhook(SECRET, scheme=SCHEME)
+@hw.webhook
 def receive(event: hookwise.Event) -> dict[str, Any]:
     received.append({"id": event.id, "type": event.type, "job": event.data["job"]})
     return {"received": event.id}

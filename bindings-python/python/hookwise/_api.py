@@ -7,6 +7,7 @@ coroutines, so ``asyncio.run(api.call(...))`` and ``asyncio.create_task`` work a
 from __future__ import annotations
 
 import os
+from types import TracebackType
 from typing import Any, AsyncIterator, Callable, Optional, Union
 
 from hookwise._native import Api, NativeAsyncApi, Profile
@@ -14,7 +15,8 @@ from hookwise._native import Api, NativeAsyncApi, Profile
 
 class AsyncApi:
     """The engine for one profile, for asyncio: the constructor of ``Api``, and ``call``,
-    ``wait`` and ``download`` as coroutines, ``paginate`` as an async iterator."""
+    ``wait`` and ``download`` as coroutines, ``paginate`` as an async iterator; ``async with``
+    closes it (``aclose()``)."""
 
     def __init__(
         self,
@@ -69,6 +71,27 @@ class AsyncApi:
         """Downloads ``url`` (absolute, or a path of the API)."""
         data: bytes = await self._native.download(url)
         return data
+
+    async def aclose(self) -> None:
+        """Closes the connection pool (``Api.close``): a call after it raises ``InvalidArgumentError``
+        with code ``client_closed``; calls in flight finish."""
+        self._api.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose()`` was called."""
+        return self._api.closed
+
+    async def __aenter__(self) -> AsyncApi:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
 
     @property
     def profile(self) -> Profile:

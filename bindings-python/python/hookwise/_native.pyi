@@ -3,6 +3,7 @@
 import asyncio
 import builtins
 import os
+from types import TracebackType
 from typing import Any, Callable, Mapping, Optional, Sequence, Union, final
 
 __all__ = ["Api", "ApiError", "AsyncItems", "AuthenticationError", "ConflictError", "ConnectionError", "Event", "HookwiseError", "InvalidArgumentError", "InvalidResponseError", "Items", "NativeAsyncApi", "NotFoundError", "PermissionDeniedError", "Profile", "ProfileError", "RateLimitError", "ServerError", "TimeoutError", "UnprocessableEntityError", "Webhook", "WebhookSignatureError", "__version__", "canonicalize", "presets"]
@@ -168,6 +169,17 @@ class Api:
         on_progress: Optional[Callable[[Any], object]] = None,
     ) -> Any: ...
     def download(self, url: str) -> bytes: ...
+    def close(self) -> None:
+        """Closes the connection pool: later calls raise `InvalidArgumentError` (code `client_closed`)."""
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Api: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None: ...
     @property
     def profile(self) -> Profile: ...
     @property

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
@@ -96,7 +96,8 @@ impl std::fmt::Debug for ApiOptions {
     }
 }
 
-/// A client for the API a profile describes. Cheap to clone (one shared connection pool).
+/// A client for the API a profile describes. Cheap to clone (one shared connection pool, which
+/// [`Api::close`] closes for every clone).
 #[derive(Clone)]
 pub struct Api {
     inner: Arc<Inner>,
@@ -104,7 +105,8 @@ pub struct Api {
 
 struct Inner {
     profile: Arc<Profile>,
-    http: reqwest::Client,
+    /// The connection pool; `None` once closed.
+    http: Mutex<Option<reqwest::Client>>,
     base_url: String,
     credentials: Option<(HeaderName, HeaderValue)>,
     options: ApiOptions,
@@ -177,6 +179,7 @@ impl Api {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::new(ErrorKind::Connection, format!("cannot build the HTTP client: {e}")))?;
+        let http = Mutex::new(Some(http));
         Ok(Api { inner: Arc::new(Inner { profile, http, base_url, credentials, options }) })
     }
 
@@ -188,6 +191,24 @@ impl Api {
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// Closes the connection pool, for this client and every clone of it: a call after it fails
+    /// with `client_closed` (kind `InvalidArgument`: nothing is sent); a call in flight finishes,
+    /// and the pool's connections close when the last of those ends. Closing twice is harmless.
+    pub fn close(&self) {
+        self.inner.http.lock().unwrap_or_else(PoisonError::into_inner).take();
+    }
+
+    /// Whether [`Api::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.http.lock().unwrap_or_else(PoisonError::into_inner).is_none()
+    }
+
+    /// The connection pool, or `client_closed`.
+    fn http(&self) -> Result<reqwest::Client, Error> {
+        let http = self.inner.http.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        http.ok_or_else(|| Error::closed("the client is closed; create a new one"))
     }
 
     fn operation(&self, id: &str) -> Result<&Operation, Error> {
@@ -464,10 +485,11 @@ impl Api {
     /// attempt carries a W3C `traceparent` (see [`Trace`]).
     async fn send(&self, request: &Request) -> Result<Answer, Error> {
         let options = &self.inner.options;
+        let http = self.http()?;
         let trace = Trace::of(request);
         let mut attempt = 0;
         loop {
-            let (failure, error, retry_after) = match self.attempt(request, trace.traceparent()).await {
+            let (failure, error, retry_after) = match self.attempt(&http, request, trace.traceparent()).await {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => {
                     let wait = answer
@@ -493,8 +515,13 @@ impl Api {
         }
     }
 
-    async fn attempt(&self, request: &Request, traceparent: Option<HeaderValue>) -> Result<Answer, (Failure, Error)> {
-        let mut builder = self.inner.http.request(request.method.clone(), &request.url);
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        request: &Request,
+        traceparent: Option<HeaderValue>,
+    ) -> Result<Answer, (Failure, Error)> {
+        let mut builder = http.request(request.method.clone(), &request.url);
         if let Some(value) = traceparent {
             builder = builder.header(TRACEPARENT, value);
         }

@@ -67,7 +67,7 @@ pub enum ErrorKind {
     /// The request, or a wait, took too long.
     Timeout,
     /// The call was refused before anything was sent (unknown operation or argument, a required
-    /// argument missing, no credentials).
+    /// argument missing, no credentials, the client closed: code `client_closed`).
     InvalidArgument,
     /// The API answered with something that cannot be read (not JSON, not the expected shape).
     InvalidResponse,
@@ -143,6 +143,12 @@ impl Error {
         Error { kind, status: None, code: code.into(), message: message.into(), trace_id: None, body: None }
     }
 
+    /// A call on a closed client (`client_closed`, kind `InvalidArgument`: nothing was sent).
+    #[cfg(feature = "client")]
+    pub(crate) fn closed(message: impl Into<String>) -> Error {
+        Error { code: "client_closed".into(), ..Error::new(ErrorKind::InvalidArgument, message) }
+    }
+
     /// A successful answer that does not have the documented shape (`invalid_response`): what a
     /// generated SDK reports when it cannot read an answer as the operation's type.
     pub fn invalid_response(message: impl Into<String>) -> Error {
@@ -168,7 +174,7 @@ impl Error {
 
     /// The stable code: the API's own (`not_found`, `idempotency_key_reused`, …), `http_<status>`
     /// when its error body has none, or `connection_error`, `timeout`, `invalid_argument`,
-    /// `invalid_response`.
+    /// `client_closed`, `invalid_response`.
     pub fn code(&self) -> &str {
         &self.code
     }

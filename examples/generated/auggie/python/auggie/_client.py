@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from types import TracebackType
 from typing import Any, Callable, Optional, Union
 
 from hookwise import Api, AsyncApi, Profile
@@ -78,6 +79,22 @@ class Client:
 
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r})"
+
+    def close(self) -> None:
+        """Closes the connection pool: a call after it raises `hookwise.InvalidArgumentError` with
+        code `client_closed`; calls in flight finish. `with` calls it."""
+        self._api.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
     def download(self, url: str) -> bytes:
         """Downloads `url` (absolute, or a path of the API), such as a signed link an answer
@@ -165,6 +182,22 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"AsyncClient(base_url={self.base_url!r})"
+
+    async def aclose(self) -> None:
+        """Closes the connection pool: a call after it raises `hookwise.InvalidArgumentError` with
+        code `client_closed`; calls in flight finish. `async with` calls it."""
+        await self._api.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
 
     async def download(self, url: str) -> bytes:
         """Downloads `url` (absolute, or a path of the API), such as a signed link an answer
