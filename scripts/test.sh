@@ -16,11 +16,29 @@ step() { took; step_started=$SECONDS; printf '\n== %s\n' "$*"; }
 step "rustfmt and clippy components"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+step "GitHub workflows are lint-clean (actionlint, built from its Go module)"
+GOBIN="$root/target/bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+target/bin/actionlint .github/workflows/*.yml
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (all targets and features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+step "one version for every package (scripts/version.py); cargo package: the crates as published (hookwise with every feature, and the CLI's) build on their own and carry both licences"
+version=$(python3 scripts/version.py)
+cargo package -p hookwise -p hookwise-generate -p hookwise-server -p hookwise-cli --all-features --quiet
+for crate in hookwise hookwise-generate hookwise-server hookwise-cli; do
+  for f in LICENSE-MIT LICENSE-APACHE Cargo.toml; do
+    tar tzf "target/package/$crate-$version.crate" | grep -qx "$crate-$version/$f" || { echo "$crate's crate lacks $f"; exit 1; }
+  done
+done
+tar tzf "target/package/hookwise-$version.crate" | grep -qx "hookwise-$version/profiles/hookwise.yaml"
+
+step "cargo-deny (deny.toml): every dependency's licence is allowed, no wildcard versions, crates only from the registry; advisories need the advisory database, which the release workflow fetches"
+cargo install --quiet --locked cargo-deny@0.20.2 --root target/tools
+target/tools/bin/cargo-deny check licenses bans sources
 
 step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), every contract through the six generated Rust crates, the generator (freshness of every committed generated file), properties, engine, server, CLI"
 # This also builds target/debug/hookwise-conformance, the driver the other languages' adapters run under.
@@ -60,7 +78,7 @@ for file in LICENSE-MIT LICENSE-APACHE README.md; do
   grep -qx "package/$file" <<<"$packed" || { echo "the npm tarball has no $file" >&2; exit 1; }
 done
 rm -rf examples/express-receiver/node_modules
-(cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-0.1.0.tgz" express@5.1.0)
+(cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-$version.tgz" express@5.1.0)
 
 step "Node: vectors; every contract through the six generated SDKs (installed with npm, tsc --strict, prettier) and every scenario through the driver; Api, Client, ESM/CJS, AbortSignal, the Express receiver and middleware, the platform packages; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)

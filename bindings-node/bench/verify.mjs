@@ -4,10 +4,15 @@
 // and yields the parsed event from the Buffer an Express app has (express.raw), so the headline
 // rows are hookwise's verify with `.data` read; under each, the lazy figure (the verdict with the
 // envelope, `.type`; the payload is parsed on first use), never a target met by itself. Last, the
-// verdict alone against @octokit/webhooks-methods' verify, both awaited.
+// verdict alone against @octokit/webhooks-methods' verify, both awaited. The ratios go to
+// docs/bench/node-verify.json and their chart to docs/bench/node-verify.svg.
 //
 //   cd bindings-node && npm install && npm run build && node bench/verify.mjs [--quick]
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { Webhook } from 'hookwise'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import Stripe from 'stripe'
@@ -73,6 +78,7 @@ const pairs = [
   .concat([['hookwise github verdict', '@octokit/webhooks-methods', 'target ≥ 2× at 1 KiB (awaited, both)']])
 
 console.log(`hookwise on Node ${process.version}; verifications/s (higher is better)\n`)
+const rows = []
 for (const size of [256, 1024, 16 * 1024, 256 * 1024]) {
   const payload = body(size)
   const github = new Webhook(SECRET, { scheme: 'github' })
@@ -119,7 +125,19 @@ for (const size of [256, 1024, 16 * 1024, 256 * 1024]) {
   const measured = await rates(fns)
   for (const [ours, peer, target] of pairs) {
     const r = measured[ours] / measured[peer]
+    rows.push({ size, ours, peer, ratio: r, lazy: ours.endsWith('(lazy)') })
     console.log(`${String(payload.length).padStart(8)}  ${ours.padEnd(34)} ${measured[ours].toFixed(0).padStart(9)}  ${peer.padEnd(34)} ${measured[peer].toFixed(0).padStart(9)}  ${r.toFixed(2)}×  ${target}`)
   }
   console.log()
 }
+
+// The ratios, and their chart drawn by scripts/bench_chart.py (matplotlib, in a venv of its own
+// under target/ made on first use).
+const repo = fileURLToPath(new URL('../../', import.meta.url))
+const results = path.join(repo, 'docs/bench/node-verify.json')
+fs.mkdirSync(path.dirname(results), { recursive: true })
+fs.writeFileSync(results, JSON.stringify({ title: `Node ${process.version}: verify (and read .data) vs each peer, one run`, rows }, null, 1) + '\n')
+const venv = path.join(repo, 'target/bench-venv')
+if (!fs.existsSync(path.join(venv, 'bin/python'))) execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' })
+execFileSync(path.join(venv, 'bin/python'), [path.join(repo, 'scripts/bench_chart.py'), results, results.replace(/\.json$/, '.svg')], { stdio: 'inherit' })
+console.log(`chart: ${results.replace(/\.json$/, '.svg')}`)

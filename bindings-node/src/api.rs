@@ -137,14 +137,12 @@ fn count(name: &str, n: f64) -> napi::Result<u32> {
 
 impl ApiConfig {
     fn options(self) -> napi::Result<ApiOptions> {
-        let mut options = ApiOptions {
-            api_key: self.api_key,
-            username: self.username,
-            password: self.password,
-            base_url: self.base_url,
-            user_agent: self.user_agent,
-            ..ApiOptions::default()
-        };
+        let mut options = ApiOptions::default();
+        options.api_key = self.api_key;
+        options.username = self.username;
+        options.password = self.password;
+        options.base_url = self.base_url;
+        options.user_agent = self.user_agent;
         if let Some(ms) = self.timeout {
             options.timeout = millis("timeout", ms)?;
         }

@@ -28,7 +28,7 @@ function install() {
   fs.mkdirSync(app)
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
   execFileSync('npm', ['install', '--offline', '--install-links', '--no-audit', '--no-fund', '--loglevel=error',
-    path.join(root, 'hookwise-0.1.0.tgz'), ...sdks], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] })
+    path.join(root, `hookwise-${require('../package.json').version}.tgz`), ...sdks], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] })
   const names = Object.fromEntries(PACKAGED.map((name, i) => [name, load(path.join(sdks[i], 'package.json')).name]))
   return { root, app, names, require: createRequire(path.join(app, 'package.json')) }
 }

@@ -8,18 +8,22 @@ Every peer verifies the signature AND yields the parsed event, so the headline r
 verify with `.data` read (the payload built as Python objects). Below each, the lazy figure: the
 verdict with the event's envelope only (`.type`; `data` is built on first use), which is what a
 view that routes on the type pays, never a target met by itself. Then the verdict against the HMAC
-alone, and the time `import hookwise` takes (best of five fresh interpreters).
+alone, and the time `import hookwise` takes (best of five fresh interpreters). The ratios are
+written to docs/bench/python-verify.json and drawn to docs/bench/python-verify.svg
+(scripts/bench_chart.py, matplotlib, installed into this interpreter on first use).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
+import subprocess
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import hookwise
 
@@ -135,8 +139,6 @@ PAIRS = [
 
 def import_ms() -> float:
     """`import hookwise` in a fresh interpreter, best of five, as `-X importtime` reports it."""
-    import subprocess
-
     times = []
     for _ in range(5):
         out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import hookwise"], capture_output=True, text=True)
@@ -145,19 +147,31 @@ def import_ms() -> float:
     return min(times)
 
 
+CHART = Path(__file__).resolve().parents[2] / "docs" / "bench" / "python-verify.svg"
+
+
 def main() -> None:
     budget = 0.2 if "--quick" in sys.argv else 1.0
     print(f"hookwise {hookwise.__version__}, Python {sys.version.split()[0]}; verifications/s (higher is better)\n")
     print(f"{'size':>8}  {'hookwise':<34} {'/s':>10}   {'peer':<32} {'/s':>10}   ratio  ")
+    rows = []
     for size in SIZES:
         payload = body(size)
         fns = contenders(payload)
         measured = rates(fns, budget)
         for ours, peer, target in PAIRS:
             ratio = measured[ours] / measured[peer]
+            rows.append({"size": size, "ours": ours, "peer": peer, "ratio": ratio, "lazy": ours.endswith("(lazy)")})
             print(f"{len(payload):>8}  {ours:<34} {measured[ours]:>10.0f}   {peer:<32} {measured[peer]:>10.0f}   {ratio:5.2f}×  {target}")
         print()
     print(f"import hookwise: {import_ms():.1f} ms   target ≤ 10 ms")
+    results = {"title": f"Python {sys.version.split()[0]}: verify (and read .data) vs each peer, one run", "rows": rows}
+    results_file = CHART.with_suffix(".json")
+    results_file.parent.mkdir(parents=True, exist_ok=True)
+    results_file.write_text(json.dumps(results, indent=1) + "\n")
+    subprocess.run([sys.executable, str(CHART.parents[2] / "scripts" / "bench_chart.py"), str(results_file), str(CHART)],
+                   check=True)
+    print(f"chart: {CHART}")
 
 
 if __name__ == "__main__":

@@ -170,24 +170,24 @@ impl Api {
             } else {
                 return Err(PyTypeError::new_err("profile must be a hookwise.Profile or the path of a profile file"));
             };
-            let defaults = ApiOptions::default();
-            let options = ApiOptions {
-                api_key,
-                username,
-                password,
-                base_url,
-                timeout: timeout.map(|t| seconds("timeout", t)).transpose()?.unwrap_or(defaults.timeout),
-                max_retries: max_retries.unwrap_or(defaults.max_retries),
-                initial_retry_delay: initial_retry_delay
-                    .map(|t| seconds("initial_retry_delay", t))
-                    .transpose()?
-                    .unwrap_or(defaults.initial_retry_delay),
-                max_retry_delay: max_retry_delay
-                    .map(|t| seconds("max_retry_delay", t))
-                    .transpose()?
-                    .unwrap_or(defaults.max_retry_delay),
-                user_agent,
-            };
+            let mut options = ApiOptions::default();
+            options.api_key = api_key;
+            options.username = username;
+            options.password = password;
+            options.base_url = base_url;
+            options.user_agent = user_agent;
+            if let Some(t) = timeout {
+                options.timeout = seconds("timeout", t)?;
+            }
+            if let Some(n) = max_retries {
+                options.max_retries = n;
+            }
+            if let Some(t) = initial_retry_delay {
+                options.initial_retry_delay = seconds("initial_retry_delay", t)?;
+            }
+            if let Some(t) = max_retry_delay {
+                options.max_retry_delay = seconds("max_retry_delay", t)?;
+            }
             let api = CoreApi::new(profile.clone(), options.clone()).map_err(|e| client_error(py, &e))?;
             let core = Mutex::new((std::process::id(), api));
             Ok(Api { engine: Arc::new(Engine { profile, options, core }) })

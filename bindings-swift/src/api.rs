@@ -79,20 +79,25 @@ pub struct ApiOptions {
 impl ApiOptions {
     /// The engine's options, with the secrets given to `Api`'s constructor.
     fn into_core(self, api_key: Option<String>, password: Option<String>) -> core::ApiOptions {
-        let defaults = core::ApiOptions::default();
-        core::ApiOptions {
-            api_key,
-            username: self.username,
-            password,
-            base_url: self.base_url,
-            timeout: self.timeout_ms.map_or(defaults.timeout, Duration::from_millis),
-            max_retries: self.max_retries.unwrap_or(defaults.max_retries),
-            initial_retry_delay: self
-                .initial_retry_delay_ms
-                .map_or(defaults.initial_retry_delay, Duration::from_millis),
-            max_retry_delay: self.max_retry_delay_ms.map_or(defaults.max_retry_delay, Duration::from_millis),
-            user_agent: self.user_agent,
+        let mut options = core::ApiOptions::default();
+        options.api_key = api_key;
+        options.username = self.username;
+        options.password = password;
+        options.base_url = self.base_url;
+        options.user_agent = self.user_agent;
+        if let Some(ms) = self.timeout_ms {
+            options.timeout = Duration::from_millis(ms);
         }
+        if let Some(n) = self.max_retries {
+            options.max_retries = n;
+        }
+        if let Some(ms) = self.initial_retry_delay_ms {
+            options.initial_retry_delay = Duration::from_millis(ms);
+        }
+        if let Some(ms) = self.max_retry_delay_ms {
+            options.max_retry_delay = Duration::from_millis(ms);
+        }
+        options
     }
 }
 

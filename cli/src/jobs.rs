@@ -164,7 +164,11 @@ pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
                         return Ok(Ok(ExitCode::from(1)));
                     }
                 };
-                let params = CreateJob { kind, payload, callback_url, secrecy_level, idempotency_key };
+                let mut params = CreateJob::new(kind);
+                params.payload = payload;
+                params.callback_url = callback_url;
+                params.secrecy_level = secrecy_level;
+                params.idempotency_key = idempotency_key;
                 match client.jobs.create(params).await {
                     Ok(job) if then_wait => match wait(&client, &job.id, Duration::from_secs(3600), json).await {
                         Ok(done) => print(json, &done, || line(&done)).map(|()| Ok(finished(&done)))?,
@@ -180,7 +184,11 @@ pub fn run(args: JobsArgs) -> std::io::Result<ExitCode> {
                 Err(e) => Err(e),
             },
             JobsCommand::List { kind, status, limit, cursor, all } => {
-                let params = ListJobs { kind, status, limit, cursor };
+                let mut params = ListJobs::default();
+                params.kind = kind;
+                params.status = status;
+                params.limit = limit;
+                params.cursor = cursor;
                 if all {
                     match client.jobs.list_all(params).try_collect::<Vec<Job>>().await {
                         Ok(jobs) => print(json, &jobs, || jobs.iter().map(line).collect::<Vec<_>>().join("\n"))

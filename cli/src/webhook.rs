@@ -145,11 +145,12 @@ fn describe(s: &Scheme) -> String {
         SignatureFormat::Prefixed => format!("{}<hex>", s.signature_prefix.as_deref().unwrap_or_default()),
         SignatureFormat::Stripe => "t=<unix>,v1=<hex>".to_owned(),
         SignatureFormat::Standard => "v1,<base64> …".to_owned(),
+        other => serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
     };
     let content = match &s.signed_content {
         SignedContent::Raw => "raw body".to_owned(),
         SignedContent::CanonicalJson => "canonical JSON".to_owned(),
-        template @ SignedContent::Template(_) => String::from(template.clone()),
+        other => String::from(other.clone()),
     };
     let mut headers = vec![s.signature_header.clone()];
     headers.extend(s.id_header.clone());

@@ -70,7 +70,11 @@ pub fn run(args: WebhooksArgs) -> std::io::Result<ExitCode> {
         Ok(match args.command {
             WebhooksCommand::Register { url, events, secret, name } => {
                 let events = (!events.is_empty()).then_some(events);
-                match hooks.register(&RegisterWebhook { url, events, secret, name, idempotency_key: None }).await {
+                let mut params = RegisterWebhook::new(url);
+                params.events = events;
+                params.secret = secret;
+                params.name = name;
+                match hooks.register(&params).await {
                     Ok(e) => print(json, &e, || line(&e)).map(ok)?,
                     Err(e) => Err(e),
                 }

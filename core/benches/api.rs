@@ -35,8 +35,7 @@ fn calls(c: &mut Criterion) {
     let server = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let url = serve(&server);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let options =
-        ApiOptions { api_key: Some("hw_test_key".into()), base_url: Some(url.clone()), ..ApiOptions::default() };
+    let options = ApiOptions::default().api_key("hw_test_key").base_url(url.clone());
     let api = Api::new(Arc::new(Profile::hookwise().clone()), options).unwrap();
     // After Api::new, which installs the TLS crypto provider reqwest is built without.
     let raw = reqwest::Client::new();

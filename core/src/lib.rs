@@ -7,6 +7,44 @@
 //! [`canonicalize`] reproduces CPython's
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))` byte for byte.
 
+#[cfg(feature = "client")]
+/// Builder-style setters for a `#[non_exhaustive]` options struct, which other crates cannot
+/// write as a literal: `Type::default().field(value)`. An `Option` field's setter takes the value
+/// (`some`: anything `Into` it; `opt`: exactly it, so integer literals infer).
+macro_rules! setters {
+    ($ty:ident { $($(#[$doc:meta])* $kind:ident $field:ident: $t:ty;)* }) => {
+        impl $ty {
+            $(setters!(@one $ty, $(#[$doc])* $kind $field: $t);)*
+        }
+    };
+    (@one $ty:ident, $(#[$doc:meta])* some $field:ident: $t:ty) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $field(mut self, value: impl Into<$t>) -> $ty {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    (@one $ty:ident, $(#[$doc:meta])* opt $field:ident: $t:ty) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $field(mut self, value: $t) -> $ty {
+            self.$field = Some(value);
+            self
+        }
+    };
+    (@one $ty:ident, $(#[$doc:meta])* value $field:ident: $t:ty) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $field(mut self, value: $t) -> $ty {
+            self.$field = value;
+            self
+        }
+    };
+}
+#[cfg(feature = "client")]
+pub(crate) use setters;
+
 pub mod api;
 #[cfg(feature = "client")]
 pub mod client;

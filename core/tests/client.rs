@@ -52,7 +52,7 @@ async fn serve(script: Script) -> String {
 }
 
 fn fast(max_retries: u32) -> ClientOptions {
-    ClientOptions { max_retries, initial_retry_delay: Duration::from_millis(5), ..ClientOptions::default() }
+    ClientOptions::default().max_retries(max_retries).initial_retry_delay(Duration::from_millis(5))
 }
 
 async fn run(
@@ -101,17 +101,13 @@ async fn register_is_retried_with_one_idempotency_key_and_the_other_unkeyed_writ
         serve(Script { body: ENDPOINT, answers: vec![(500, None), (502, None), (201, None)], seen: seen.clone() })
             .await;
     let client = Client::with_options("k", &url, fast(2)).unwrap();
-    let params = RegisterWebhook { url: "https://example.com/h".into(), ..Default::default() };
+    let params = RegisterWebhook::new("https://example.com/h");
     assert_eq!(client.webhooks.register(&params).await.unwrap().id, "we_1");
     let keys: Vec<String> =
         seen.lock().unwrap().iter().map(|h| h["idempotency-key"].to_str().unwrap().to_owned()).collect();
     assert_eq!(keys.len(), 3, "retried after a 500 and a 502");
     assert!(keys[0].starts_with("idk_") && keys.iter().all(|k| *k == keys[0]), "{keys:?}");
-    let given = RegisterWebhook {
-        url: "https://example.com/h".into(),
-        idempotency_key: Some("mine".into()),
-        ..Default::default()
-    };
+    let given = RegisterWebhook::new("https://example.com/h").idempotency_key("mine");
     client.webhooks.register(&given).await.unwrap();
     assert_eq!(seen.lock().unwrap().last().unwrap()["idempotency-key"], "mine");
 
@@ -187,7 +183,7 @@ async fn a_slow_server_is_a_timeout() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let options = ClientOptions { timeout: Duration::from_millis(100), ..fast(0) };
+    let options = fast(0).timeout(Duration::from_millis(100));
     let client = Client::with_options("k", &url, options).unwrap();
     let err = client.jobs.get("job_1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);

@@ -188,6 +188,8 @@ pub struct Sdk {
     pub version: String,
     /// `info.description`.
     pub description: String,
+    /// `info.license.identifier` (SPDX), written into each package's manifest when given.
+    pub license: Option<String>,
     /// `AUGGIE`: the prefix of the env vars.
     pub env_prefix: String,
     /// Whether credentials are a user name and a password (HTTP basic).
@@ -303,6 +305,7 @@ impl Sdk {
             title: profile.title.clone(),
             version: profile.version.clone(),
             description: profile.description.clone().unwrap_or_default(),
+            license: profile.license.clone(),
             env_prefix: profile.env_prefix(),
             basic_auth: profile.auth == Some(hookwise::api::Auth::Basic),
             scheme,

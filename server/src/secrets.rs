@@ -1,10 +1,8 @@
 //! Secrets and keys: made only by the OS's CSPRNG, compared in constant time, long enough to
 //! sign with, and never shown by `Debug` or in messages.
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
-use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use hookwise::webhook::SecretEncoding;
 use hookwise::Scheme;
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
@@ -13,12 +11,6 @@ use crate::error::{ApiError, ApiResult};
 
 /// The fewest key bytes an endpoint secret may carry.
 pub(crate) const MIN_SECRET_BYTES: usize = 16;
-
-/// How `whsec_` secrets are decoded (as the core does: padding optional).
-const WHSEC_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// A fresh `whsec_` secret (base64 of 24 bytes from the OS's CSPRNG), valid for every preset.
 ///
@@ -63,12 +55,7 @@ pub(crate) fn equal(a: &[u8], b: &[u8]) -> bool {
 
 /// How many key bytes `secret` gives the HMAC of `scheme` (0 when it does not decode).
 pub(crate) fn key_bytes(scheme: &Scheme, secret: &str) -> usize {
-    match scheme.secret_encoding {
-        SecretEncoding::Utf8 => secret.len(),
-        SecretEncoding::WhsecBase64 => {
-            WHSEC_BASE64.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).map_or(0, |key| key.len())
-        }
-    }
+    scheme.secret_encoding.key(secret).map_or(0, |key| key.len())
 }
 
 /// Whether `secret` can sign the deliveries of the scheme named `scheme`: 400 `invalid_request`

@@ -35,7 +35,7 @@ async fn a_server_killed_mid_delivery_delivers_every_pending_event_after_restart
     let schedule = flags(&["--retry-schedule", "0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1"]);
     let mut server = start(&dir, &schedule);
     let client = patient(&server.base_url);
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..RegisterWebhook::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     let mut jobs = HashSet::new();
     for i in 0..5 {
         jobs.insert(
@@ -86,8 +86,8 @@ async fn failed_attempts_are_retried_and_recorded_and_a_failing_endpoint_is_disa
     let client = patient(&server.base_url);
     let (flaky, _) = receiver(|n| if n < 2 { (500, Duration::ZERO) } else { (200, Duration::ZERO) }).await;
     let (broken, _) = receiver(|_| (500, Duration::ZERO)).await;
-    let flaky = client.webhooks.register(&RegisterWebhook { url: flaky, ..Default::default() }).await.unwrap();
-    let broken = client.webhooks.register(&RegisterWebhook { url: broken, ..Default::default() }).await.unwrap();
+    let flaky = client.webhooks.register(&RegisterWebhook::new(flaky)).await.unwrap();
+    let broken = client.webhooks.register(&RegisterWebhook::new(broken)).await.unwrap();
     for i in 0..2 {
         client.jobs.create(CreateJob::new("r").payload(json!({"n": i, "duration_ms": 0}))).await.unwrap();
     }
@@ -132,7 +132,7 @@ async fn pending_delivery(tag: &str, url: String) -> PendingDelivery {
     let dir = temp_dir(tag);
     let server = start(&dir, &quick_retries());
     let client = patient(&server.base_url);
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     let job = client.jobs.create(CreateJob::new(tag).payload(json!({"duration_ms": 0}))).await.unwrap();
     eventually("a failed first attempt", Duration::from_secs(10), async || {
         let d = client.webhooks.deliveries(&hook.id).await.ok()?;
@@ -174,7 +174,7 @@ async fn an_updated_url_gets_the_next_attempt_of_a_pending_delivery() {
     let (old_url, _, _) = judging_receiver(|_, _, _| (500, Duration::ZERO)).await;
     let (new_url, seen) = receiver(|_| (200, Duration::ZERO)).await;
     let p = pending_delivery("move", old_url).await;
-    let update = hookwise::client::UpdateWebhook { url: Some(new_url.clone()), ..Default::default() };
+    let update = hookwise::client::UpdateWebhook::default().url(new_url.clone());
     p.client.webhooks.update(&p.hook.id, &update).await.unwrap();
     let moved = eventually("the delivery at the new URL", Duration::from_secs(10), async || {
         let d = deliveries_of(&p.client, &p.hook.id).await.remove(0);
@@ -192,7 +192,7 @@ async fn an_updated_url_gets_the_next_attempt_of_a_pending_delivery() {
 async fn disabling_an_endpoint_cancels_its_pending_deliveries() {
     let (url, _, count) = judging_receiver(|_, _, _| (500, Duration::ZERO)).await;
     let p = pending_delivery("disable", url).await;
-    let disable = hookwise::client::UpdateWebhook { status: Some("disabled".into()), ..Default::default() };
+    let disable = hookwise::client::UpdateWebhook::default().status("disabled");
     p.client.webhooks.update(&p.hook.id, &disable).await.unwrap();
     let record = deliveries_of(&p.client, &p.hook.id).await;
     assert!(record.iter().all(|d| d.status == "canceled" && d.next_attempt_at.is_none()), "{record:?}");
@@ -249,7 +249,7 @@ async fn a_failed_attempt_is_recorded_without_the_urls_credentials() {
     let client = patient(&server.base_url);
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // nobody listens now
     let url = format!("http://user:pa55word@{closed}/hook?token=tok_s3cr3t");
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     client.jobs.create(CreateJob::new("u").payload(json!({"duration_ms": 0}))).await.unwrap();
     let error = eventually("a failed attempt", Duration::from_secs(10), async || {
         deliveries_of(&client, &hook.id).await.first()?.attempts.first()?.error.clone()
@@ -268,7 +268,7 @@ async fn a_restart_keeps_each_pending_retrys_due_time() {
     let schedule = flags(&["--retry-schedule", "30"]);
     let mut server = start(&dir, &schedule);
     let client = patient(&server.base_url);
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     client.jobs.create(CreateJob::new("due").payload(json!({"duration_ms": 0}))).await.unwrap();
     let due = eventually("a failed first attempt", Duration::from_secs(10), async || {
         let d = deliveries_of(&client, &hook.id).await.into_iter().next()?;
@@ -309,7 +309,7 @@ async fn retries_of_deliveries_that_failed_together_are_spread_out() {
     .await;
     let server = start(&dir, &flags(&["--retry-schedule", "2"]));
     let client = patient(&server.base_url);
-    client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     for i in 0..8 {
         client.jobs.create(CreateJob::new("jitter").payload(json!({"n": i, "duration_ms": 0}))).await.unwrap();
     }
@@ -345,8 +345,8 @@ async fn a_slow_endpoint_gets_at_most_four_attempts_at_once_and_holds_back_no_ot
     let (fast_url, fast_seen) = receiver(|_| (200, Duration::ZERO)).await;
     let server = start(&dir, &[]);
     let client = patient(&server.base_url);
-    let slow = client.webhooks.register(&RegisterWebhook { url: slow_url, ..Default::default() }).await.unwrap();
-    client.webhooks.register(&RegisterWebhook { url: fast_url, ..Default::default() }).await.unwrap();
+    let slow = client.webhooks.register(&RegisterWebhook::new(slow_url)).await.unwrap();
+    client.webhooks.register(&RegisterWebhook::new(fast_url)).await.unwrap();
     for i in 0..12 {
         client.jobs.create(CreateJob::new("slow").payload(json!({"n": i, "duration_ms": 200}))).await.unwrap();
     }
@@ -371,7 +371,7 @@ async fn idempotency_keys_after_24_h_and_events_after_30_days_are_pruned() {
     let (url, seen) = receiver(|_| (200, Duration::ZERO)).await;
     let mut server = start(&dir, &[]);
     let client = patient(&server.base_url);
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     let create = async |client: &Client, key: &str, n: u32| {
         let job = CreateJob::new("prune").payload(json!({"n": n, "duration_ms": 0})).idempotency_key(key);
         client.jobs.create(job).await

@@ -60,7 +60,7 @@ async fn a_guarded_server_delivers_nothing_to_loopback_and_records_only_the_refu
     ];
     let mut hooks = Vec::new();
     for url in urls {
-        hooks.push(client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap());
+        hooks.push(client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap());
     }
     let job = CreateJob::new("ssrf").payload(json!({"duration_ms": 0})).callback_url(format!("{open_url}/callback"));
     client.jobs.create(job).await.unwrap();
@@ -95,7 +95,7 @@ async fn a_redirect_is_a_failed_attempt_and_its_target_gets_nothing() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     client.jobs.create(CreateJob::new("redirect").payload(json!({"duration_ms": 0}))).await.unwrap();
     let attempt = eventually("the attempt", Duration::from_secs(10), async || {
         deliveries_of(&client, &hook.id).await.first()?.attempts.first().cloned()
@@ -117,7 +117,7 @@ async fn with_allow_private_targets_a_name_for_loopback_gets_its_delivery() {
     let client = patient(&server.base_url);
     let (url, seen) = receiver(|_| (200, Duration::ZERO)).await;
     let url = url.replace("127.0.0.1", "localhost");
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..Default::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     client.jobs.create(CreateJob::new("allowed").payload(json!({"duration_ms": 0}))).await.unwrap();
     eventually("the delivery", Duration::from_secs(10), async || (!seen.lock().unwrap().is_empty()).then_some(()))
         .await;

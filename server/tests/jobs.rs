@@ -35,7 +35,7 @@ async fn every_create_under_chaos_makes_exactly_one_job() {
     assert_eq!(unique.len(), 500, "500 creates returned {} distinct jobs", unique.len());
     let listed: Vec<String> = client
         .jobs
-        .list_all(ListJobs { kind: Some("chaos".into()), limit: Some(100), ..ListJobs::default() })
+        .list_all(ListJobs::default().kind("chaos").limit(100))
         .map_ok(|j| j.id)
         .try_collect()
         .await
@@ -57,7 +57,7 @@ async fn a_crash_between_finishing_a_job_and_queuing_its_deliveries_loses_no_web
     let env = [("HOOKWISE_CRASH_AT", "job_finished_before_deliveries")];
     let mut server = ServerProcess::start_with_env(bin, &dir, &flags(&[ALLOW_PRIVATE]), &env).expect("hookwise serve");
     let client = patient(&server.base_url);
-    let hook = client.webhooks.register(&RegisterWebhook { url, ..RegisterWebhook::default() }).await.unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new(url)).await.unwrap();
     let job = client.jobs.create(CreateJob::new("crash").payload(json!({"duration_ms": 0}))).await.unwrap();
     let exited = eventually("the server to crash at the point", Duration::from_secs(10), async || {
         server.child.try_wait().ok().flatten()
@@ -109,11 +109,7 @@ async fn state_survives_a_restart_and_unfinished_jobs_resume() {
     let dir = temp_dir("restart");
     let mut server = start(&dir, &[]);
     let client = patient(&server.base_url);
-    let hook = client
-        .webhooks
-        .register(&RegisterWebhook { url: "https://example.test/h".into(), ..Default::default() })
-        .await
-        .unwrap();
+    let hook = client.webhooks.register(&RegisterWebhook::new("https://example.test/h")).await.unwrap();
     let job = client.jobs.create(CreateJob::new("long").payload(json!({"duration_ms": 1500}))).await.unwrap();
     server.kill();
     let server = start(&dir, &[]);
@@ -143,13 +139,8 @@ async fn a_walk_over_all_pages_sees_every_job_once_while_jobs_arrive() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     });
-    let seen: Vec<String> = client
-        .jobs
-        .list_all(ListJobs { kind: Some("walk".into()), limit: Some(4), ..ListJobs::default() })
-        .map_ok(|j| j.id)
-        .try_collect()
-        .await
-        .unwrap();
+    let seen: Vec<String> =
+        client.jobs.list_all(ListJobs::default().kind("walk").limit(4)).map_ok(|j| j.id).try_collect().await.unwrap();
     arriving.await.unwrap();
     let unique: HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "a job was seen twice");
@@ -167,8 +158,7 @@ async fn at_most_64_jobs_run_at_once_and_the_rest_wait_queued() {
         client.jobs.create(CreateJob::new("slots").payload(json!({"n": i, "duration_ms": 2500}))).await.unwrap();
     }
     let count = async |status: JobStatus| {
-        let list =
-            ListJobs { kind: Some("slots".into()), status: Some(status), limit: Some(100), ..ListJobs::default() };
+        let list = ListJobs::default().kind("slots").status(status).limit(100);
         client.jobs.list(&list).await.unwrap().total_count
     };
     let (running, queued) = eventually("every job that may start to start", Duration::from_secs(2), async || {
@@ -210,7 +200,12 @@ async fn total_count_is_right_for_every_filter_across_creates_finishes_cancels_a
         for kind in [None, Some("count-a"), Some("count-b"), Some("count-c")] {
             let statuses = [JobStatus::Queued, JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed];
             for status in [None].into_iter().chain(statuses.into_iter().chain([JobStatus::Canceled]).map(Some)) {
-                let list = ListJobs { kind: kind.map(Into::into), status, limit: Some(100), ..ListJobs::default() };
+                let list = {
+                    let mut list = ListJobs::default().limit(100);
+                    list.kind = kind.map(Into::into);
+                    list.status = status;
+                    list
+                };
                 let page = client.jobs.list(&list).await.unwrap();
                 let want = expected
                     .iter()
@@ -222,7 +217,7 @@ async fn total_count_is_right_for_every_filter_across_creates_finishes_cancels_a
     };
     eventually("every job to reach its status", Duration::from_secs(10), async || {
         for status in [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed] {
-            let list = ListJobs { status: Some(status), limit: Some(1), ..ListJobs::default() };
+            let list = ListJobs::default().status(status).limit(1);
             let want = expected.iter().filter(|(_, s)| *s == status).count() as u64;
             (client.jobs.list(&list).await.ok()?.total_count == want).then_some(())?;
         }

@@ -20,6 +20,7 @@ use super::retry::{self, Failure};
 /// not given here come from the environment (`<NAME>_API_KEY`, `<NAME>_USERNAME`,
 /// `<NAME>_PASSWORD`, `<NAME>_BASE_URL`), then from the profile's `servers`.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiOptions {
     /// The API key (bearer and API-key-header auth).
     pub api_key: Option<String>,
@@ -56,6 +57,27 @@ impl Default for ApiOptions {
         }
     }
 }
+
+crate::setters!(ApiOptions {
+    /// The API key.
+    some api_key: String;
+    /// The user name.
+    some username: String;
+    /// The password.
+    some password: String;
+    /// Where the API is.
+    some base_url: String;
+    /// Per-request timeout.
+    value timeout: Duration;
+    /// Retries after the first attempt.
+    value max_retries: u32;
+    /// The first backoff ceiling.
+    value initial_retry_delay: Duration;
+    /// The longest wait between tries.
+    value max_retry_delay: Duration;
+    /// The `User-Agent` header.
+    some user_agent: String;
+});
 
 impl std::fmt::Debug for ApiOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -13,7 +13,7 @@
 //! use hookwise::api::{Api, ApiOptions, Profile};
 //!
 //! let profile = Arc::new(Profile::from_text(&std::fs::read_to_string("profiles/auggie.yaml")?)?);
-//! let api = Api::new(profile, ApiOptions { api_key: Some("aug_key".into()), ..ApiOptions::default() })?;
+//! let api = Api::new(profile, ApiOptions::default().api_key("aug_key"))?;
 //! let args = serde_json::json!({"url": "https://example.com/hook", "event_types": ["research.completed"]});
 //! let webhook = api.call("register_webhook", args.as_object().unwrap()).await?;
 //! println!("{}", webhook["secret"]);

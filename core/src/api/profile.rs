@@ -194,6 +194,8 @@ pub struct Profile {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// `info.license.identifier`: the API's SDKs' licence, as an SPDX expression.
+    pub license: Option<String>,
     /// `servers[0].url`.
     pub server: Option<String>,
     /// The credentials scheme.
@@ -302,6 +304,10 @@ impl Profile {
             title: info.require("title")?.node().str()?.to_owned(),
             version: info.require("version")?.node().str()?.to_owned(),
             description: info.opt_str("description")?,
+            license: match info.get("license") {
+                Some(license) => license.node().opt_str("identifier")?,
+                None => None,
+            },
             server: servers(&root)?,
             auth,
             operations: Vec::new(),
@@ -356,7 +362,7 @@ impl Profile {
     }
 }
 
-const HOOKWISE_PROFILE: &str = include_str!("../../../profiles/hookwise.yaml");
+const HOOKWISE_PROFILE: &str = include_str!("../../profiles/hookwise.yaml");
 
 /// The raw text of `profiles/hookwise.yaml` (the server serves it at `/openapi.json`).
 pub const HOOKWISE_PROFILE_TEXT: &str = HOOKWISE_PROFILE;
@@ -773,6 +779,18 @@ mod tests {
     }
 
     const BASE: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nx-hookwise: {name: t}\n";
+
+    #[test]
+    fn the_licence_is_info_license_identifier() {
+        let with = |license: &str| {
+            let text = BASE.replace("version: '1'", &format!("version: '1', license: {license}")) + "paths: {}\n";
+            Profile::from_text(&text).map(|p| p.license).map_err(|e| e.to_string())
+        };
+        assert_eq!(with("{name: Apache 2.0, identifier: Apache-2.0}"), Ok(Some("Apache-2.0".into())));
+        assert_eq!(with("{name: Proprietary, url: 'https://example.com/terms'}"), Ok(None));
+        assert_eq!(Profile::from_text(&(BASE.to_owned() + "paths: {}\n")).map(|p| p.license).ok(), Some(None));
+        assert_eq!(Profile::hookwise().license.as_deref(), Some("MIT OR Apache-2.0"));
+    }
 
     #[test]
     fn unsupported_constructs_are_refused_with_their_pointer() {

@@ -35,6 +35,7 @@ pub use webhooks::Webhooks;
 
 /// Client settings. `Default` gives the documented defaults.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// Per-request timeout (default 30 s).
     pub timeout: Duration,
@@ -60,6 +61,19 @@ impl Default for ClientOptions {
         }
     }
 }
+
+crate::setters!(ClientOptions {
+    /// Per-request timeout.
+    value timeout: Duration;
+    /// Retries after the first attempt.
+    value max_retries: u32;
+    /// The first backoff ceiling.
+    value initial_retry_delay: Duration;
+    /// The longest wait between tries.
+    value max_retry_delay: Duration;
+    /// The `User-Agent` header.
+    some user_agent: String;
+});
 
 /// The API client: `client.jobs` and `client.webhooks`. Cheap to clone (shared connection pool).
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@ use serde_json::Value;
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum JobStatus {
     /// Waiting to run.
     Queued,
@@ -112,6 +113,7 @@ pub struct JobList {
 
 /// Parameters of `jobs.create`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateJob {
     /// What kind of work (required).
     pub kind: String,
@@ -134,38 +136,22 @@ impl CreateJob {
     pub fn new(kind: impl Into<String>) -> CreateJob {
         CreateJob { kind: kind.into(), ..CreateJob::default() }
     }
-
-    /// Sets the payload.
-    #[must_use]
-    pub fn payload(mut self, payload: Value) -> CreateJob {
-        self.payload = Some(payload);
-        self
-    }
-
-    /// Sets the callback URL.
-    #[must_use]
-    pub fn callback_url(mut self, url: impl Into<String>) -> CreateJob {
-        self.callback_url = Some(url.into());
-        self
-    }
-
-    /// Sets the secrecy level.
-    #[must_use]
-    pub fn secrecy_level(mut self, level: impl Into<String>) -> CreateJob {
-        self.secrecy_level = Some(level.into());
-        self
-    }
-
-    /// Sets the idempotency key.
-    #[must_use]
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> CreateJob {
-        self.idempotency_key = Some(key.into());
-        self
-    }
 }
+
+crate::setters!(CreateJob {
+    /// Sets the payload.
+    some payload: Value;
+    /// Sets the callback URL.
+    some callback_url: String;
+    /// Sets the secrecy level.
+    some secrecy_level: String;
+    /// Sets the idempotency key.
+    some idempotency_key: String;
+});
 
 /// Filters and paging of `jobs.list`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ListJobs {
     /// Only jobs of this kind.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,6 +166,17 @@ pub struct ListJobs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+crate::setters!(ListJobs {
+    /// Only jobs of this kind.
+    some kind: String;
+    /// Only jobs in this status.
+    opt status: JobStatus;
+    /// Page size, 1 to 100.
+    opt limit: u32;
+    /// Where to continue (a `next_cursor`).
+    some cursor: String;
+});
 
 /// A webhook endpoint (subscription).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +221,7 @@ impl std::fmt::Debug for WebhookEndpoint {
 /// Parameters of `webhooks.register`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RegisterWebhook {
     /// Where to deliver (required).
     pub url: String,
@@ -242,6 +240,24 @@ pub struct RegisterWebhook {
     pub idempotency_key: Option<String>,
 }
 
+impl RegisterWebhook {
+    /// An endpoint at `url` for every event, with a generated secret.
+    pub fn new(url: impl Into<String>) -> RegisterWebhook {
+        RegisterWebhook { url: url.into(), ..RegisterWebhook::default() }
+    }
+}
+
+crate::setters!(RegisterWebhook {
+    /// The event types it receives.
+    some events: Vec<String>;
+    /// The signing secret.
+    some secret: String;
+    /// A label.
+    some name: String;
+    /// The idempotency key.
+    some idempotency_key: String;
+});
+
 impl std::fmt::Debug for RegisterWebhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never the secret.
@@ -258,6 +274,7 @@ impl std::fmt::Debug for RegisterWebhook {
 /// Parameters of `webhooks.update`: only the fields set are changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateWebhook {
     /// A new URL.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -272,6 +289,17 @@ pub struct UpdateWebhook {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
+crate::setters!(UpdateWebhook {
+    /// A new URL.
+    some url: String;
+    /// New event types.
+    some events: Vec<String>;
+    /// A new label.
+    some name: String;
+    /// `active` (re-enables) or `disabled`.
+    some status: String;
+});
 
 /// The answer to `webhooks.delete`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

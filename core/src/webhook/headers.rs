@@ -46,3 +46,12 @@ impl<K: AsRef<str>, V: AsRef<str>> Headers for BTreeMap<K, V> {
         find(self.iter(), name)
     }
 }
+
+/// `http::HeaderMap` (axum, hyper, tower, reqwest): pass `req.headers()` as it is. A value that
+/// is not UTF-8 counts as absent.
+#[cfg(feature = "http")]
+impl Headers for http::HeaderMap {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|value| std::str::from_utf8(value.as_bytes()).ok())
+    }
+}

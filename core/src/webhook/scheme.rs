@@ -1,12 +1,18 @@
 //! The scheme model: how a provider signs, as plain data (serde), so a user can describe a
 //! provider hookwise does not ship in JSON, TOML, a dict or an object.
 
+use std::borrow::Cow;
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::error::{Error, ErrorKind};
 
 /// The HMAC algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// HMAC-SHA256 (the default).
     #[default]
@@ -34,6 +40,7 @@ impl Algorithm {
 /// How the signature header's value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SignatureFormat {
     /// Lower-case hex.
     Hex,
@@ -50,6 +57,7 @@ pub enum SignatureFormat {
 /// How the secret string becomes the HMAC key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SecretEncoding {
     /// The UTF-8 bytes of the secret, whole (Stripe's `whsec_…` included).
     #[default]
@@ -58,8 +66,38 @@ pub enum SecretEncoding {
     WhsecBase64,
 }
 
+/// Base64 that accepts a secret with or without its padding.
+const SECRET_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+impl SecretEncoding {
+    /// The HMAC key a secret gives: its bytes, or for `whsec_…` base64 the decoded bytes.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidSecret`] when the secret does not decode or decodes to nothing (the
+    /// message never includes the secret).
+    pub fn key(self, secret: &str) -> Result<Cow<'_, [u8]>, Error> {
+        match self {
+            SecretEncoding::Utf8 => Ok(Cow::Borrowed(secret.as_bytes())),
+            SecretEncoding::WhsecBase64 => {
+                let b64 = secret.strip_prefix("whsec_").unwrap_or(secret);
+                let decoded = SECRET_BASE64.decode(b64).map_err(|_| {
+                    Error::new(ErrorKind::InvalidSecret, "the secret is not base64 after its \"whsec_\" prefix")
+                })?;
+                if decoded.is_empty() {
+                    return Err(Error::new(ErrorKind::InvalidSecret, "the secret decodes to no bytes"));
+                }
+                Ok(Cow::Owned(decoded))
+            }
+        }
+    }
+}
+
 /// One piece of a signed-content template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Part {
     /// Literal text.
     Literal(String),
@@ -74,6 +112,7 @@ pub enum Part {
 /// What the HMAC is computed over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SignedContent {
     /// The exact body bytes.
     Raw,
@@ -150,6 +189,7 @@ impl From<SignedContent> for String {
 /// Where an envelope field is found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Source {
     /// A top-level key of the JSON body.
     Field(String),
@@ -161,6 +201,7 @@ pub enum Source {
 /// the first present one wins. With no `data` source present, `data` is the whole payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Envelope {
     /// Sources of the event id.
     #[serde(default)]
@@ -215,6 +256,7 @@ pub const DEFAULT_SCHEME: &str = "standard";
 /// A signing scheme: everything needed to verify and sign one provider's webhooks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Scheme {
     /// The scheme's name (a preset's name, or the user's).
     pub name: String,

@@ -103,7 +103,7 @@ async fn method_not_allowed() -> ApiError {
 
 /// The OpenAPI document (`profiles/hookwise.yaml`) is written in YAML's JSON form, so it is served as is.
 async fn openapi() -> Response {
-    ([("content-type", "application/json")], include_str!("../../../profiles/hookwise.yaml")).into_response()
+    ([("content-type", "application/json")], hookwise::api::HOOKWISE_PROFILE_TEXT).into_response()
 }
 
 /// A JSON body with this API's errors: 415 unless sent as JSON, 413 over 1 MiB, 408 when it does

@@ -25,17 +25,14 @@ fn url_signature(state: &AppState, id: &str, expires: u64) -> String {
 /// `GET /v1/jobs/{id}/result`: a signed URL to the result of a succeeded job.
 pub(super) async fn signed_url(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
     let job = state.db.read(|conn| jobs::load(conn, &id))?.ok_or_else(|| ApiError::not_found("job", &id))?;
-    match job.status {
-        JobStatus::Succeeded => {}
-        JobStatus::Queued | JobStatus::Running => {
-            return Err(ApiError::conflict("job_not_finished", format!("job {id} is {}", job.status.as_str())))
-        }
-        JobStatus::Failed | JobStatus::Canceled => {
-            return Err(ApiError::conflict(
-                "job_not_succeeded",
-                format!("job {id} is {}: it has no result", job.status.as_str()),
-            ))
-        }
+    if !job.status.is_terminal() {
+        return Err(ApiError::conflict("job_not_finished", format!("job {id} is {}", job.status.as_str())));
+    }
+    if job.status != JobStatus::Succeeded {
+        return Err(ApiError::conflict(
+            "job_not_succeeded",
+            format!("job {id} is {}: it has no result", job.status.as_str()),
+        ));
     }
     let ttl = state.config.signed_url_ttl.as_secs();
     let expires = u64::try_from(hookwise::webhook::unix_now()).unwrap_or(0).saturating_add(ttl);

@@ -87,8 +87,7 @@ pub async fn eventually<T>(what: &str, timeout: Duration, mut check: impl AsyncF
 }
 
 pub fn patient(base_url: &str) -> Client {
-    let options =
-        ClientOptions { max_retries: 30, initial_retry_delay: Duration::from_millis(5), ..ClientOptions::default() };
+    let options = ClientOptions::default().max_retries(30).initial_retry_delay(Duration::from_millis(5));
     Client::with_options(API_KEY, base_url, options).unwrap()
 }
 

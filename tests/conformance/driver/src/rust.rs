@@ -30,22 +30,24 @@ fn text(options: &Map<String, Value>, key: &str) -> Option<String> {
 
 /// The options a case asks for, over the engine's defaults.
 fn options(given: &Map<String, Value>) -> ApiOptions {
-    let defaults = ApiOptions::default();
-    ApiOptions {
-        api_key: text(given, "api_key"),
-        username: text(given, "username"),
-        password: text(given, "password"),
-        base_url: text(given, "base_url"),
-        timeout: millis(given, "timeout_ms").unwrap_or(defaults.timeout),
-        max_retries: given
-            .get("max_retries")
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok())
-            .unwrap_or(defaults.max_retries),
-        initial_retry_delay: millis(given, "initial_retry_delay_ms").unwrap_or(defaults.initial_retry_delay),
-        max_retry_delay: millis(given, "max_retry_delay_ms").unwrap_or(defaults.max_retry_delay),
-        user_agent: None,
+    let mut options = ApiOptions::default();
+    options.api_key = text(given, "api_key");
+    options.username = text(given, "username");
+    options.password = text(given, "password");
+    options.base_url = text(given, "base_url");
+    if let Some(timeout) = millis(given, "timeout_ms") {
+        options.timeout = timeout;
     }
+    if let Some(n) = given.get("max_retries").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()) {
+        options.max_retries = n;
+    }
+    if let Some(delay) = millis(given, "initial_retry_delay_ms") {
+        options.initial_retry_delay = delay;
+    }
+    if let Some(delay) = millis(given, "max_retry_delay_ms") {
+        options.max_retry_delay = delay;
+    }
+    options
 }
 
 fn failure(e: &Error) -> Answer {
@@ -167,12 +169,11 @@ async fn step(call: &StepCall) -> Result<Value, StepError> {
             serde_json::from_slice(&bytes).map_err(|e| StepError::Harness(format!("downloaded JSON: {e}")))?
         }
         "jobs.list" | "jobs.list_all" => {
-            let params = ListJobs {
-                kind: field(args, "kind")?,
-                status: field(args, "status")?,
-                limit: field(args, "limit")?,
-                cursor: field(args, "cursor")?,
-            };
+            let mut params = ListJobs::default();
+            params.kind = field(args, "kind")?;
+            params.status = field(args, "status")?;
+            params.limit = field(args, "limit")?;
+            params.cursor = field(args, "cursor")?;
             if call.op == "jobs.list" {
                 to_json(client.jobs.list(&params).await?)?
             } else {
@@ -187,24 +188,21 @@ async fn step(call: &StepCall) -> Result<Value, StepError> {
             json!({"job": job, "progress": progress})
         }
         "webhooks.register" => {
-            let params = RegisterWebhook {
-                url: string(args, "url"),
-                events: field(args, "events")?,
-                secret: field(args, "secret")?,
-                name: field(args, "name")?,
-                idempotency_key: field(args, "idempotency_key")?,
-            };
+            let mut params = RegisterWebhook::new(string(args, "url"));
+            params.events = field(args, "events")?;
+            params.secret = field(args, "secret")?;
+            params.name = field(args, "name")?;
+            params.idempotency_key = field(args, "idempotency_key")?;
             to_json(client.webhooks.register(&params).await?)?
         }
         "webhooks.list" => json!({"webhooks": client.webhooks.list().await?}),
         "webhooks.get" => to_json(client.webhooks.get(&id).await?)?,
         "webhooks.update" => {
-            let params = UpdateWebhook {
-                url: field(args, "url")?,
-                events: field(args, "events")?,
-                name: field(args, "name")?,
-                status: field(args, "status")?,
-            };
+            let mut params = UpdateWebhook::default();
+            params.url = field(args, "url")?;
+            params.events = field(args, "events")?;
+            params.name = field(args, "name")?;
+            params.status = field(args, "status")?;
             to_json(client.webhooks.update(&id, &params).await?)?
         }
         "webhooks.delete" => to_json(client.webhooks.delete(&id).await?)?,
