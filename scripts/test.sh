@@ -73,7 +73,7 @@ step "Node: install the dev dependencies exactly as package-lock.json has them (
 
 step "Node: pack the package (the tarball must carry LICENSE-MIT, LICENSE-APACHE and README.md) and install it into the Express example, as a user's app would"
 (cd bindings-node && npm pack --silent --pack-destination "$root/target" >/dev/null)
-packed=$(tar -tzf "$root/target/hookwise-0.1.0.tgz")
+packed=$(tar -tzf "$root/target/hookwise-$version.tgz")
 for file in LICENSE-MIT LICENSE-APACHE README.md; do
   grep -qx "package/$file" <<<"$packed" || { echo "the npm tarball has no $file" >&2; exit 1; }
 done
