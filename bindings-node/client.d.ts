@@ -265,19 +265,25 @@ export interface Jobs {
    *
    * `GET /v1/jobs`
    */
-  list(params?: ListJobsParams): sdk.PagePromise<types.JobList, types.Job>;
+  list(
+    params?: ListJobsParams,
+    options?: sdk.RequestOptions,
+  ): sdk.PagePromise<types.JobList, types.Job>;
   /**
    * Enqueue a job
    *
    * `POST /v1/jobs`
    */
-  create(params: CreateJobParams): Promise<types.Job>;
+  create(
+    params: CreateJobParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.Job>;
   /**
    * get_job
    *
    * `GET /v1/jobs/{id}`
    */
-  get(params: GetJobParams): Promise<types.Job>;
+  get(params: GetJobParams, options?: sdk.RequestOptions): Promise<types.Job>;
   /** Polls `get_job` until a terminal status; resolves to the final object. */
   wait(
     params: GetJobParams,
@@ -288,13 +294,19 @@ export interface Jobs {
    *
    * `GET /v1/jobs/{id}/result`
    */
-  result(params: GetJobResultParams): Promise<types.JobResult>;
+  result(
+    params: GetJobResultParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.JobResult>;
   /**
    * cancel_job
    *
    * `POST /v1/jobs/{id}/cancel`
    */
-  cancel(params: CancelJobParams): Promise<types.Job>;
+  cancel(
+    params: CancelJobParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.Job>;
   /**
    * Download a result through its signed URL (no API key)
    *
@@ -302,6 +314,7 @@ export interface Jobs {
    */
   downloadResult(
     params: DownloadResultParams,
+    options?: sdk.RequestOptions,
   ): Promise<Record<string, unknown>>;
 }
 
@@ -312,31 +325,46 @@ export interface Webhooks {
    *
    * `GET /v1/webhooks`
    */
-  list(params?: ListWebhooksParams): Promise<types.WebhookList>;
+  list(
+    params?: ListWebhooksParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.WebhookList>;
   /**
    * register_webhook
    *
    * `POST /v1/webhooks`
    */
-  register(params: RegisterWebhookParams): Promise<types.WebhookEndpoint>;
+  register(
+    params: RegisterWebhookParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.WebhookEndpoint>;
   /**
    * get_webhook
    *
    * `GET /v1/webhooks/{id}`
    */
-  get(params: GetWebhookParams): Promise<types.WebhookEndpoint>;
+  get(
+    params: GetWebhookParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.WebhookEndpoint>;
   /**
    * update_webhook
    *
    * `PATCH /v1/webhooks/{id}`
    */
-  update(params: UpdateWebhookParams): Promise<types.WebhookEndpoint>;
+  update(
+    params: UpdateWebhookParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.WebhookEndpoint>;
   /**
    * Soft delete: gone from the API, history kept, pending deliveries canceled
    *
    * `DELETE /v1/webhooks/{id}`
    */
-  delete(params: DeleteWebhookParams): Promise<types.Deleted>;
+  delete(
+    params: DeleteWebhookParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.Deleted>;
   /**
    * rotate_webhook_secret
    *
@@ -344,13 +372,17 @@ export interface Webhooks {
    */
   rotateSecret(
     params: RotateWebhookSecretParams,
+    options?: sdk.RequestOptions,
   ): Promise<types.WebhookEndpoint>;
   /**
    * list_deliveries
    *
    * `GET /v1/webhooks/{id}/deliveries`
    */
-  deliveries(params: ListDeliveriesParams): Promise<types.DeliveryList>;
+  deliveries(
+    params: ListDeliveriesParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.DeliveryList>;
 }
 
 /**
@@ -365,7 +397,7 @@ export declare class Client {
    * Downloads `url` (absolute, or a path of the API), such as a signed link an answer carries,
    * into a Buffer; credentials go only to the API's own origin.
    */
-  download(url: string): Promise<Buffer>;
+  download(url: string, options?: sdk.RequestOptions): Promise<Buffer>;
   /** The jobs operations. */
   readonly jobs: Jobs;
   /** The webhooks operations. */

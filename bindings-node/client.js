@@ -51,8 +51,8 @@ class Jobs {
    *
    * `GET /v1/jobs`
    */
-  list(params) {
-    return sdk.page(this.#api, "list_jobs", params);
+  list(params, options) {
+    return sdk.page(this.#api, "list_jobs", params, options);
   }
 
   /**
@@ -60,8 +60,8 @@ class Jobs {
    *
    * `POST /v1/jobs`
    */
-  create(params) {
-    return sdk.call(this.#api, "create_job", params);
+  create(params, options) {
+    return sdk.call(this.#api, "create_job", params, options);
   }
 
   /**
@@ -69,13 +69,13 @@ class Jobs {
    *
    * `GET /v1/jobs/{id}`
    */
-  get(params) {
-    return sdk.call(this.#api, "get_job", params);
+  get(params, options) {
+    return sdk.call(this.#api, "get_job", params, options);
   }
 
   /**
    * Polls `get_job` until a terminal status and resolves to the final object;
-   * `onProgress(object)` runs whenever the status or progress changes.
+   * `onProgress(object)` runs whenever the status or progress changes; `signal` stops the wait.
    */
   wait(params, options) {
     return sdk.wait(this.#api, "get_job", params, options);
@@ -86,8 +86,8 @@ class Jobs {
    *
    * `GET /v1/jobs/{id}/result`
    */
-  result(params) {
-    return sdk.call(this.#api, "get_job_result", params);
+  result(params, options) {
+    return sdk.call(this.#api, "get_job_result", params, options);
   }
 
   /**
@@ -95,8 +95,8 @@ class Jobs {
    *
    * `POST /v1/jobs/{id}/cancel`
    */
-  cancel(params) {
-    return sdk.call(this.#api, "cancel_job", params);
+  cancel(params, options) {
+    return sdk.call(this.#api, "cancel_job", params, options);
   }
 
   /**
@@ -104,8 +104,8 @@ class Jobs {
    *
    * `GET /v1/results/{id}`
    */
-  downloadResult(params) {
-    return sdk.call(this.#api, "download_result", params);
+  downloadResult(params, options) {
+    return sdk.call(this.#api, "download_result", params, options);
   }
 }
 
@@ -122,8 +122,8 @@ class Webhooks {
    *
    * `GET /v1/webhooks`
    */
-  list(params) {
-    return sdk.call(this.#api, "list_webhooks", params);
+  list(params, options) {
+    return sdk.call(this.#api, "list_webhooks", params, options);
   }
 
   /**
@@ -131,8 +131,8 @@ class Webhooks {
    *
    * `POST /v1/webhooks`
    */
-  register(params) {
-    return sdk.call(this.#api, "register_webhook", params);
+  register(params, options) {
+    return sdk.call(this.#api, "register_webhook", params, options);
   }
 
   /**
@@ -140,8 +140,8 @@ class Webhooks {
    *
    * `GET /v1/webhooks/{id}`
    */
-  get(params) {
-    return sdk.call(this.#api, "get_webhook", params);
+  get(params, options) {
+    return sdk.call(this.#api, "get_webhook", params, options);
   }
 
   /**
@@ -149,8 +149,8 @@ class Webhooks {
    *
    * `PATCH /v1/webhooks/{id}`
    */
-  update(params) {
-    return sdk.call(this.#api, "update_webhook", params);
+  update(params, options) {
+    return sdk.call(this.#api, "update_webhook", params, options);
   }
 
   /**
@@ -158,8 +158,8 @@ class Webhooks {
    *
    * `DELETE /v1/webhooks/{id}`
    */
-  delete(params) {
-    return sdk.call(this.#api, "delete_webhook", params);
+  delete(params, options) {
+    return sdk.call(this.#api, "delete_webhook", params, options);
   }
 
   /**
@@ -167,8 +167,8 @@ class Webhooks {
    *
    * `POST /v1/webhooks/{id}/rotate-secret`
    */
-  rotateSecret(params) {
-    return sdk.call(this.#api, "rotate_webhook_secret", params);
+  rotateSecret(params, options) {
+    return sdk.call(this.#api, "rotate_webhook_secret", params, options);
   }
 
   /**
@@ -176,8 +176,8 @@ class Webhooks {
    *
    * `GET /v1/webhooks/{id}/deliveries`
    */
-  deliveries(params) {
-    return sdk.call(this.#api, "list_deliveries", params);
+  deliveries(params, options) {
+    return sdk.call(this.#api, "list_deliveries", params, options);
   }
 }
 
@@ -203,8 +203,8 @@ class Client {
    * Downloads `url` (absolute, or a path of the API), such as a signed link an answer carries,
    * into a Buffer; credentials go only to the API's own origin.
    */
-  download(url) {
-    return this.#api.download(url);
+  download(url, options) {
+    return this.#api.download(url, options);
   }
 }
 

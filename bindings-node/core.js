@@ -8,10 +8,10 @@ const fs = require('node:fs')
 const { inspect } = require('node:util')
 const native = require('./native.js')
 
-/** Base class of every hookwise error. */
+/** Base class of every hookwise error. `fields` are set on the error; `cause`, given, is the error's `cause`. */
 class HookwiseError extends Error {
-  constructor(message, fields = {}) {
-    super(message)
+  constructor(message, { cause, ...fields } = {}) {
+    super(message, cause === undefined ? undefined : { cause })
     this.name = new.target.name
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined && value !== null) this[key] = value
@@ -46,11 +46,13 @@ class InvalidArgumentError extends HookwiseError {}
 class InvalidResponseError extends HookwiseError {}
 /** A profile that cannot be used: `.code` (`invalid_profile`, `unsupported_profile`), `.pointer`. */
 class ProfileError extends HookwiseError {}
+/** A call stopped by its `AbortSignal`: `name` 'AbortError', code `aborted`, `cause` the signal's reason. */
+class AbortError extends HookwiseError {}
 
 const CLASSES = {
   WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError,
   UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError, InvalidArgumentError,
-  InvalidResponseError, ProfileError,
+  InvalidResponseError, ProfileError, AbortError,
 }
 
 /**
@@ -66,7 +68,7 @@ function rethrow(err) {
     throw new Class(message, fields)
   }
   if (err instanceof Error && err.code === 'GenericFailure') {
-    throw new HookwiseError(`internal error in hookwise (a bug; please report it): ${err.message}`, { code: 'internal_error' })
+    throw new HookwiseError(`internal error in hookwise (a bug; please report it): ${err.message}`, { code: 'internal_error', cause: err })
   }
   throw err
 }
@@ -86,6 +88,32 @@ async function callAsync(fn) {
   } catch (err) {
     return rethrow(err)
   }
+}
+
+/**
+ * Runs the native async call `run(cancel)`, stoppable by `signal` (an `AbortSignal`, or nothing).
+ * When the signal aborts, the Promise rejects at once with `AbortError` (its `cause` the signal's
+ * reason) and the native call is cancelled (`NativeCancel`): the engine drops the request in
+ * flight, and whatever it would have answered is ignored.
+ */
+function abortable(signal, run) {
+  if (signal === undefined || signal === null) return callAsync(() => run(undefined))
+  if (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
+    return Promise.reject(new TypeError('hookwise: the signal option must be an AbortSignal'))
+  }
+  const aborted = () => new AbortError('the call was aborted', { code: 'aborted', cause: signal.reason })
+  if (signal.aborted) return Promise.reject(aborted())
+  const cancel = new native.NativeCancel()
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      cancel.cancel()
+      reject(aborted())
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    callAsync(() => run(cancel))
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 function toBuffer(body) {
@@ -329,29 +357,32 @@ class Api {
     return call(() => this._native.baseUrl)
   }
 
-  /** Calls operation `op` with named arguments; resolves to the decoded answer (null for no content). */
-  async call(op, args) {
-    return callAsync(() => this._native.call(op, args))
+  /**
+   * Calls operation `op` with named arguments; resolves to the decoded answer (null for no
+   * content). `signal` (an `AbortSignal`) stops the call: it rejects with `AbortError`.
+   */
+  async call(op, args, { signal } = {}) {
+    return abortable(signal, (cancel) => this._native.call(op, args, cancel))
   }
 
-  /** Every item of every page of list operation `op`, a page fetched only when the items run out. */
-  async *paginate(op, args) {
+  /** Every item of every page of list operation `op`, a page fetched only when the items run out; `signal` stops the walk. */
+  async *paginate(op, args, { signal } = {}) {
     const pages = call(() => this._native.paginate(op, args))
     for (;;) {
-      const { done, value } = await callAsync(() => pages.next())
+      const { done, value } = await abortable(signal, (cancel) => pages.next(cancel))
       if (done) return
       yield value
     }
   }
 
   /** Polls operation `op` until its status is terminal; `onProgress(object)` runs at each change, before the Promise settles. */
-  async wait(op, args, { timeout, onProgress } = {}) {
-    return callAsync(() => this._native.wait(op, args, timeout, onProgress))
+  async wait(op, args, { timeout, onProgress, signal } = {}) {
+    return abortable(signal, (cancel) => this._native.wait(op, args, timeout, onProgress, cancel))
   }
 
   /** Downloads `url` (absolute, or a path of the API) into a Buffer; credentials go only to the API's origin. */
-  async download(url) {
-    return callAsync(() => this._native.download(url))
+  async download(url, { signal } = {}) {
+    return abortable(signal, (cancel) => this._native.download(url, cancel))
   }
 }
 
@@ -359,5 +390,5 @@ module.exports = {
   Webhook, Event, Profile, Api, canonicalize, presets,
   HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError,
   ConflictError, UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError,
-  InvalidArgumentError, InvalidResponseError, ProfileError,
+  InvalidArgumentError, InvalidResponseError, ProfileError, AbortError,
 }

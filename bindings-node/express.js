@@ -1,9 +1,12 @@
 'use strict'
-// Express middleware: verifies the raw body and puts the Event on `req.webhookEvent`; a request
-// that fails verification gets 400 and `{ error: { code, message } }` and never reaches the route,
-// a body over the Webhook's `maxPayloadBytes` gets 413 (code `payload_too_large`). The headers are
-// read from `req.rawHeaders`, the pairs as received: `req.headers` joins a repeated header's values
-// with ", ", while the core lets the first value win.
+// Express middleware: verifies the raw body and puts the Event on `req.webhookEvent`. A request
+// that fails never reaches the route: the middleware passes a `WebhookSignatureError` (`code`,
+// and `status`/`statusCode` 400, or 413 for a body over the Webhook's `maxPayloadBytes`, code
+// `payload_too_large`) to `next(err)`, where the app's error handler answers it (Express's own
+// answers with the status), or to the `onError(err, req, res, next)` option. `errorHandler`
+// answers `{ error: { code, message } }` with that status. The headers are read from
+// `req.rawHeaders`, the pairs as received: `req.headers` joins a repeated header's values with
+// ", ", while the core lets the first value win.
 
 const { Webhook, WebhookSignatureError } = require('./index.js')
 
@@ -64,11 +67,26 @@ function headerPairs(req, wanted) {
   return pairs
 }
 
-/** `app.post('/webhooks', webhook(secret, { scheme: 'stripe' }), (req, res) => { req.webhookEvent … })` */
+/** The HTTP status of a verification failure: 413 for a body over the limit, else 400. */
+function statusOf(err) {
+  return err.code === 'payload_too_large' ? 413 : 400
+}
+
+/**
+ * `app.post('/webhooks', webhook(secret, { scheme: 'stripe' }), (req, res) => { req.webhookEvent … })`.
+ * `options`: the Webhook's (`scheme`, `tolerance`, `maxPayloadBytes`) and `onError(err, req, res,
+ * next)`, which then gets every failure instead of `next(err)`.
+ */
 function webhook(secret, options = {}) {
-  const hook = new Webhook(secret, options)
+  const { onError, ...webhookOptions } = options
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new TypeError('hookwise: onError must be a function (err, req, res, next)')
+  }
+  const hook = new Webhook(secret, webhookOptions)
   const limit = hook.maxPayloadBytes
+  const fail = onError ?? ((err, req, res, next) => next(err))
   return async function hookwiseWebhook(req, res, next) {
+    let event
     try {
       let body = req.body
       if (!Buffer.isBuffer(body) && typeof body !== 'string') {
@@ -81,19 +99,36 @@ function webhook(secret, options = {}) {
           )
         }
       }
-      req.webhookEvent = hook.verify(body, headerPairs(req, hook._headerNames))
-      next()
+      event = hook.verify(body, headerPairs(req, hook._headerNames))
     } catch (err) {
-      if (!(err instanceof WebhookSignatureError)) {
-        next(err)
-      } else if (err.code === 'payload_too_large') {
-        // What is left of the body is not read: the connection cannot carry another request.
-        res.status(413).set('Connection', 'close').json({ error: { code: err.code, message: err.message } })
-      } else {
-        res.status(400).json({ error: { code: err.code, message: err.message } })
+      if (err instanceof WebhookSignatureError) {
+        err.status = err.statusCode = statusOf(err)
+        err.expose = true
+        if (err.status === 413) {
+          // What is left of the body is not read: the connection cannot carry another request.
+          err.headers = { Connection: 'close' }
+          res.set(err.headers)
+        }
       }
+      fail(err, req, res, next)
+      return
     }
+    req.webhookEvent = event
+    next()
   }
 }
 
-module.exports = { webhook }
+/**
+ * An Express error handler answering a `WebhookSignatureError` with its status and
+ * `{ error: { code, message } }`; any other error goes on to `next(err)`.
+ * `app.use(errorHandler)`, or `webhook(secret, { onError: errorHandler })`.
+ */
+function errorHandler(err, req, res, next) {
+  if (!(err instanceof WebhookSignatureError) || res.headersSent) {
+    next(err)
+    return
+  }
+  res.status(err.status ?? statusOf(err)).json({ error: { code: err.code, message: err.message } })
+}
+
+module.exports = { webhook, errorHandler }

@@ -1,3 +1,3 @@
 import { createRequire } from 'node:module'
 
-export const { webhook } = createRequire(import.meta.url)('./express.js')
+export const { webhook, errorHandler } = createRequire(import.meta.url)('./express.js')

@@ -163,7 +163,16 @@ export interface ApiOptions {
 /** Named arguments of an operation: path, query, header (snake_case) and body arguments, as the profile names them. */
 export type ApiArgs = Record<string, unknown>
 
-export interface WaitOptions<T = any> {
+/** Options of one call. */
+export interface RequestOptions {
+  /**
+   * Stops the call: the Promise rejects at once with `AbortError` (its `cause` the signal's
+   * reason) and the request in flight is cancelled.
+   */
+  signal?: AbortSignal
+}
+
+export interface WaitOptions<T = any> extends RequestOptions {
   /** How long to wait, in milliseconds, before failing with `TimeoutError`. */
   timeout: number
   /** Called with the object whenever its status or progress changes; every call has run before the Promise settles. */
@@ -179,13 +188,13 @@ export declare class Api {
   /** The base URL in use: the option, else `<NAME>_BASE_URL`, else the profile's server. */
   readonly baseUrl: string
   /** Calls operation `op`; resolves to the decoded answer (null for no content). */
-  call<T = any>(op: string, args?: ApiArgs): Promise<T>
+  call<T = any>(op: string, args?: ApiArgs, options?: RequestOptions): Promise<T>
   /** Every item of every page of list operation `op`; a page is fetched only when the items run out. */
-  paginate<T = any>(op: string, args?: ApiArgs): AsyncIterableIterator<T>
+  paginate<T = any>(op: string, args?: ApiArgs, options?: RequestOptions): AsyncIterableIterator<T>
   /** Polls operation `op` until its status is terminal; resolves to the final object. */
   wait<T = any>(op: string, args: ApiArgs, options: WaitOptions<T>): Promise<T>
   /** Downloads `url` (absolute, or a path of the API); credentials go only to the API's own origin. */
-  download(url: string): Promise<Buffer>
+  download(url: string, options?: RequestOptions): Promise<Buffer>
 }
 
 /**
@@ -194,6 +203,8 @@ export declare class Api {
  */
 export declare class HookwiseError extends Error {
   code?: string
+  /** The error this one wraps, when there is one (an `AbortError`'s: the signal's reason). */
+  cause?: unknown
 }
 /** A webhook failed verification. */
 export declare class WebhookSignatureError extends HookwiseError {
@@ -245,4 +256,9 @@ export declare class ProfileError extends HookwiseError {
   code: 'invalid_profile' | 'unsupported_profile'
   /** Where, as a JSON pointer (`#/paths/~1v1~1jobs/post`). */
   pointer: string
+}
+/** A call stopped by its `AbortSignal` (`signal` in the request options); `cause` is the signal's reason. */
+export declare class AbortError extends HookwiseError {
+  name: 'AbortError'
+  code: 'aborted'
 }

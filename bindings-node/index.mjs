@@ -7,6 +7,6 @@ export const {
   Webhook, Event, Client, OPERATIONS, WAITS, Profile, Api, canonicalize, presets,
   HookwiseError, WebhookSignatureError, ApiError, AuthenticationError, PermissionDeniedError, NotFoundError,
   ConflictError, UnprocessableEntityError, RateLimitError, ServerError, ConnectionError, TimeoutError,
-  InvalidArgumentError, InvalidResponseError, ProfileError,
+  InvalidArgumentError, InvalidResponseError, ProfileError, AbortError,
 } = hookwise
 export default hookwise

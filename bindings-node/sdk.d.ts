@@ -3,18 +3,20 @@
 // types, checked by `tsc` through the generated packages (test/generated-usage.ts) and hookwise's
 // own client (test/typed-usage.ts).
 import {
-  Api, Profile, Webhook, type Event, type RawBody, type SchemeDescription, type VerifyOptions,
+  Api, Profile, Webhook, type Event, type RawBody, type RequestOptions, type SchemeDescription, type VerifyOptions,
   type WaitOptions, type WebhookOptions,
 } from './index.js'
 
-export { Api, Profile, type SchemeDescription, type WaitOptions }
+export { Api, Profile, type RequestOptions, type SchemeDescription, type WaitOptions }
 
 /** Calls operation `op` of `api` with `params`; resolves to the decoded answer. */
-export declare function call<T = any>(api: Api, op: string, params?: object): Promise<T>
+export declare function call<T = any>(api: Api, op: string, params?: object, options?: RequestOptions): Promise<T>
 /** Calls operation `op`, which answers nothing; resolves to undefined. */
-export declare function send(api: Api, op: string, params?: object): Promise<void>
+export declare function send(api: Api, op: string, params?: object, options?: RequestOptions): Promise<void>
 /** List operation `op` with `params`: nothing is sent before the answer is awaited or walked. */
-export declare function page<Page = any, Item = any>(api: Api, op: string, params?: object): PagePromise<Page, Item>
+export declare function page<Page = any, Item = any>(
+  api: Api, op: string, params?: object, options?: RequestOptions,
+): PagePromise<Page, Item>
 /** Polls operation `op` until a terminal status; resolves to the final object. */
 export declare function wait<T = any>(api: Api, op: string, params: object, options: WaitOptions<T>): Promise<T>
 

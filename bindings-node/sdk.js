@@ -10,14 +10,17 @@ function args(params) {
   return Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== undefined))
 }
 
-/** Calls operation `op` of `api` with `params`; resolves to the decoded answer. */
-function call(api, op, params) {
-  return api.call(op, args(params))
+/**
+ * Calls operation `op` of `api` with `params`; resolves to the decoded answer. `options`: the
+ * request options (`{ signal }`, an `AbortSignal` that stops the call).
+ */
+function call(api, op, params, options) {
+  return api.call(op, args(params), options)
 }
 
 /** Calls operation `op`, which answers nothing; resolves to undefined. */
-async function send(api, op, params) {
-  await api.call(op, args(params))
+async function send(api, op, params, options) {
+  await api.call(op, args(params), options)
 }
 
 /**
@@ -28,16 +31,18 @@ class PagePromise {
   #api
   #op
   #args
+  #options
   #first
 
-  constructor(api, op, args) {
+  constructor(api, op, args, options) {
     this.#api = api
     this.#op = op
     this.#args = args
+    this.#options = options
   }
 
   then(onFulfilled, onRejected) {
-    this.#first ??= this.#api.call(this.#op, this.#args)
+    this.#first ??= this.#api.call(this.#op, this.#args, this.#options)
     return this.#first.then(onFulfilled, onRejected)
   }
 
@@ -50,7 +55,7 @@ class PagePromise {
   }
 
   [Symbol.asyncIterator]() {
-    return this.#api.paginate(this.#op, this.#args)
+    return this.#api.paginate(this.#op, this.#args, this.#options)
   }
 
   get [Symbol.toStringTag]() {
@@ -59,13 +64,13 @@ class PagePromise {
 }
 
 /** List operation `op` with `params`: a `PagePromise` (nothing is sent before it is awaited or walked). */
-function page(api, op, params) {
-  return new PagePromise(api, op, args(params))
+function page(api, op, params, options) {
+  return new PagePromise(api, op, args(params), options)
 }
 
 /** Polls operation `op` until a terminal status; resolves to the final object. */
-function wait(api, op, params, { timeout, onProgress } = {}) {
-  return api.wait(op, args(params), { timeout, onProgress })
+function wait(api, op, params, { timeout, onProgress, signal } = {}) {
+  return api.wait(op, args(params), { timeout, onProgress, signal })
 }
 
 /** A `Webhook` bound to the scheme of the subclass's `static SCHEME`: no scheme is passed. */

@@ -80,15 +80,19 @@ step "server: schemathesis against hookwise serve's own OpenAPI document (no 5xx
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis>=4.3,<5"
 bash scripts/schemathesis.sh "$venv/bin/python" "$root/target/release/hookwise"
 
-step "Node: install the dev dependencies (package-lock.json) and build the addon with @napi-rs/cli"
-(cd bindings-node && npm install --no-audit --no-fund --loglevel=error && npx napi build --platform --release --js native.js --dts native.d.ts)
+step "Node: install the dev dependencies exactly as package-lock.json has them (npm ci) and build the addon with @napi-rs/cli"
+(cd bindings-node && npm ci --no-audit --no-fund --loglevel=error && npx napi build --platform --release --js native.js --dts native.d.ts)
 
-step "Node: pack the package and install the tarball into the Express example, as a user's app would"
+step "Node: pack the package (the tarball must carry LICENSE-MIT, LICENSE-APACHE and README.md) and install it into the Express example, as a user's app would"
 (cd bindings-node && npm pack --silent --pack-destination "$root/target" >/dev/null)
+packed=$(tar -tzf "$root/target/hookwise-$version.tgz")
+for file in LICENSE-MIT LICENSE-APACHE README.md; do
+  grep -qx "package/$file" <<<"$packed" || { echo "the npm tarball has no $file" >&2; exit 1; }
+done
 rm -rf examples/express-receiver/node_modules
 (cd examples/express-receiver && npm install --no-save --no-audit --no-fund --loglevel=error "$root/target/hookwise-$version.tgz" express@5.1.0)
 
-step "Node: vectors; every contract through the six generated SDKs (installed with npm, tsc --strict, prettier) and every scenario through the driver; Api, Client, ESM/CJS, the Express receiver; tsc on a typed usage file"
+step "Node: vectors; every contract through the six generated SDKs (installed with npm, tsc --strict, prettier) and every scenario through the driver; Api, Client, ESM/CJS, AbortSignal, the Express receiver and middleware, the platform packages; tsc on a typed usage file"
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
 (cd bindings-node && npx tsc --noEmit -p test/tsconfig.json)
 

@@ -2,6 +2,7 @@
 //! Promises and run on napi's tokio runtime; arguments and results cross as JavaScript values,
 //! with numbers as `JSON.stringify` and `JSON.parse` treat them.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -12,12 +13,47 @@ use napi::bindgen_prelude::Buffer;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue};
 use napi_derive::napi;
 use serde_json::{Map, Number, Value};
+use tokio_util::sync::CancellationToken;
 
-use crate::errors::{client_error, invalid_argument, profile_error};
+use crate::errors::{aborted, client_error, invalid_argument, profile_error};
 use crate::panic_if_asked;
 
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The cancel switch of one call: `core.js` makes one for a call given an `AbortSignal` and
+/// throws it when the signal aborts. The call's future is then dropped, and with it the request
+/// in flight (its connection is closed) and any wait between tries or polls.
+#[napi]
+pub struct NativeCancel {
+    token: CancellationToken,
+}
+
+#[napi]
+impl NativeCancel {
+    /// A switch not yet thrown.
+    // Made from JavaScript only (`new NativeCancel()`): a `Default` would go unused.
+    #[allow(clippy::new_without_default)]
+    #[napi(constructor, catch_unwind)]
+    pub fn new() -> Self {
+        NativeCancel { token: CancellationToken::new() }
+    }
+
+    /// Cancels the call (again: nothing more happens).
+    #[napi(catch_unwind)]
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+}
+
+/// Runs `work` until it is done or `cancel` is thrown; a cancelled call rejects with code
+/// `aborted` (which `core.js` has already answered with its `AbortError`).
+async fn cancellable<T>(cancel: Option<&NativeCancel>, work: impl Future<Output = napi::Result<T>>) -> napi::Result<T> {
+    match cancel {
+        None => work.await,
+        Some(cancel) => cancel.token.run_until_cancelled(work).await.unwrap_or_else(|| Err(aborted())),
+    }
+}
 
 /// A profile: an OpenAPI 3.1 document with `x-hookwise` extensions, validated.
 #[napi]
@@ -192,14 +228,23 @@ pub struct PageStep {
 
 #[napi]
 impl NativePages {
-    /// The next item.
+    /// The next item. Cancelled, the listing is over: the page request in flight, which the
+    /// stream holds, is dropped with it.
     #[napi(catch_unwind)]
-    pub async fn next(&self) -> napi::Result<PageStep> {
-        match self.items.lock().await.next().await {
-            Some(Ok(item)) => Ok(PageStep { done: false, value: parse_numbers(item) }),
-            Some(Err(e)) => Err(client_error(&e)),
-            None => Ok(PageStep { done: true, value: Value::Null }),
+    pub async fn next(&self, cancel: Option<&NativeCancel>) -> napi::Result<PageStep> {
+        let mut items = self.items.lock().await;
+        let step = cancellable(cancel, async {
+            match items.next().await {
+                Some(Ok(item)) => Ok(PageStep { done: false, value: parse_numbers(item) }),
+                Some(Err(e)) => Err(client_error(&e)),
+                None => Ok(PageStep { done: true, value: Value::Null }),
+            }
+        })
+        .await;
+        if cancel.is_some_and(|cancel| cancel.token.is_cancelled()) {
+            *items = Box::pin(futures_util::stream::empty());
         }
+        step
     }
 }
 
@@ -223,9 +268,18 @@ impl NativeApi {
 
     /// Calls operation `op` with named arguments; resolves to the decoded answer.
     #[napi(catch_unwind)]
-    pub async fn call(&self, op: String, args: Option<Map<String, Value>>) -> napi::Result<Value> {
+    pub async fn call(
+        &self,
+        op: String,
+        args: Option<Map<String, Value>>,
+        cancel: Option<&NativeCancel>,
+    ) -> napi::Result<Value> {
         panic_if_asked("call");
-        self.inner.call(&op, &arguments(args)).await.map(parse_numbers).map_err(|e| client_error(&e))
+        let args = arguments(args);
+        cancellable(cancel, async {
+            self.inner.call(&op, &args).await.map(parse_numbers).map_err(|e| client_error(&e))
+        })
+        .await
     }
 
     /// Every item of every page of list operation `op`.
@@ -238,6 +292,27 @@ impl NativeApi {
     /// the Promise settles; when one throws, the wait stops and rejects with what it threw.
     #[napi(catch_unwind)]
     pub async fn wait(
+        &self,
+        op: String,
+        args: Option<Map<String, Value>>,
+        timeout: Option<f64>,
+        on_progress: Option<Progress>,
+        cancel: Option<&NativeCancel>,
+    ) -> napi::Result<Value> {
+        cancellable(cancel, self.wait_for(op, args, timeout, on_progress)).await
+    }
+
+    /// Downloads `url` (absolute, or a path of the API); credentials go only to the API's origin.
+    #[napi(catch_unwind)]
+    pub async fn download(&self, url: String, cancel: Option<&NativeCancel>) -> napi::Result<Buffer> {
+        cancellable(cancel, async { self.inner.download(&url).await.map(Buffer::from).map_err(|e| client_error(&e)) })
+            .await
+    }
+}
+
+impl NativeApi {
+    /// `wait`, uncancelled.
+    async fn wait_for(
         &self,
         op: String,
         args: Option<Map<String, Value>>,
@@ -284,11 +359,5 @@ impl NativeApi {
             report?;
         }
         waited.map(parse_numbers).map_err(|e| client_error(&e))
-    }
-
-    /// Downloads `url` (absolute, or a path of the API); credentials go only to the API's origin.
-    #[napi(catch_unwind)]
-    pub async fn download(&self, url: String) -> napi::Result<Buffer> {
-        self.inner.download(&url).await.map(Buffer::from).map_err(|e| client_error(&e))
     }
 }

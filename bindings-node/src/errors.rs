@@ -64,6 +64,12 @@ pub fn invalid_argument(message: &str) -> napi::Error {
     encoded(&json!({"class": "InvalidArgumentError", "code": kind.name(), "message": message}))
 }
 
+/// A call cancelled through its `AbortSignal` (`NativeCancel`): code `aborted`. `core.js` has
+/// already rejected the call with its own `AbortError`, so this one is never seen.
+pub fn aborted() -> napi::Error {
+    encoded(&json!({"class": "AbortError", "code": "aborted", "message": "the call was aborted"}))
+}
+
 /// A failure that is a bug in hookwise (a native value that cannot be converted): `HookwiseError`
 /// with code `internal_error`, as a caught panic becomes in `core.js`.
 pub fn internal_error(message: &str) -> napi::Error {

@@ -10,7 +10,7 @@ const net = require('node:net')
 const path = require('node:path')
 const express = require('express')
 const hookwise = require('..')
-const { webhook } = require('../express.js')
+const { webhook, errorHandler } = require('../express.js')
 const { ROOT, API_KEY, startServer } = require('./support.js')
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -134,8 +134,12 @@ function flood(port, head, total) {
   })
 }
 
-/** An app with only the middleware (no express.raw): the route counts what reaches it, and the bytes each connection read are kept. */
-async function limitedApp(t, options) {
+/**
+ * An app with only the middleware (no express.raw): the route counts what reaches it, and the
+ * bytes each connection read are kept. `handle`: the app's error handler, mounted after the route
+ * (none: Express's own final handler answers).
+ */
+async function limitedApp(t, options, handle) {
   const reached = []
   const bytesRead = []
   const app = express()
@@ -147,36 +151,91 @@ async function limitedApp(t, options) {
     reached.push(req.webhookEvent)
     res.json({ ok: true })
   })
+  if (handle) app.use(handle)
+  else app.set('env', 'test') // Express's own handler: no stack traces on stderr
   const listener = await new Promise((resolve) => { const l = app.listen(0, '127.0.0.1', () => resolve(l)) })
   t.after(() => listener.close())
   return { port: listener.address().port, reached, bytesRead }
 }
 
-test('a chunked body far over maxPayloadBytes gets 413 payload_too_large as soon as it passes the limit, unread beyond it', { timeout: 20000 }, async (t) => {
+/** An app's own error handler, reshaping what the middleware passes on (and keeping it for the test). */
+function reshaping(seen) {
+  return (err, req, res, next) => {
+    seen.push(err)
+    res.status(err.status).json({ failed: err.code, why: err.message })
+  }
+}
+
+test('a chunked body far over maxPayloadBytes fails with 413 payload_too_large as soon as it passes the limit, unread beyond it; the app\'s error handler shapes the answer', { timeout: 20000 }, async (t) => {
   const limit = 1024
-  const { port, reached, bytesRead } = await limitedApp(t, { maxPayloadBytes: limit })
+  const seen = []
+  const { port, reached, bytesRead } = await limitedApp(t, { maxPayloadBytes: limit }, reshaping(seen))
   const total = 64 * 1024 * 1024
   const answer = await flood(port, 'Transfer-Encoding: chunked\r\n', total)
   assert.equal(answer.status, 413)
-  assert.deepEqual(answer.body, { error: { code: 'payload_too_large', message: `the body is over the limit of ${limit} bytes` } })
+  assert.deepEqual(answer.body, { failed: 'payload_too_large', why: `the body is over the limit of ${limit} bytes` })
   assert.match(answer.head, /^connection: close$/m)
   assert.ok(answer.sent < total, 'the answer came before the whole body was sent')
   while (bytesRead.length === 0) await new Promise((r) => setTimeout(r, 10))
   assert.ok(bytesRead[0] < 512 * 1024, `the server read ${bytesRead[0]} bytes of a ${total}-byte body`)
   assert.equal(reached.length, 0, 'the route never ran')
+  assert.equal(seen.length, 1)
+  assert.ok(seen[0] instanceof hookwise.WebhookSignatureError)
+  assert.deepEqual([seen[0].code, seen[0].status, seen[0].statusCode, seen[0].expose], ['payload_too_large', 413, 413, true])
 })
 
-test('a declared Content-Length over the limit (by default the core\'s) gets 413 before any of the body is sent', { timeout: 20000 }, async (t) => {
+test('a declared Content-Length over the limit (by default the core\'s) goes to onError before any of the body is sent', { timeout: 20000 }, async (t) => {
   const limit = new hookwise.Webhook(SECRET).maxPayloadBytes
   assert.equal(new hookwise.Webhook(SECRET, { maxPayloadBytes: 10 }).maxPayloadBytes, 10)
-  const { port, reached } = await limitedApp(t, {})
+  const calls = []
+  const onError = (err, req, res, next) => {
+    calls.push({ err, next: typeof next, url: req.url })
+    res.status(err.statusCode).json({ error: { code: err.code, message: err.message } })
+  }
+  const { port, reached } = await limitedApp(t, { onError }, () => assert.fail('onError handles it: next is not called'))
   const answer = await flood(port, `Content-Length: ${limit + 1}\r\n`, 0)
   assert.equal(answer.status, 413)
   assert.deepEqual(answer.body.error, { code: 'payload_too_large', message: `the body is over the limit of ${limit} bytes` })
   assert.equal(reached.length, 0)
+  assert.deepEqual(calls.map((c) => [c.err.code, c.err.status, c.next, c.url]), [['payload_too_large', 413, 'function', '/webhooks']])
 })
 
-test('a body under the limit is read whole and verified; one already read (express.raw) over it gets 413 too', async (t) => {
+test('with no error handler of the app\'s, Express\'s own answers with the error\'s status (400, 413)', async (t) => {
+  const body = Buffer.from(JSON.stringify({ id: 'evt_small', type: 'job.succeeded', data: {} }))
+  const headers = new hookwise.Webhook(SECRET).sign(body, { id: 'evt_small' })
+  const { port, reached } = await limitedApp(t, { maxPayloadBytes: body.length })
+  const url = `http://127.0.0.1:${port}/webhooks`
+  const send = (payload, extra) => fetch(url, { method: 'POST', body: payload, headers: { 'content-type': 'application/json', ...extra } })
+  const tampered = await send(Buffer.from(body.toString().replace('evt_small', 'evt_smalx')), headers)
+  assert.equal(tampered.status, 400)
+  assert.match(tampered.headers.get('content-type'), /^text\/html/)
+  assert.match(await tampered.text(), /WebhookSignatureError/)
+  const big = await send(Buffer.concat([body, Buffer.alloc(64 * 1024, ' ')]), headers)
+  assert.equal(big.status, 413)
+  assert.match(await big.text(), /over the limit/)
+  assert.equal(reached.length, 0)
+  assert.equal((await send(body, headers)).status, 200)
+  assert.equal(reached[0].id, 'evt_small')
+})
+
+test('onError gets a failed verification and can pass it on to the app; errorHandler answers JSON; a bad onError is refused', async (t) => {
+  const body = Buffer.from(JSON.stringify({ id: 'evt_on', type: 'job.succeeded', data: {} }))
+  const headers = new hookwise.Webhook(SECRET).sign(body, { id: 'evt_on' })
+  const seen = []
+  const onError = (err, req, res, next) => {
+    seen.push(err.code)
+    next(err)
+  }
+  const { port } = await limitedApp(t, { onError }, errorHandler)
+  const url = `http://127.0.0.1:${port}/webhooks`
+  const unsigned = await post(url, body, {})
+  assert.deepEqual(unsigned, { status: 400, body: { error: { code: 'missing_signature', message: unsigned.body.error.message } } })
+  assert.deepEqual(seen, ['missing_signature'])
+  assert.deepEqual(await post(url, body, headers), { status: 200, body: { ok: true } })
+  assert.throws(() => webhook(SECRET, { onError: 'json' }), { name: 'TypeError', message: /onError must be a function/ })
+})
+
+test('a body under the limit is read whole and verified; one already read (express.raw) over it fails with 413 too', async (t) => {
   const body = Buffer.from(JSON.stringify({ id: 'evt_small', type: 'job.succeeded', data: {} }))
   const headers = new hookwise.Webhook(SECRET).sign(body, { id: 'evt_small' })
   const { port, reached } = await limitedApp(t, { maxPayloadBytes: body.length })
@@ -186,6 +245,7 @@ test('a body under the limit is read whole and verified; one already read (expre
 
   const app = express()
   app.post('/webhooks', express.raw({ type: 'application/json' }), webhook(SECRET, { maxPayloadBytes: body.length - 1 }), (req, res) => res.json({ ok: true }))
+  app.use(errorHandler)
   const listener = await new Promise((resolve) => { const l = app.listen(0, '127.0.0.1', () => resolve(l)) })
   t.after(() => listener.close())
   const refused = await post(`http://127.0.0.1:${listener.address().port}/webhooks`, body, headers)

@@ -17,6 +17,7 @@ export async function auggieSeed(body: Buffer, signature: string): Promise<strin
   })
   await client.registerWebhook({ url: 'https://yourserver.com/webhook', event_types: null })
   const current: auggie.Webhook = await client.getWebhook()
+  await client.getWebhook(undefined, { signal: AbortSignal.timeout(1000) })
   const removed: void = await client.deleteWebhook()
   try {
     const event: Event<{ job_id: number }> = AuggieWebhook.constructEvent<{ job_id: number }>(body, signature, wh.secret)

@@ -56,7 +56,7 @@ const cases = {
   try {
     await cases[process.env.HOOKWISE_NODE_TEST_PANIC]()
   } catch (err) {
-    thrown = { hookwiseError: err instanceof hookwise.HookwiseError, name: err.name, code: err.code, message: err.message }
+    thrown = { hookwiseError: err instanceof hookwise.HookwiseError, name: err.name, code: err.code, message: err.message, cause: err.cause instanceof Error && err.cause.code }
   }
   delete process.env.HOOKWISE_NODE_TEST_PANIC
   const hook = new hookwise.Webhook(SECRET, { scheme: 'github' })
@@ -76,7 +76,8 @@ test('a panic in any kind of export is thrown as HookwiseError with code interna
         assert.match(stderr, new RegExp(`panicked at [^]*HOOKWISE_NODE_TEST_PANIC=${name}`), 'the panic happened')
         const { thrown, after } = JSON.parse(stdout)
         const { message, ...rest } = thrown
-        assert.deepEqual(rest, { hookwiseError: true, name: 'HookwiseError', code: 'internal_error' })
+        // The error wraps napi's: \`cause\` is the error the addon threw.
+        assert.deepEqual(rest, { hookwiseError: true, name: 'HookwiseError', code: 'internal_error', cause: 'GenericFailure' })
         // napi passes a sync export's panic message on; an async one's is "Panic in async function".
         assert.match(message, /^internal error in hookwise \(a bug; please report it\): /)
         assert.equal(after, 'github', 'the addon works after the panic')

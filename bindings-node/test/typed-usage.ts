@@ -1,10 +1,11 @@
 // Typed usage of the public API: `tsc --noEmit` must accept it (the types are tested, not only written).
 import express from 'express'
 import {
-  Api, ApiError, Client, InvalidArgumentError, NotFoundError, PermissionDeniedError, Profile, ProfileError, Webhook,
-  WebhookSignatureError, canonicalize, type ApiOptions, type CreateJobParams, type Event, type EventObject, type types,
+  AbortError, Api, ApiError, Client, HookwiseError, InvalidArgumentError, NotFoundError, PermissionDeniedError, Profile,
+  ProfileError, Webhook, WebhookSignatureError, canonicalize, type ApiOptions, type CreateJobParams, type Event,
+  type EventObject, type RequestOptions, type types,
 } from 'hookwise'
-import { webhook } from 'hookwise/express'
+import { errorHandler, webhook, type WebhookRequestError } from 'hookwise/express'
 
 interface JobData { job: types.Job }
 
@@ -118,4 +119,53 @@ export async function engine(): Promise<string[]> {
     else if (err instanceof InvalidArgumentError) ids.push(err.code)
   }
   return [done.status, String(bytes.length), ...ids]
+}
+
+export async function abortable(c: Client, api: Api): Promise<string[]> {
+  const controller = new AbortController()
+  const options: RequestOptions = { signal: controller.signal }
+  const out: string[] = []
+  try {
+    const job: types.Job = await c.jobs.get({ id: 'job_1' }, options)
+    const page: types.JobList = await c.jobs.list({ limit: 5 }, { signal: AbortSignal.timeout(1000) })
+    for await (const j of c.jobs.list({}, options)) out.push(j.id)
+    await c.jobs.wait({ id: job.id }, { timeout: 1000, signal: controller.signal })
+    const bytes: Buffer = await c.download('/v1/results/job_1', options)
+    await api.call('get_job', { id: 'job_1' }, options)
+    for await (const j of api.paginate('list_jobs', {}, options)) out.push(String(j))
+    await api.download('/v1/files/x', { signal: controller.signal })
+    out.push(String(page.jobs.length), String(bytes.length))
+  } catch (err) {
+    if (err instanceof AbortError) {
+      const name: 'AbortError' = err.name
+      const code: 'aborted' = err.code
+      out.push(name, code, String(err.cause))
+    } else if (err instanceof HookwiseError) {
+      out.push(String(err.cause))
+    }
+  }
+  // @ts-expect-error: the signal is an AbortSignal.
+  void c.jobs.get({ id: 'job_1' }, { signal: 'soon' })
+  return out
+}
+
+export function middleware(): express.Express {
+  const server = express()
+  server.post('/strict', webhook('whsec_x', { maxPayloadBytes: 1024 }), (req, res) => res.json({ id: req.webhookEvent?.id }))
+  server.post('/own', webhook('whsec_x', {
+    scheme: 'stripe',
+    onError: (err, req, res, next) => {
+      if (err instanceof WebhookSignatureError) {
+        const failed = err as WebhookRequestError
+        const status: 400 | 413 = failed.status
+        res.status(status).json({ rejected: failed.code, statusCode: failed.statusCode })
+      } else {
+        next(err)
+      }
+    },
+  }), (req, res) => res.end())
+  server.use(errorHandler)
+  // @ts-expect-error: onError is a function.
+  webhook('whsec_x', { onError: 'json' })
+  return server
 }

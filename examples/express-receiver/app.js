@@ -1,12 +1,14 @@
 'use strict'
 // An Express app that receives hookwise deliveries. The middleware reads the raw body itself
 // (refusing a body over the scheme's limit with 413 while reading) and verifies it; the route sees
-// only verified events (req.webhookEvent); failures get 400.
+// only verified events (req.webhookEvent). A failure goes to the app's error handling: here
+// hookwise's `errorHandler` answers it with 400 (413 for a body too large) and
+// `{ error: { code, message } }`.
 //
 //   HOOKWISE_WEBHOOK_SECRET=whsec_… PORT=3000 node examples/express-receiver/app.js
 
 const express = require('express')
-const { webhook } = require('hookwise/express')
+const { webhook, errorHandler } = require('hookwise/express')
 
 function createApp(secret = process.env.HOOKWISE_WEBHOOK_SECRET || 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') {
   const app = express()
@@ -17,6 +19,7 @@ function createApp(secret = process.env.HOOKWISE_WEBHOOK_SECRET || 'whsec_MfKQ9r
     res.json({ received: event.id })
   })
   app.get('/received', (req, res) => res.json({ events: received }))
+  app.use(errorHandler)
   return { app, received }
 }
 

@@ -45,6 +45,7 @@ const REEXPORTS: &[&str] = &[
     "InvalidArgumentError",
     "InvalidResponseError",
     "ProfileError",
+    "AbortError",
 ];
 
 /// The TypeScript type of `ty`; models are `types.Name`.

@@ -41,13 +41,18 @@ fn names_come_from_the_profile() {
     let package: serde_json::Value = serde_json::from_str(file(&asg, "package.json")).unwrap();
     assert_eq!(package["name"], "asg-gateway", "x-hookwise.npm.package");
     assert!(file(&asg, "index.js").contains("class ASGGatewayClient {"), "x-hookwise.npm.client");
-    assert!(
-        file(&asg, "index.d.ts").contains("registerWebhook(params: RegisterWebhookParams): Promise<types.Webhook>;")
-    );
+    assert!(file(&asg, "index.d.ts").contains(
+        "  registerWebhook(\n    params: RegisterWebhookParams,\n    options?: sdk.RequestOptions,\n  ): Promise<types.Webhook>;"
+    ));
 
     let argus = generate("argus");
     let dts = file(&argus, "index.d.ts");
-    assert!(dts.contains("listJobs(params?: ListJobsParams): sdk.PagePromise<types.JobList, types.Job>;"), "{dts}");
+    assert!(
+        dts.contains(
+            "  listJobs(\n    params?: ListJobsParams,\n    options?: sdk.RequestOptions,\n  ): sdk.PagePromise<types.JobList, types.Job>;"
+        ),
+        "{dts}"
+    );
     assert!(dts.contains(
         "waitForJob(\n    params: GetJobParams,\n    options: sdk.WaitOptions<types.Job>,\n  ): Promise<types.Job>;"
     ));
@@ -87,7 +92,12 @@ fn hookwises_own_client_is_builtin_with_resources() {
     assert!(dts.contains(
         "  wait(\n    params: GetJobParams,\n    options: sdk.WaitOptions<types.Job>,\n  ): Promise<types.Job>;\n"
     ));
-    assert!(dts.contains("  list(params?: ListJobsParams): sdk.PagePromise<types.JobList, types.Job>;\n"));
+    assert!(dts.contains(
+        "  list(\n    params?: ListJobsParams,\n    options?: sdk.RequestOptions,\n  ): sdk.PagePromise<types.JobList, types.Job>;\n"
+    ));
+    assert!(js.contains(
+        "  create(params, options) {\n    return sdk.call(this.#api, \"create_job\", params, options);\n  }\n"
+    ));
 }
 
 #[test]

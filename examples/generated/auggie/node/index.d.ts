@@ -102,7 +102,7 @@ export declare class Client {
    * Downloads `url` (absolute, or a path of the API), such as a signed link an answer carries,
    * into a Buffer; credentials go only to the API's own origin.
    */
-  download(url: string): Promise<Buffer>;
+  download(url: string, options?: sdk.RequestOptions): Promise<Buffer>;
   /**
    * Register or update your webhook URL
    *
@@ -113,19 +113,26 @@ export declare class Client {
    */
   registerWebhook(
     params: RegisterWebhookParams,
+    options?: sdk.RequestOptions,
   ): Promise<types.WebhookRegistration>;
   /**
    * Get your current webhook configuration
    *
    * `GET /v1/webhooks`
    */
-  getWebhook(): Promise<types.Webhook>;
+  getWebhook(
+    params?: Record<string, never>,
+    options?: sdk.RequestOptions,
+  ): Promise<types.Webhook>;
   /**
    * Remove your webhook
    *
    * `DELETE /v1/webhooks`
    */
-  deleteWebhook(): Promise<void>;
+  deleteWebhook(
+    params?: Record<string, never>,
+    options?: sdk.RequestOptions,
+  ): Promise<void>;
 }
 
 /** Each operation of the profile, and the client method that calls it. */
@@ -150,4 +157,5 @@ export {
   InvalidArgumentError,
   InvalidResponseError,
   ProfileError,
+  AbortError,
 } from "hookwise";

@@ -59,8 +59,8 @@ class Client {
    * Downloads `url` (absolute, or a path of the API), such as a signed link an answer carries,
    * into a Buffer; credentials go only to the API's own origin.
    */
-  download(url) {
-    return this.#api.download(url);
+  download(url, options) {
+    return this.#api.download(url, options);
   }
 
   /**
@@ -71,8 +71,8 @@ class Client {
    *
    * `POST /v1/webhooks/register`
    */
-  registerWebhook(params) {
-    return sdk.call(this.#api, "register_webhook", params);
+  registerWebhook(params, options) {
+    return sdk.call(this.#api, "register_webhook", params, options);
   }
 
   /**
@@ -80,8 +80,8 @@ class Client {
    *
    * `GET /v1/webhooks`
    */
-  getWebhook(params) {
-    return sdk.call(this.#api, "get_webhook", params);
+  getWebhook(params, options) {
+    return sdk.call(this.#api, "get_webhook", params, options);
   }
 
   /**
@@ -89,8 +89,8 @@ class Client {
    *
    * `DELETE /v1/webhooks`
    */
-  deleteWebhook(params) {
-    return sdk.send(this.#api, "delete_webhook", params);
+  deleteWebhook(params, options) {
+    return sdk.send(this.#api, "delete_webhook", params, options);
   }
 }
 
@@ -115,4 +115,5 @@ module.exports = {
   InvalidArgumentError: hookwise.InvalidArgumentError,
   InvalidResponseError: hookwise.InvalidResponseError,
   ProfileError: hookwise.ProfileError,
+  AbortError: hookwise.AbortError,
 };

@@ -23,5 +23,6 @@ export const {
   InvalidArgumentError,
   InvalidResponseError,
   ProfileError,
+  AbortError,
 } = sdk;
 export default sdk;
