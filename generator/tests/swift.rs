@@ -87,7 +87,7 @@ fn hookwises_own_swift_client_in_bindings_swift_is_what_the_generator_makes() {
 
 /// The runtime the generated packages import (no Swift toolchain here: what they use of it is
 /// checked to be declared `public` in it, and the product to be in the hookwise package, whose
-/// manifest is at the repository's root, where SwiftPM reads a package from its URL).
+/// manifest is at the repository's root, where Swift's package manager reads a package from its URL).
 #[test]
 fn the_hookwise_sdk_runtime_is_a_product_of_the_root_package_with_what_the_clients_call() {
     let bindings = root().join("bindings-swift");
