@@ -155,7 +155,7 @@ public final class Engine: @unchecked Sendable {
     }
 }
 
-/// Every item of a list operation, every page of it: `for try await job in client.jobs.listAutoPaging() { … }`.
+/// Every item of a list operation, every page of it: `for try await job in try client.jobs.listAutoPaging() { … }`.
 /// Each iteration starts at the first page; the engine fetches the next page when `next()` needs
 /// it, and stops fetching when the loop stops. Errors are `HookwiseError`, thrown by `next()`.
 public struct AutoPagingSequence<Element: Decodable>: AsyncSequence, Sendable {
