@@ -96,8 +96,9 @@ step "Node: vectors; every contract through the six generated SDKs (installed wi
 (cd bindings-node && HOOKWISE_BIN="$root/target/release/hookwise" node --test test/*.test.js)
 (cd bindings-node && npx tsc --noEmit -p test/tsconfig.json)
 
-step "uniffi: the cdylib; the committed Swift sources are what uniffi-bindgen generates"
+step "uniffi: the cdylib; the committed Swift sources are what uniffi-bindgen generates; the root Package.swift and the Gradle build (no Swift or Gradle here) refer to what exists, with pom.xml's versions"
 bash bindings-swift/scripts/generate.sh --check
+python3 scripts/check-mobile-packaging.py
 
 step "Kotlin on the JVM (Maven: Kotlin, JNA, coroutines, kotlinx-serialization, JUnit): every vector and scenario through the uniffi layer; every contract case and each scheme's vectors through the SDKs generated from the six profiles"
 rm -rf bindings-kotlin/target/generated-sources/uniffi bindings-kotlin/target/generated-sources/sdks

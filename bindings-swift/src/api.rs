@@ -4,12 +4,12 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::{Stream, StreamExt as _};
 use hookwise::api as core;
 use serde_json::{Map, Value};
 
+use crate::convert::{in_range, Duration};
 use crate::errors::{invalid_argument, HookwiseError};
 
 /// A profile: an OpenAPI 3.1 document with `x-hookwise` extensions, validated.
@@ -59,45 +59,39 @@ pub struct ApiOptions {
     /// Where the API is.
     #[uniffi(default = None)]
     pub base_url: Option<String>,
-    /// The per-request timeout, in milliseconds.
+    /// The per-request timeout (whole milliseconds).
     #[uniffi(default = None)]
-    pub timeout_ms: Option<u64>,
-    /// Retries after the first attempt.
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt (0 or more).
     #[uniffi(default = None)]
-    pub max_retries: Option<u32>,
-    /// The first backoff ceiling, in milliseconds.
+    pub max_retries: Option<i32>,
+    /// The first backoff ceiling (whole milliseconds).
     #[uniffi(default = None)]
-    pub initial_retry_delay_ms: Option<u64>,
-    /// The longest wait between tries (`Retry-After` included), in milliseconds.
+    pub initial_retry_delay: Option<Duration>,
+    /// The longest wait between tries, `Retry-After` included (whole milliseconds).
     #[uniffi(default = None)]
-    pub max_retry_delay_ms: Option<u64>,
+    pub max_retry_delay: Option<Duration>,
     /// The `User-Agent` header.
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
 }
 
 impl ApiOptions {
-    /// The engine's options, with the secrets given to `Api`'s constructor.
-    fn into_core(self, api_key: Option<String>, password: Option<String>) -> core::ApiOptions {
+    /// The engine's options, with the secrets given to `Api`'s constructor; `InvalidArgument`
+    /// for a negative duration or count.
+    fn into_core(self, api_key: Option<String>, password: Option<String>) -> Result<core::ApiOptions, HookwiseError> {
         let mut options = core::ApiOptions::default();
+        let duration = |value: Option<Duration>, name: &str, default| value.map_or(Ok(default), |d| d.to_std(name));
+        options.timeout = duration(self.timeout, "timeout", options.timeout)?;
+        options.max_retries = self.max_retries.map_or(Ok(options.max_retries), |n| in_range("maxRetries", i64::from(n)))?;
+        options.initial_retry_delay = duration(self.initial_retry_delay, "initialRetryDelay", options.initial_retry_delay)?;
+        options.max_retry_delay = duration(self.max_retry_delay, "maxRetryDelay", options.max_retry_delay)?;
         options.api_key = api_key;
         options.username = self.username;
         options.password = password;
         options.base_url = self.base_url;
         options.user_agent = self.user_agent;
-        if let Some(ms) = self.timeout_ms {
-            options.timeout = Duration::from_millis(ms);
-        }
-        if let Some(n) = self.max_retries {
-            options.max_retries = n;
-        }
-        if let Some(ms) = self.initial_retry_delay_ms {
-            options.initial_retry_delay = Duration::from_millis(ms);
-        }
-        if let Some(ms) = self.max_retry_delay_ms {
-            options.max_retry_delay = Duration::from_millis(ms);
-        }
-        options
+        Ok(options)
     }
 }
 
@@ -155,7 +149,7 @@ impl Api {
         api_key: Option<String>,
         password: Option<String>,
     ) -> Result<Self, HookwiseError> {
-        Ok(Api { inner: core::Api::new(profile.inner.clone(), options.into_core(api_key, password))? })
+        Ok(Api { inner: core::Api::new(profile.inner.clone(), options.into_core(api_key, password)?)? })
     }
 
     /// Calls operation `op` with named arguments (a JSON object as text); the decoded answer as
@@ -172,22 +166,23 @@ impl Api {
     }
 
     /// Polls operation `op` until its status is terminal, telling `on_progress` of each change;
-    /// the final object as JSON text. `Timeout` when `timeout_ms` passes first.
+    /// the final object as JSON text. `Timeout` when `timeout` passes first.
     #[uniffi::method(default(on_progress = None))]
     pub async fn wait(
         &self,
         op: String,
         args_json: String,
-        timeout_ms: u64,
+        timeout: Duration,
         on_progress: Option<Arc<dyn ApiProgressListener>>,
     ) -> Result<String, HookwiseError> {
         let args = arguments(&args_json)?;
+        let timeout = timeout.to_std("timeout")?;
         let mut report = |object: &Value| {
             if let Some(listener) = &on_progress {
                 listener.on_progress(object.to_string());
             }
         };
-        Ok(self.inner.wait(&op, &args, Duration::from_millis(timeout_ms), Some(&mut report)).await?.to_string())
+        Ok(self.inner.wait(&op, &args, timeout, Some(&mut report)).await?.to_string())
     }
 
     /// Downloads `url` (absolute, such as a signed result link, or a path of the API); the

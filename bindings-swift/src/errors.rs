@@ -27,21 +27,21 @@ pub enum HookwiseError {
     /// No such preset, or an invalid scheme description.
     UnknownScheme { code: String, reason: String },
     /// 401.
-    Authentication { code: String, reason: String, status: u16, trace_id: Option<String> },
+    Authentication { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 403.
-    PermissionDenied { code: String, reason: String, status: u16, trace_id: Option<String> },
+    PermissionDenied { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 404.
-    NotFound { code: String, reason: String, status: u16, trace_id: Option<String> },
+    NotFound { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 409.
-    Conflict { code: String, reason: String, status: u16, trace_id: Option<String> },
+    Conflict { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 422.
-    UnprocessableEntity { code: String, reason: String, status: u16, trace_id: Option<String> },
+    UnprocessableEntity { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 429.
-    RateLimit { code: String, reason: String, status: u16, trace_id: Option<String> },
+    RateLimit { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 5xx.
-    Server { code: String, reason: String, status: u16, trace_id: Option<String> },
+    Server { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// Any other API error.
-    Api { code: String, reason: String, status: u16, trace_id: Option<String> },
+    Api { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// The connection failed.
     Connection { code: String, reason: String },
     /// A request or a wait took too long.
@@ -54,18 +54,26 @@ pub enum HookwiseError {
     InvalidProfile { code: String, reason: String },
 }
 
-/// What every variant carries, read by one exhaustive match: `code`, `reason`, and for API
-/// errors the HTTP status and the trace id.
-struct Parts<'a> {
-    code: &'a str,
-    reason: &'a str,
-    status: Option<u16>,
-    trace_id: Option<&'a str>,
+/// What every error carries, whatever its variant: Swift's `error.code`, `error.status`, … and
+/// Kotlin's `e.code`, `e.status`, … on the base type read it (`Sources/Hookwise/HookwiseError+Details.swift`,
+/// `dev/hookwise/HookwiseExceptions.kt`).
+#[derive(uniffi::Record)]
+pub struct ErrorDetails {
+    /// The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
+    pub code: String,
+    /// What went wrong (the API's message for API errors).
+    pub reason: String,
+    /// The HTTP status of an API error; null for every other error.
+    pub status: Option<i32>,
+    /// The server's trace id of an API error, when it sent one.
+    pub trace_id: Option<String>,
 }
 
+#[uniffi::export]
 impl HookwiseError {
-    fn parts(&self) -> Parts<'_> {
-        match self {
+    /// The code, reason, HTTP status and trace id, read by one exhaustive match.
+    pub fn details(&self) -> ErrorDetails {
+        let (code, reason, status, trace_id) = match self {
             HookwiseError::MissingSignature { code, reason }
             | HookwiseError::MalformedSignature { code, reason }
             | HookwiseError::SignatureMismatch { code, reason }
@@ -79,7 +87,7 @@ impl HookwiseError {
             | HookwiseError::Timeout { code, reason }
             | HookwiseError::InvalidArgument { code, reason }
             | HookwiseError::InvalidResponse { code, reason }
-            | HookwiseError::InvalidProfile { code, reason } => Parts { code, reason, status: None, trace_id: None },
+            | HookwiseError::InvalidProfile { code, reason } => (code, reason, None, None),
             HookwiseError::Authentication { code, reason, status, trace_id }
             | HookwiseError::PermissionDenied { code, reason, status, trace_id }
             | HookwiseError::NotFound { code, reason, status, trace_id }
@@ -87,41 +95,15 @@ impl HookwiseError {
             | HookwiseError::UnprocessableEntity { code, reason, status, trace_id }
             | HookwiseError::RateLimit { code, reason, status, trace_id }
             | HookwiseError::Server { code, reason, status, trace_id }
-            | HookwiseError::Api { code, reason, status, trace_id } => {
-                Parts { code, reason, status: Some(*status), trace_id: trace_id.as_deref() }
-            }
-        }
-    }
-}
-
-/// Readable on the base type in Swift (`error.code()`) and Kotlin (`e.code()`), whatever the
-/// variant.
-#[uniffi::export]
-impl HookwiseError {
-    /// The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
-    pub fn code(&self) -> String {
-        self.parts().code.to_owned()
-    }
-
-    /// What went wrong (the API's message for API errors).
-    pub fn reason(&self) -> String {
-        self.parts().reason.to_owned()
-    }
-
-    /// The HTTP status of an API error; null for every other error.
-    pub fn status(&self) -> Option<u16> {
-        self.parts().status
-    }
-
-    /// The server's trace id of an API error, when it sent one.
-    pub fn trace_id(&self) -> Option<String> {
-        self.parts().trace_id.map(str::to_owned)
+            | HookwiseError::Api { code, reason, status, trace_id } => (code, reason, Some(*status), trace_id.clone()),
+        };
+        ErrorDetails { code: code.clone(), reason: reason.clone(), status, trace_id }
     }
 }
 
 impl std::fmt::Display for HookwiseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Parts { code, reason, .. } = self.parts();
+        let ErrorDetails { code, reason, .. } = self.details();
         write!(f, "{code}: {reason}")
     }
 }
@@ -148,7 +130,7 @@ impl From<WebhookError> for HookwiseError {
 impl From<ClientError> for HookwiseError {
     fn from(e: ClientError) -> Self {
         let (code, message) = (e.code().to_owned(), e.message().to_owned());
-        let (status, trace_id) = (e.status().unwrap_or(0), e.trace_id().map(str::to_owned));
+        let (status, trace_id) = (e.status().map_or(0, i32::from), e.trace_id().map(str::to_owned));
         match e.kind() {
             ClientErrorKind::Authentication => {
                 HookwiseError::Authentication { code, reason: message, status, trace_id }

@@ -8,6 +8,7 @@
 #![allow(clippy::needless_pass_by_value, clippy::struct_field_names, clippy::missing_errors_doc)]
 
 mod api;
+mod convert;
 mod errors;
 mod webhook;
 

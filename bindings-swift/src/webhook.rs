@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use hookwise::webhook::{unix_now, Scheme};
 
+use crate::convert::{in_range, Duration};
 use crate::errors::HookwiseError;
 
 /// A verified webhook, normalized across providers. `dataJson` / `payloadJson` are JSON text.
@@ -54,20 +55,21 @@ pub struct Webhook {
 
 #[uniffi::export]
 impl Webhook {
-    /// `scheme`: a preset name (`standard`, `stripe`, `github`, …) or a custom scheme's JSON.
+    /// `scheme`: a preset name (`standard`, `stripe`, `github`, …) or a custom scheme's JSON;
+    /// `tolerance`, the replay window, counts in whole seconds (a fraction is dropped).
     #[uniffi::constructor(default(tolerance = None, max_payload_bytes = None))]
     pub fn new(
         secrets: Vec<String>,
         scheme: String,
-        tolerance: Option<u64>,
-        max_payload_bytes: Option<u64>,
+        tolerance: Option<Duration>,
+        max_payload_bytes: Option<i64>,
     ) -> Result<Self, HookwiseError> {
         let mut inner = hookwise::Webhook::new(self::scheme(&scheme)?, secrets)?;
         if let Some(t) = tolerance {
-            inner = inner.with_tolerance(t);
+            inner = inner.with_tolerance(t.to_std("tolerance")?.as_secs());
         }
         if let Some(m) = max_payload_bytes {
-            inner = inner.with_max_payload_bytes(usize::try_from(m).unwrap_or(usize::MAX));
+            inner = inner.with_max_payload_bytes(in_range("maxPayloadBytes", m)?);
         }
         Ok(Webhook { inner })
     }
@@ -113,7 +115,7 @@ pub fn construct_event(
     signature_header: String,
     secret: String,
     scheme: String,
-    tolerance: Option<u64>,
+    tolerance: Option<Duration>,
     now: Option<i64>,
 ) -> Result<Event, HookwiseError> {
     Webhook::new(vec![secret], scheme, tolerance, None)?.construct_event(payload, signature_header, now)

@@ -56,6 +56,8 @@ pub(crate) fn files(input: &Input<'_>) -> Result<Vec<File>, Error> {
         scheme_label => scheme_label(sdk),
         methods => methods,
         groups => groups,
+        version => env!("CARGO_PKG_VERSION"),
+        repository => env!("CARGO_PKG_REPOSITORY"),
     };
     let mut files = vec![
         File::new("Package.swift", render(PACKAGE, &context)?),

@@ -41,14 +41,19 @@ fn swift_names_follow_the_profile() {
     for signature in [
         "public func createJob(kind: String, payload: [String: JSONValue], idempotencyKey: String? = nil,",
         "public func listJobsAutoPaging(",
-        "throws -> AsyncThrowingStream<Types.Job, Error> {",
-        "public func waitForJob(id: String, timeout: TimeInterval, onProgress: ((Types.Job) -> Void)? = nil) async throws -> Types.Job {",
+        "throws -> AutoPagingSequence<Types.Job> {",
+        "public func waitForJob(id: String, timeout: Duration, onProgress: ((Types.Job) -> Void)? = nil) async throws -> Types.Job {",
+        "        timeout: Duration? = nil,\n        maxRetries: Int? = nil,\n",
     ] {
         assert!(client.contains(signature), "{signature}\n{client}");
     }
     assert!(text(&argus, "Sources/Argus/Webhook.swift").contains("public static let scheme = \"argus\""));
     assert!(text(&argus, "Package.swift").contains("resources: [.copy(\"profile.yaml\")]"));
-    assert!(text(&argus, "Package.swift").contains(".product(name: \"HookwiseSdk\", package: \"Hookwise\")"));
+    let package = text(&argus, "Package.swift");
+    assert!(package.contains(".product(name: \"HookwiseSdk\", package: \"hookwise\")"), "{package}");
+    let dependency =
+        format!(".package(url: \"{}\", from: \"{}\")", env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_VERSION"));
+    assert!(package.contains(&dependency), "the hookwise package by its URL, as users get it: {package}");
     assert!(client.contains("\nimport HookwiseSdk\n"));
     assert!(argus.iter().all(|f| !f.path.ends_with("Support.swift")), "the runtime is HookwiseSdk's, not copied");
 
@@ -58,7 +63,7 @@ fn swift_names_follow_the_profile() {
         client.contains("    public let jobs: Jobs\n")
             && client.contains("    public final class Jobs: @unchecked Sendable {")
     );
-    assert!(client.contains("        public func wait(id: String, timeout: TimeInterval,"), "client.jobs.wait");
+    assert!(client.contains("        public func wait(id: String, timeout: Duration,"), "client.jobs.wait");
 
     let auggie = generate("auggie");
     let registration = text(&auggie, "Sources/Auggie/Types/WebhookRegistration.swift");
@@ -81,15 +86,22 @@ fn hookwises_own_swift_client_in_bindings_swift_is_what_the_generator_makes() {
 }
 
 /// The runtime the generated packages import (no Swift toolchain here: what they use of it is
-/// checked to be declared `public` in it, and the product to be in the hookwise package).
+/// checked to be declared `public` in it, and the product to be in the hookwise package, whose
+/// manifest is at the repository's root, where Swift's package manager reads a package from its URL).
 #[test]
-fn the_hookwise_sdk_runtime_is_a_product_of_bindings_swift_with_what_the_clients_call() {
-    let bindings = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings-swift");
-    let package = std::fs::read_to_string(bindings.join("Package.swift")).unwrap();
+fn the_hookwise_sdk_runtime_is_a_product_of_the_root_package_with_what_the_clients_call() {
+    let bindings = root().join("bindings-swift");
+    let package = std::fs::read_to_string(root().join("Package.swift")).unwrap();
     assert!(package.contains(".library(name: \"HookwiseSdk\", targets: [\"HookwiseSdk\"])"));
     assert!(package.contains("dependencies: [\"Hookwise\", \"HookwiseSdk\"],"), "HookwiseApi imports it");
     let runtime = std::fs::read_to_string(bindings.join("Sources/HookwiseSdk/HookwiseSdk.swift")).unwrap();
-    for declaration in ["public enum JSONValue", "public struct Arguments", "public init() {}", "public func add<"] {
+    for declaration in [
+        "public enum JSONValue",
+        "public struct Arguments",
+        "public init() {}",
+        "public func add<",
+        "public struct AutoPagingSequence<Element: Decodable>: AsyncSequence",
+    ] {
         assert!(runtime.contains(declaration), "{declaration}");
     }
     assert!(

@@ -471,47 +471,15 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -624,9 +592,9 @@ public protocol ApiProtocol: AnyObject, Sendable {
     
     /**
      * Polls operation `op` until its status is terminal, telling `on_progress` of each change;
-     * the final object as JSON text. `Timeout` when `timeout_ms` passes first.
+     * the final object as JSON text. `Timeout` when `timeout` passes first.
      */
-    func wait(op: String, argsJson: String, timeoutMs: UInt64, onProgress: ApiProgressListener?) async throws  -> String
+    func wait(op: String, argsJson: String, timeout: Duration, onProgress: ApiProgressListener?) async throws  -> String
     
 }
 /**
@@ -759,14 +727,14 @@ open func paginate(op: String, argsJson: String)throws  -> ApiPages  {
     
     /**
      * Polls operation `op` until its status is terminal, telling `on_progress` of each change;
-     * the final object as JSON text. `Timeout` when `timeout_ms` passes first.
+     * the final object as JSON text. `Timeout` when `timeout` passes first.
      */
-open func wait(op: String, argsJson: String, timeoutMs: UInt64, onProgress: ApiProgressListener? = nil)async throws  -> String  {
+open func wait(op: String, argsJson: String, timeout: Duration, onProgress: ApiProgressListener? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_hookwise_ffi_fn_method_api_wait(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(op),FfiConverterString.lower(argsJson),FfiConverterUInt64.lower(timeoutMs),FfiConverterOptionTypeApiProgressListener.lower(onProgress)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(op),FfiConverterString.lower(argsJson),FfiConverterTypeDuration_lower(timeout),FfiConverterOptionTypeApiProgressListener.lower(onProgress)
                 )
             },
             pollFunc: ffi_hookwise_ffi_rust_future_poll_rust_buffer,
@@ -1416,17 +1384,18 @@ open class Webhook: WebhookProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_hookwise_ffi_fn_clone_webhook(self.handle, $0) }
     }
     /**
-     * `scheme`: a preset name (`standard`, `stripe`, `github`, …) or a custom scheme's JSON.
+     * `scheme`: a preset name (`standard`, `stripe`, `github`, …) or a custom scheme's JSON;
+     * `tolerance`, the replay window, counts in whole seconds (a fraction is dropped).
      */
-public convenience init(secrets: [String], scheme: String, tolerance: UInt64? = nil, maxPayloadBytes: UInt64? = nil)throws  {
+public convenience init(secrets: [String], scheme: String, tolerance: Duration? = nil, maxPayloadBytes: Int64? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeHookwiseError_lift) {
         uniffiCallStatus in
     uniffi_hookwise_ffi_fn_constructor_webhook_new(
         FfiConverterSequenceString.lower(secrets),
         FfiConverterString.lower(scheme),
-        FfiConverterOptionUInt64.lower(tolerance),
-        FfiConverterOptionUInt64.lower(maxPayloadBytes),uniffiCallStatus
+        FfiConverterOptionTypeDuration.lower(tolerance),
+        FfiConverterOptionInt64.lower(maxPayloadBytes),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -1556,21 +1525,21 @@ public struct ApiOptions: Equatable, Hashable {
      */
     public var baseUrl: String?
     /**
-     * The per-request timeout, in milliseconds.
+     * The per-request timeout (whole milliseconds).
      */
-    public var timeoutMs: UInt64?
+    public var timeout: Duration?
     /**
-     * Retries after the first attempt.
+     * Retries after the first attempt (0 or more).
      */
-    public var maxRetries: UInt32?
+    public var maxRetries: Int32?
     /**
-     * The first backoff ceiling, in milliseconds.
+     * The first backoff ceiling (whole milliseconds).
      */
-    public var initialRetryDelayMs: UInt64?
+    public var initialRetryDelay: Duration?
     /**
-     * The longest wait between tries (`Retry-After` included), in milliseconds.
+     * The longest wait between tries, `Retry-After` included (whole milliseconds).
      */
-    public var maxRetryDelayMs: UInt64?
+    public var maxRetryDelay: Duration?
     /**
      * The `User-Agent` header.
      */
@@ -1586,26 +1555,26 @@ public struct ApiOptions: Equatable, Hashable {
          * Where the API is.
          */baseUrl: String? = nil, 
         /**
-         * The per-request timeout, in milliseconds.
-         */timeoutMs: UInt64? = nil, 
+         * The per-request timeout (whole milliseconds).
+         */timeout: Duration? = nil, 
         /**
-         * Retries after the first attempt.
-         */maxRetries: UInt32? = nil, 
+         * Retries after the first attempt (0 or more).
+         */maxRetries: Int32? = nil, 
         /**
-         * The first backoff ceiling, in milliseconds.
-         */initialRetryDelayMs: UInt64? = nil, 
+         * The first backoff ceiling (whole milliseconds).
+         */initialRetryDelay: Duration? = nil, 
         /**
-         * The longest wait between tries (`Retry-After` included), in milliseconds.
-         */maxRetryDelayMs: UInt64? = nil, 
+         * The longest wait between tries, `Retry-After` included (whole milliseconds).
+         */maxRetryDelay: Duration? = nil, 
         /**
          * The `User-Agent` header.
          */userAgent: String? = nil) {
         self.username = username
         self.baseUrl = baseUrl
-        self.timeoutMs = timeoutMs
+        self.timeout = timeout
         self.maxRetries = maxRetries
-        self.initialRetryDelayMs = initialRetryDelayMs
-        self.maxRetryDelayMs = maxRetryDelayMs
+        self.initialRetryDelay = initialRetryDelay
+        self.maxRetryDelay = maxRetryDelay
         self.userAgent = userAgent
     }
 
@@ -1627,10 +1596,10 @@ public struct FfiConverterTypeApiOptions: FfiConverterRustBuffer {
             try ApiOptions(
                 username: FfiConverterOptionString.read(from: &buf), 
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
-                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
-                initialRetryDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxRetryDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                timeout: FfiConverterOptionTypeDuration.read(from: &buf), 
+                maxRetries: FfiConverterOptionInt32.read(from: &buf), 
+                initialRetryDelay: FfiConverterOptionTypeDuration.read(from: &buf), 
+                maxRetryDelay: FfiConverterOptionTypeDuration.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -1638,10 +1607,10 @@ public struct FfiConverterTypeApiOptions: FfiConverterRustBuffer {
     public static func write(_ value: ApiOptions, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.username, into: &buf)
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
-        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
-        FfiConverterOptionUInt64.write(value.initialRetryDelayMs, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxRetryDelayMs, into: &buf)
+        FfiConverterOptionTypeDuration.write(value.timeout, into: &buf)
+        FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionTypeDuration.write(value.initialRetryDelay, into: &buf)
+        FfiConverterOptionTypeDuration.write(value.maxRetryDelay, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
     }
 }
@@ -1659,6 +1628,97 @@ public func FfiConverterTypeApiOptions_lift(_ buf: RustBuffer) throws -> ApiOpti
 #endif
 public func FfiConverterTypeApiOptions_lower(_ value: ApiOptions) -> RustBuffer {
     return FfiConverterTypeApiOptions.lower(value)
+}
+
+
+/**
+ * What every error carries, whatever its variant: Swift's `error.code`, `error.status`, … and
+ * Kotlin's `e.code`, `e.status`, … on the base type read it (`Sources/Hookwise/HookwiseError+Details.swift`,
+ * `dev/hookwise/HookwiseExceptions.kt`).
+ */
+public struct ErrorDetails: Equatable, Hashable {
+    /**
+     * The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
+     */
+    public var code: String
+    /**
+     * What went wrong (the API's message for API errors).
+     */
+    public var reason: String
+    /**
+     * The HTTP status of an API error; null for every other error.
+     */
+    public var status: Int32?
+    /**
+     * The server's trace id of an API error, when it sent one.
+     */
+    public var traceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
+         */code: String, 
+        /**
+         * What went wrong (the API's message for API errors).
+         */reason: String, 
+        /**
+         * The HTTP status of an API error; null for every other error.
+         */status: Int32?, 
+        /**
+         * The server's trace id of an API error, when it sent one.
+         */traceId: String?) {
+        self.code = code
+        self.reason = reason
+        self.status = status
+        self.traceId = traceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ErrorDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorDetails {
+        return
+            try ErrorDetails(
+                code: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                status: FfiConverterOptionInt32.read(from: &buf), 
+                traceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ErrorDetails, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionInt32.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.traceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorDetails_lift(_ buf: RustBuffer) throws -> ErrorDetails {
+    return try FfiConverterTypeErrorDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuffer {
+    return FfiConverterTypeErrorDetails.lower(value)
 }
 
 
@@ -1842,42 +1902,42 @@ enum HookwiseError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     /**
      * 401.
      */
-    case Authentication(code: String, reason: String, status: UInt16, traceId: String?
+    case Authentication(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * 403.
      */
-    case PermissionDenied(code: String, reason: String, status: UInt16, traceId: String?
+    case PermissionDenied(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * 404.
      */
-    case NotFound(code: String, reason: String, status: UInt16, traceId: String?
+    case NotFound(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * 409.
      */
-    case Conflict(code: String, reason: String, status: UInt16, traceId: String?
+    case Conflict(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * 422.
      */
-    case UnprocessableEntity(code: String, reason: String, status: UInt16, traceId: String?
+    case UnprocessableEntity(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * 429.
      */
-    case RateLimit(code: String, reason: String, status: UInt16, traceId: String?
+    case RateLimit(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * 5xx.
      */
-    case Server(code: String, reason: String, status: UInt16, traceId: String?
+    case Server(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * Any other API error.
      */
-    case Api(code: String, reason: String, status: UInt16, traceId: String?
+    case Api(code: String, reason: String, status: Int32, traceId: String?
     )
     /**
      * The connection failed.
@@ -1907,48 +1967,12 @@ enum HookwiseError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
 
     
     /**
-     * The stable code (`signature_mismatch`, `not_found`, `http_418`, `timeout`, …).
+     * The code, reason, HTTP status and trace id, read by one exhaustive match.
      */
-public func code() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+public func details() -> ErrorDetails  {
+    return try!  FfiConverterTypeErrorDetails_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_hookwise_ffi_fn_method_hookwiseerror_code(
-            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * What went wrong (the API's message for API errors).
-     */
-public func reason() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_hookwise_ffi_fn_method_hookwiseerror_reason(
-            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The HTTP status of an API error; null for every other error.
-     */
-public func status() -> UInt16?  {
-    return try!  FfiConverterOptionUInt16.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_hookwise_ffi_fn_method_hookwiseerror_status(
-            FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The server's trace id of an API error, when it sent one.
-     */
-public func traceId() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_hookwise_ffi_fn_method_hookwiseerror_trace_id(
+    uniffi_hookwise_ffi_fn_method_hookwiseerror_details(
             FfiConverterTypeHookwiseError_lower(self),uniffiCallStatus
     )
 })
@@ -2020,49 +2044,49 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
         case 10: return .Authentication(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 11: return .PermissionDenied(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 12: return .NotFound(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 13: return .Conflict(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 14: return .UnprocessableEntity(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 15: return .RateLimit(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 16: return .Server(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 17: return .Api(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             traceId: try FfiConverterOptionString.read(from: &buf)
             )
         case 18: return .Connection(
@@ -2155,7 +2179,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2163,7 +2187,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(11))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2171,7 +2195,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(12))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2179,7 +2203,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(13))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2187,7 +2211,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(14))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2195,7 +2219,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(15))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2203,7 +2227,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(16))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2211,7 +2235,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(17))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
@@ -2266,8 +2290,8 @@ public func FfiConverterTypeHookwiseError_lower(_ value: HookwiseError) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -2275,61 +2299,13 @@ fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2410,6 +2386,30 @@ fileprivate struct FfiConverterOptionTypeApiProgressListener: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDuration: FfiConverterRustBuffer {
+    typealias SwiftType = Duration?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDuration.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDuration.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -2457,6 +2457,52 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDuration: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Duration {
+        let builtinValue = try FfiConverterInt64.read(from: &buf)
+        return Duration.milliseconds(builtinValue)
+    }
+
+    public static func write(_ value: Duration, into buf: inout [UInt8]) {
+        let builtinValue = Int64(max(-9.2e18, min(9.2e18, (value / Duration.milliseconds(1)).rounded())))
+        return FfiConverterInt64.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: Int64) throws -> Duration {
+        let builtinValue = try FfiConverterInt64.lift(value)
+        return Duration.milliseconds(builtinValue)
+    }
+
+    public static func lower(_ value: Duration) -> Int64 {
+        let builtinValue = Int64(max(-9.2e18, min(9.2e18, (value / Duration.milliseconds(1)).rounded())))
+        return FfiConverterInt64.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuration_lift(_ value: Int64) throws -> Duration {
+    return try FfiConverterTypeDuration.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuration_lower(_ value: Duration) -> Int64 {
+    return FfiConverterTypeDuration.lower(value)
+}
+
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -2519,7 +2565,7 @@ public func canonicalize(data: Data)throws  -> Data  {
 /**
  * Stripe-style in one call: verify `payload` with the signature header's value and a secret.
  */
-public func constructEvent(payload: Data, signatureHeader: String, secret: String, scheme: String, tolerance: UInt64? = nil, now: Int64? = nil)throws  -> Event  {
+public func constructEvent(payload: Data, signatureHeader: String, secret: String, scheme: String, tolerance: Duration? = nil, now: Int64? = nil)throws  -> Event  {
     return try  FfiConverterTypeEvent_lift(try rustCallWithError(FfiConverterTypeHookwiseError_lift) {
         uniffiCallStatus in
     uniffi_hookwise_ffi_fn_func_construct_event(
@@ -2527,7 +2573,7 @@ public func constructEvent(payload: Data, signatureHeader: String, secret: Strin
         FfiConverterString.lower(signatureHeader),
         FfiConverterString.lower(secret),
         FfiConverterString.lower(scheme),
-        FfiConverterOptionUInt64.lower(tolerance),
+        FfiConverterOptionTypeDuration.lower(tolerance),
         FfiConverterOptionInt64.lower(now),uniffiCallStatus
     )
 })
@@ -2561,7 +2607,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hookwise_ffi_checksum_func_canonicalize() != 17853) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hookwise_ffi_checksum_func_construct_event() != 47483) {
+    if (uniffi_hookwise_ffi_checksum_func_construct_event() != 60758) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hookwise_ffi_checksum_func_presets() != 25166) {
@@ -2576,7 +2622,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hookwise_ffi_checksum_method_api_paginate() != 63160) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hookwise_ffi_checksum_method_api_wait() != 23187) {
+    if (uniffi_hookwise_ffi_checksum_method_api_wait() != 36080) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hookwise_ffi_checksum_method_apipages_next() != 17421) {
@@ -2609,7 +2655,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hookwise_ffi_checksum_constructor_profile_from_text() != 24101) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hookwise_ffi_checksum_constructor_webhook_new() != 21871) {
+    if (uniffi_hookwise_ffi_checksum_constructor_webhook_new() != 31090) {
         return InitializationResult.apiChecksumMismatch
     }
 

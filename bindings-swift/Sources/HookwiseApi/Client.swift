@@ -14,17 +14,17 @@ public typealias JSONValue = HookwiseSdk.JSONValue
 ///
 /// `apiKey` defaults to `HOOKWISE_API_KEY`,
 /// `baseUrl` to `HOOKWISE_BASE_URL`, then to the API's server; any other option left
-/// nil takes the engine's default. Times are in seconds.
+/// nil takes the engine's default.
 public final class Client: @unchecked Sendable {
     private let engine: Engine
 
     public init(
         apiKey: String? = nil,
         baseUrl: String? = nil,
-        timeout: TimeInterval? = nil,
+        timeout: Duration? = nil,
         maxRetries: Int? = nil,
-        initialRetryDelay: TimeInterval? = nil,
-        maxRetryDelay: TimeInterval? = nil
+        initialRetryDelay: Duration? = nil,
+        maxRetryDelay: Duration? = nil
     ) throws {
         let engine = try Engine(
             bundle: Bundle.module,
@@ -74,8 +74,9 @@ public final class Client: @unchecked Sendable {
             )
         }
 
-        /// Every `Types.Job` of every page of `list`, a page fetched when the stream needs one.
-        public func listAutoPaging(kind: String? = nil, status: String? = nil, limit: Int? = nil, cursor: String? = nil) throws -> AsyncThrowingStream<Types.Job, Error> {
+        /// Every `Types.Job` of every page of `list` (`for try await item in …`), a page
+        /// fetched when the iteration needs one.
+        public func listAutoPaging(kind: String? = nil, status: String? = nil, limit: Int? = nil, cursor: String? = nil) throws -> AutoPagingSequence<Types.Job> {
             try engine.paginate(
                 "list_jobs",
                 Arguments()
@@ -113,9 +114,9 @@ public final class Client: @unchecked Sendable {
         }
 
         /// Polls `get` until a terminal status and returns the final object; `onProgress` sees
-        /// the object whenever its status or progress changes. A timeout (seconds) is
-        /// `HookwiseError.Timeout`.
-        public func wait(id: String, timeout: TimeInterval, onProgress: ((Types.Job) -> Void)? = nil) async throws -> Types.Job {
+        /// the object whenever its status or progress changes. When `timeout` passes first, the error
+        /// is `HookwiseError.Timeout`.
+        public func wait(id: String, timeout: Duration, onProgress: ((Types.Job) -> Void)? = nil) async throws -> Types.Job {
             try await engine.wait(
                 "get_job",
                 Arguments()

@@ -69,10 +69,6 @@ private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
     try JSONDecoder().decode(type, from: Data(text.utf8))
 }
 
-private func milliseconds(_ seconds: TimeInterval?) -> UInt64? {
-    seconds.map { UInt64(max(0, $0 * 1000).rounded()) }
-}
-
 /// Hands each progress report of `Api.wait` to a typed callback.
 private final class ProgressReport<T: Decodable>: ApiProgressListener, @unchecked Sendable {
     private let report: (T) -> Void
@@ -91,7 +87,8 @@ private final class ProgressReport<T: Decodable>: ApiProgressListener, @unchecke
 /// A generated client's engine: `Api` for the profile shipped as `profile.yaml` in `bundle` (the
 /// generated package's `Bundle.module`), with the client's options (nil takes the engine's
 /// default; credentials and the base URL not given come from the environment,
-/// `<ENV_PREFIX>_API_KEY` / `<ENV_PREFIX>_BASE_URL`, then from the profile).
+/// `<ENV_PREFIX>_API_KEY` / `<ENV_PREFIX>_BASE_URL`, then from the profile). A negative duration
+/// or retry count is `HookwiseError.InvalidArgument`.
 public final class Engine: @unchecked Sendable {
     private let api: Api
 
@@ -101,10 +98,10 @@ public final class Engine: @unchecked Sendable {
         username: String? = nil,
         password: String? = nil,
         baseUrl: String?,
-        timeout: TimeInterval?,
+        timeout: Duration?,
         maxRetries: Int?,
-        initialRetryDelay: TimeInterval?,
-        maxRetryDelay: TimeInterval?
+        initialRetryDelay: Duration?,
+        maxRetryDelay: Duration?
     ) throws {
         guard let url = bundle.url(forResource: "profile", withExtension: "yaml") else {
             fatalError("profile.yaml is missing from the bundle \(bundle.bundleURL.path)")
@@ -115,10 +112,10 @@ public final class Engine: @unchecked Sendable {
             options: ApiOptions(
                 username: username,
                 baseUrl: baseUrl,
-                timeoutMs: milliseconds(timeout),
-                maxRetries: maxRetries.map { UInt32(clamping: $0) },
-                initialRetryDelayMs: milliseconds(initialRetryDelay),
-                maxRetryDelayMs: milliseconds(maxRetryDelay)
+                timeout: timeout,
+                maxRetries: maxRetries.map { Int32(clamping: $0) },
+                initialRetryDelay: initialRetryDelay,
+                maxRetryDelay: maxRetryDelay
             ),
             apiKey: apiKey,
             password: password
@@ -140,35 +137,60 @@ public final class Engine: @unchecked Sendable {
         _ = try await api.call(op: op, argsJson: args.text)
     }
 
-    /// Every item of every page of `op`, a page fetched when the stream needs one.
-    public func paginate<T: Decodable>(_ op: String, _ args: Arguments) -> AsyncThrowingStream<T, Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let pages = try self.api.paginate(op: op, argsJson: args.text)
-                    while let item = try await pages.next() {
-                        continuation.yield(try decode(T.self, item))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+    /// Every item of every page of `op`, a page fetched when the iteration needs one.
+    public func paginate<T: Decodable>(_ op: String, _ args: Arguments) -> AutoPagingSequence<T> {
+        AutoPagingSequence(api: api, op: op, args: args.text)
     }
 
     /// Polls `op` until a terminal status; `onProgress` sees the object at each change.
     public func wait<T: Decodable>(
         _ op: String,
         _ args: Arguments,
-        timeout: TimeInterval,
+        timeout: Duration,
         onProgress: ((T) -> Void)?
     ) async throws -> T {
         let listener = onProgress.map { ProgressReport<T>($0) }
-        let answer = try await api.wait(
-            op: op, argsJson: args.text, timeoutMs: milliseconds(timeout) ?? 0, onProgress: listener
-        )
+        let answer = try await api.wait(op: op, argsJson: args.text, timeout: timeout, onProgress: listener)
         return try decode(T.self, answer)
+    }
+}
+
+/// Every item of a list operation, every page of it: `for try await job in try client.jobs.listAutoPaging() { … }`.
+/// Each iteration starts at the first page; the engine fetches the next page when `next()` needs
+/// it, and stops fetching when the loop stops. Errors are `HookwiseError`, thrown by `next()`.
+public struct AutoPagingSequence<Element: Decodable>: AsyncSequence, Sendable {
+    private let api: Api
+    private let op: String
+    private let args: String
+
+    init(api: Api, op: String, args: String) {
+        self.api = api
+        self.op = op
+        self.args = args
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(api: api, op: op, args: args)
+    }
+
+    /// Reads the items one by one from the engine's pages (`Api.paginate`, opened at the first `next()`).
+    public struct Iterator: AsyncIteratorProtocol {
+        private let api: Api
+        private let op: String
+        private let args: String
+        private var pages: ApiPages?
+
+        init(api: Api, op: String, args: String) {
+            self.api = api
+            self.op = op
+            self.args = args
+        }
+
+        public mutating func next() async throws -> Element? {
+            let pages = try self.pages ?? api.paginate(op: op, argsJson: args)
+            self.pages = pages
+            guard let item = try await pages.next() else { return nil }
+            return try decode(Element.self, item)
+        }
     }
 }

@@ -291,7 +291,7 @@ uint64_t uniffi_hookwise_ffi_fn_method_api_paginate(uint64_t ptr, RustBuffer op,
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_WAIT
 #define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_API_WAIT
-uint64_t uniffi_hookwise_ffi_fn_method_api_wait(uint64_t ptr, RustBuffer op, RustBuffer args_json, uint64_t timeout_ms, RustBuffer on_progress
+uint64_t uniffi_hookwise_ffi_fn_method_api_wait(uint64_t ptr, RustBuffer op, RustBuffer args_json, int64_t timeout, RustBuffer on_progress
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_CLONE_APIPAGES
@@ -389,24 +389,9 @@ RustBuffer uniffi_hookwise_ffi_fn_method_webhook_sign(uint64_t ptr, RustBuffer p
 RustBuffer uniffi_hookwise_ffi_fn_method_webhook_verify(uint64_t ptr, RustBuffer payload, RustBuffer headers, RustBuffer now, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_CODE
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_CODE
-RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_REASON
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_REASON
-RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_reason(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_STATUS
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_STATUS
-RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_status(RustBuffer ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_TRACE_ID
-#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_TRACE_ID
-RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_trace_id(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_DETAILS
+#define UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_METHOD_HOOKWISEERROR_DETAILS
+RustBuffer uniffi_hookwise_ffi_fn_method_hookwiseerror_details(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOOKWISE_FFI_FN_FUNC_CANONICALIZE

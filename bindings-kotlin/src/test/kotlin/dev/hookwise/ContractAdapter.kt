@@ -77,10 +77,10 @@ fun main() {
 /** `{kind, status, code, message, trace_id}`, all read on the base exception type but the kind. */
 private fun errorJson(e: HookwiseException): JsonObject = buildJsonObject {
     put("kind", kindOf(e))
-    put("status", e.status()?.toInt())
-    put("code", e.code())
-    put("message", e.reason())
-    put("trace_id", e.traceId())
+    put("status", e.status)
+    put("code", e.code)
+    put("message", e.reason)
+    put("trace_id", e.traceId)
 }
 
 private fun JsonObject.text(key: String): String? = (get(key) as? JsonPrimitive)?.contentOrNull
@@ -282,6 +282,6 @@ private fun verify(args: JsonObject): JsonObject {
             })
         }
     } catch (e: HookwiseException) {
-        buildJsonObject { put("ok", false); put("error", buildJsonObject { put("message", "${e.code()}: ${e.reason()}") }) }
+        buildJsonObject { put("ok", false); put("error", buildJsonObject { put("message", "${e.code}: ${e.reason}") }) }
     }
 }

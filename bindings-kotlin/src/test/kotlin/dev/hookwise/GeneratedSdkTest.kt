@@ -29,7 +29,7 @@ class GeneratedSdkTest {
                 assertNotNull(endpoint.secret)
                 assertEquals(listOf("job.succeeded"), client.webhooks.get(endpoint.id).events)
                 val missing = assertThrows<HookwiseException.NotFound> { runBlocking { client.jobs.get("job_missing") } }
-                assertEquals(404, missing.status()?.toInt())
+                assertEquals(404, missing.status)
             }
         }
     }
@@ -41,6 +41,6 @@ class GeneratedSdkTest {
         val event = auggie.Webhook.constructEvent(body, headers.getValue("X-Auggie-Signature"), "aug_secret")
         assertEquals("research.completed" to "auggie", event.eventType to event.scheme)
         val refused = assertThrows<HookwiseException> { auggie.Webhook("other").verify(body, headers) }
-        assertEquals("signature_mismatch", refused.code())
+        assertEquals("signature_mismatch", refused.code)
     }
 }

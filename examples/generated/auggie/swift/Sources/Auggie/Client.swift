@@ -14,17 +14,17 @@ public typealias JSONValue = HookwiseSdk.JSONValue
 ///
 /// `apiKey` defaults to `AUGGIE_API_KEY`,
 /// `baseUrl` to `AUGGIE_BASE_URL`, then to the API's server; any other option left
-/// nil takes the engine's default. Times are in seconds.
+/// nil takes the engine's default.
 public final class Client: @unchecked Sendable {
     private let engine: Engine
 
     public init(
         apiKey: String? = nil,
         baseUrl: String? = nil,
-        timeout: TimeInterval? = nil,
+        timeout: Duration? = nil,
         maxRetries: Int? = nil,
-        initialRetryDelay: TimeInterval? = nil,
-        maxRetryDelay: TimeInterval? = nil
+        initialRetryDelay: Duration? = nil,
+        maxRetryDelay: Duration? = nil
     ) throws {
         let engine = try Engine(
             bundle: Bundle.module,

@@ -4,13 +4,16 @@ import Hookwise
 
 /// Verifies Auggie API webhooks (auggie): `try Webhook(secret: s).verify(payload:headers:)`,
 /// or `try Webhook.constructEvent(payload:signatureHeader:secret:)`. Several secrets verify during
-/// a rotation. A refusal is a `HookwiseError` whose `code()` says why.
+/// a rotation. A refusal is a `HookwiseError` whose `code` says why.
 public final class Webhook: Hookwise.Webhook {
     /// The signing scheme of Auggie API webhooks.
     public static let scheme = "auggie"
 
-    public convenience init(secrets: [String], tolerance: UInt64? = nil, maxPayloadBytes: UInt64? = nil) throws {
-        try self.init(secrets: secrets, scheme: Webhook.scheme, tolerance: tolerance, maxPayloadBytes: maxPayloadBytes)
+    /// `tolerance` is the replay window (whole seconds); `maxPayloadBytes` the largest body read.
+    public convenience init(secrets: [String], tolerance: Duration? = nil, maxPayloadBytes: Int? = nil) throws {
+        try self.init(
+            secrets: secrets, scheme: Webhook.scheme, tolerance: tolerance, maxPayloadBytes: maxPayloadBytes.map(Int64.init)
+        )
     }
 
     public convenience init(secret: String) throws {

@@ -9,13 +9,13 @@ import dev.hookwise.constructEvent as verifyEvent
 /**
  * Verifies hookwise API webhooks (standard): `Webhook(secret).verify(body, headers)`,
  * or `Webhook.constructEvent(payload, signatureHeader, secret)`. Several secrets verify during a
- * rotation. A refusal is a [dev.hookwise.HookwiseException] whose `code()` says why.
+ * rotation. A refusal is a [dev.hookwise.HookwiseException] whose `code` says why.
  */
 class Webhook(
     secrets: List<String>,
     tolerance: Duration? = null,
     maxPayloadBytes: Long? = null,
-) : HookwiseWebhook(secrets, SCHEME, tolerance?.inWholeSeconds?.toULong(), maxPayloadBytes?.toULong()) {
+) : HookwiseWebhook(secrets, SCHEME, tolerance, maxPayloadBytes) {
     constructor(secret: String) : this(listOf(secret))
 
     companion object {

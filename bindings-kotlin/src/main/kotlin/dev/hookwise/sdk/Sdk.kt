@@ -70,10 +70,10 @@ class Engine(
         ApiOptions(
             username = username,
             baseUrl = baseUrl,
-            timeoutMs = timeout?.millis(),
-            maxRetries = maxRetries?.toUInt(),
-            initialRetryDelayMs = initialRetryDelay?.millis(),
-            maxRetryDelayMs = maxRetryDelay?.millis(),
+            timeout = timeout,
+            maxRetries = maxRetries,
+            initialRetryDelay = initialRetryDelay,
+            maxRetryDelay = maxRetryDelay,
         ),
         apiKey = apiKey,
         password = password,
@@ -111,7 +111,7 @@ class Engine(
                 }
             }
         }
-        return decode(type, api.wait(op, args.json(), timeout.millis(), listener))
+        return decode(type, api.wait(op, args.json(), timeout, listener))
     }
 
     /** Downloads [url] (absolute, such as a signed result link, or a path of the API); the
@@ -129,8 +129,6 @@ internal fun <T> decode(type: KSerializer<T>, text: String): T = try {
 } catch (e: SerializationException) {
     throw HookwiseException.InvalidResponse("invalid_response", "the answer is not a ${type.descriptor.serialName}: ${e.message}")
 }
-
-private fun Duration.millis(): ULong = inWholeMilliseconds.coerceAtLeast(0).toULong()
 
 /** The API operation (its `operationId`) a generated method calls. */
 @Target(AnnotationTarget.FUNCTION)
