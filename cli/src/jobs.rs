@@ -149,7 +149,8 @@ async fn wait(client: &Client, id: &str, timeout: Duration, quiet: bool) -> Resu
         bar.set_message(job.status.as_str());
     };
     let job = client.jobs.wait(id, timeout, Some(&mut show)).await;
-    bar.finish();
+    // Left as it ends: `finish` would show 100 % for a job that failed on the way.
+    bar.abandon();
     job
 }
 

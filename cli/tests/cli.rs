@@ -369,7 +369,7 @@ fn secrets_come_from_a_flag_the_environment_or_a_file_and_help_never_shows_them(
 }
 
 #[test]
-fn the_api_key_comes_from_the_environment_or_a_file_and_errors_never_print_it() {
+fn jobs_take_the_api_key_from_the_environment_or_a_file_never_print_it_and_draw_no_bar_off_a_terminal() {
     use std::io::{BufRead, BufReader};
     let key = "hw_cli_env_key_0123";
     let key_file = temp_file("api-key", &format!("{key}\n"));
@@ -389,6 +389,11 @@ fn the_api_key_comes_from_the_environment_or_a_file_and_errors_never_print_it() 
     let by_file =
         hookwise(&["jobs", "--base-url", &url, "--api-key", &format!("@{}", key_file.display()), "list"], b"");
     let wrong = hookwise_with_env(&list, b"", &[("HOOKWISE_API_KEY", "hw_wrong_key_4567")]);
+    let waited = hookwise_with_env(
+        &["jobs", "--base-url", &url, "create", "render", "--payload", r#"{"duration_ms": 200}"#, "--wait"],
+        b"",
+        &[("HOOKWISE_API_KEY", key)],
+    );
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(key_file.parent().unwrap());
@@ -399,6 +404,10 @@ fn the_api_key_comes_from_the_environment_or_a_file_and_errors_never_print_it() 
     let stderr = String::from_utf8_lossy(&wrong.stderr);
     assert!(stderr.starts_with("authentication: ") || stderr.starts_with("unauthorized: "), "{stderr}");
     assert!(!stderr.contains("hw_wrong_key") && !stderr.contains(key), "{stderr}");
+    // stderr is a pipe here, not a terminal: the progress bar stays hidden.
+    assert_eq!(waited.status.code(), Some(0), "{}", String::from_utf8_lossy(&waited.stderr));
+    assert!(String::from_utf8_lossy(&waited.stdout).contains(" succeeded "), "{waited:?}");
+    assert!(waited.stderr.is_empty(), "{}", String::from_utf8_lossy(&waited.stderr));
 }
 
 #[test]

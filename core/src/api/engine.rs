@@ -3,7 +3,6 @@
 //! and decodes answers and errors; `paginate` follows cursors; `wait` polls to a terminal status.
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -637,16 +636,13 @@ fn scalar(value: &Value) -> Option<String> {
     }
 }
 
+/// What a path segment keeps as is: RFC 3986's unreserved characters; the rest is encoded.
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// Percent-encodes a path segment: everything but RFC 3986's unreserved characters.
 fn encode_segment(text: &str) -> String {
-    text.bytes().fold(String::new(), |mut s, b| {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            s.push(char::from(b));
-        } else {
-            let _ = write!(s, "%{b:02X}");
-        }
-        s
-    })
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
 }
 
 /// A 2xx body as JSON; an empty body is `null`.

@@ -59,9 +59,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(middleware::from_fn(trace))
-        // Outermost first: an `x-request-id` (the client's, else a new UUID), the request's span
-        // and its log lines (requests and answers at debug, server errors at warn), the
-        // `x-request-id` back on the answer.
+        // The last layer added runs first: the request gets an `x-request-id` (the client's, else
+        // a new UUID), then its span and log lines (requests and answers at debug, server errors
+        // at warn; the path only, never the query, which may carry a signed URL's signature), and
+        // the answer gets the `x-request-id` back.
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
