@@ -83,8 +83,10 @@ impl ApiOptions {
         let mut options = core::ApiOptions::default();
         let duration = |value: Option<Duration>, name: &str, default| value.map_or(Ok(default), |d| d.to_std(name));
         options.timeout = duration(self.timeout, "timeout", options.timeout)?;
-        options.max_retries = self.max_retries.map_or(Ok(options.max_retries), |n| in_range("maxRetries", i64::from(n)))?;
-        options.initial_retry_delay = duration(self.initial_retry_delay, "initialRetryDelay", options.initial_retry_delay)?;
+        options.max_retries =
+            self.max_retries.map_or(Ok(options.max_retries), |n| in_range("maxRetries", i64::from(n)))?;
+        options.initial_retry_delay =
+            duration(self.initial_retry_delay, "initialRetryDelay", options.initial_retry_delay)?;
         options.max_retry_delay = duration(self.max_retry_delay, "maxRetryDelay", options.max_retry_delay)?;
         options.api_key = api_key;
         options.username = self.username;

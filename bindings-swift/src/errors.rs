@@ -1,5 +1,5 @@
 //! One error enum for Swift and Kotlin, every variant with its stable `code` and a `message`;
-//! core errors are mapped by exhaustive matches.
+//! core errors are mapped by one match each, whose wildcard arm takes a kind a later core adds.
 
 use hookwise::api::{Error as ClientError, ErrorKind as ClientErrorKind, ProfileError};
 use hookwise::webhook::{Error as WebhookError, ErrorKind};
@@ -26,6 +26,8 @@ pub enum HookwiseError {
     PayloadTooLarge { code: String, reason: String },
     /// No such preset, or an invalid scheme description.
     UnknownScheme { code: String, reason: String },
+    /// A verification failure of a kind newer than this binding, told apart by `code`.
+    Webhook { code: String, reason: String },
     /// 401.
     Authentication { code: String, reason: String, status: i32, trace_id: Option<String> },
     /// 403.
@@ -83,6 +85,7 @@ impl HookwiseError {
             | HookwiseError::InvalidSecret { code, reason }
             | HookwiseError::PayloadTooLarge { code, reason }
             | HookwiseError::UnknownScheme { code, reason }
+            | HookwiseError::Webhook { code, reason }
             | HookwiseError::Connection { code, reason }
             | HookwiseError::Timeout { code, reason }
             | HookwiseError::InvalidArgument { code, reason }
@@ -123,6 +126,7 @@ impl From<WebhookError> for HookwiseError {
             ErrorKind::InvalidSecret => HookwiseError::InvalidSecret { code, reason: message },
             ErrorKind::PayloadTooLarge => HookwiseError::PayloadTooLarge { code, reason: message },
             ErrorKind::UnknownScheme => HookwiseError::UnknownScheme { code, reason: message },
+            _ => HookwiseError::Webhook { code, reason: message },
         }
     }
 }
@@ -145,11 +149,12 @@ impl From<ClientError> for HookwiseError {
             ClientErrorKind::Conflict => HookwiseError::Conflict { code, reason: message, status, trace_id },
             ClientErrorKind::RateLimit => HookwiseError::RateLimit { code, reason: message, status, trace_id },
             ClientErrorKind::Server => HookwiseError::Server { code, reason: message, status, trace_id },
-            ClientErrorKind::Api => HookwiseError::Api { code, reason: message, status, trace_id },
             ClientErrorKind::Connection => HookwiseError::Connection { code, reason: message },
             ClientErrorKind::Timeout => HookwiseError::Timeout { code, reason: message },
             ClientErrorKind::InvalidArgument => HookwiseError::InvalidArgument { code, reason: message },
             ClientErrorKind::InvalidResponse => HookwiseError::InvalidResponse { code, reason: message },
+            // `Api`, and a kind a later core adds: the generic API error, with its own `code`.
+            _ => HookwiseError::Api { code, reason: message, status, trace_id },
         }
     }
 }

@@ -1900,6 +1900,11 @@ enum HookwiseError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     case UnknownScheme(code: String, reason: String
     )
     /**
+     * A verification failure of a kind newer than this binding, told apart by `code`.
+     */
+    case Webhook(code: String, reason: String
+    )
+    /**
      * 401.
      */
     case Authentication(code: String, reason: String, status: Int32, traceId: String?
@@ -2041,71 +2046,75 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 10: return .Authentication(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 11: return .PermissionDenied(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 12: return .NotFound(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 13: return .Conflict(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 14: return .UnprocessableEntity(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 15: return .RateLimit(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 16: return .Server(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 17: return .Api(
-            code: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterInt32.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 18: return .Connection(
+        case 10: return .Webhook(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 19: return .Timeout(
+        case 11: return .Authentication(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 12: return .PermissionDenied(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 13: return .NotFound(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 14: return .Conflict(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 15: return .UnprocessableEntity(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 16: return .RateLimit(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 17: return .Server(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 18: return .Api(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 19: return .Connection(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 20: return .InvalidArgument(
+        case 20: return .Timeout(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 21: return .InvalidResponse(
+        case 21: return .InvalidArgument(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 22: return .InvalidProfile(
+        case 22: return .InvalidResponse(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 23: return .InvalidProfile(
             code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
@@ -2175,15 +2184,13 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Authentication(code,reason,status,traceId):
+        case let .Webhook(code,reason):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
-            FfiConverterInt32.write(status, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .PermissionDenied(code,reason,status,traceId):
+        case let .Authentication(code,reason,status,traceId):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2191,7 +2198,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .NotFound(code,reason,status,traceId):
+        case let .PermissionDenied(code,reason,status,traceId):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2199,7 +2206,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Conflict(code,reason,status,traceId):
+        case let .NotFound(code,reason,status,traceId):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2207,7 +2214,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .UnprocessableEntity(code,reason,status,traceId):
+        case let .Conflict(code,reason,status,traceId):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2215,7 +2222,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .RateLimit(code,reason,status,traceId):
+        case let .UnprocessableEntity(code,reason,status,traceId):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2223,7 +2230,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Server(code,reason,status,traceId):
+        case let .RateLimit(code,reason,status,traceId):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2231,7 +2238,7 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Api(code,reason,status,traceId):
+        case let .Server(code,reason,status,traceId):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -2239,32 +2246,40 @@ public struct FfiConverterTypeHookwiseError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Connection(code,reason):
+        case let .Api(code,reason,status,traceId):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
             
         
-        case let .Timeout(code,reason):
+        case let .Connection(code,reason):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidArgument(code,reason):
+        case let .Timeout(code,reason):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidResponse(code,reason):
+        case let .InvalidArgument(code,reason):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidProfile(code,reason):
+        case let .InvalidResponse(code,reason):
             writeInt(&buf, Int32(22))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .InvalidProfile(code,reason):
+            writeInt(&buf, Int32(23))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             

@@ -43,8 +43,10 @@ impl std::fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {}
 
-/// What kind of failure, for bindings to map to exception classes with one exhaustive `match`.
+/// What kind of failure, for bindings to map to exception classes. A new kind may come in a minor
+/// version, so a `match` on it needs a wildcard arm (the bindings send one to their base class).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// 401: the credentials are missing or wrong.
     Authentication,

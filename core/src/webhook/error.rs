@@ -1,7 +1,9 @@
 //! The nine verification errors, each with a stable code shared by every language.
 
-/// What went wrong, as a stable code. Bindings map this with one exhaustive `match`.
+/// What went wrong, as a stable code. A new kind may come in a minor version, so a `match` on it
+/// needs a wildcard arm; the codes ([`ErrorKind::code`]) never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The signature header (or the id header the signed content needs) is absent or empty.
     MissingSignature,

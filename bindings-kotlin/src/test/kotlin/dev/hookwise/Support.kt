@@ -27,7 +27,8 @@ fun kindOf(e: HookwiseException): String? = when (e) {
     is HookwiseException.SignatureMismatch, is HookwiseException.TimestampMissing,
     is HookwiseException.TimestampOutsideTolerance, is HookwiseException.InvalidJson,
     is HookwiseException.InvalidSecret, is HookwiseException.PayloadTooLarge,
-    is HookwiseException.UnknownScheme, is HookwiseException.InvalidProfile -> null
+    is HookwiseException.UnknownScheme, is HookwiseException.Webhook,
+    is HookwiseException.InvalidProfile -> null
 }
 
 fun xfail(): Set<String> {
