@@ -3,6 +3,7 @@
 //! `profiles/hookwise.yaml`, served at `/openapi.json`.
 
 mod chaos;
+mod dashboard;
 mod delivery;
 mod error;
 mod prune;

@@ -53,6 +53,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), chaos::inject))
         .layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
+        // The dashboard, outside the API's auth: a client of the `/v1` routes, with each session's key.
+        .merge(crate::dashboard::router(v1.clone().with_state(state.clone())))
         .merge(v1)
         .route("/v1/results/{id}", get(results::download))
         .route("/openapi.json", get(openapi))
