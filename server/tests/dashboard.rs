@@ -1,0 +1,238 @@
+//! The dashboard at `/dashboard`, with the server in process on loopback: logging in sets a
+//! strict, HTTP-only session cookie; pages without a session redirect to the log-in form; every
+//! action needs the session's CSRF token (403 without it); secrets are shown on the rotation's
+//! answer only; what a page shows is escaped; bad forms are 4xx, never a crash.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
+
+use std::net::SocketAddr;
+
+use hookwise_server::{serve, Config, DEFAULT_API_KEY};
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{redirect, Client, Response, StatusCode};
+use serde_json::{json, Value};
+
+const OTHER_KEY: &str = "hw_other_key_for_the_dashboard";
+
+struct Dash {
+    server: hookwise_server::Server,
+    base: String,
+    http: Client,
+}
+
+async fn start(tag: &str) -> Dash {
+    let dir = std::env::temp_dir().join(format!("hookwise-dash-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = Config {
+        data_dir: dir,
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        api_keys: vec![DEFAULT_API_KEY.to_owned(), OTHER_KEY.to_owned()],
+        ..Config::default()
+    };
+    let server = serve(config).await.unwrap();
+    let base = server.base_url();
+    // Redirects are what is tested: none is followed.
+    let http = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    Dash { server, base, http }
+}
+
+impl Dash {
+    /// Registers an endpoint with the API (as `key`); its JSON, secret included.
+    async fn register(&self, key: &str, body: &Value) -> Value {
+        let response =
+            self.http.post(format!("{}/v1/webhooks", self.base)).bearer_auth(key).json(body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    async fn login(&self, key: &str) -> Response {
+        let request = self.http.post(format!("{}/dashboard/login", self.base));
+        request.header(CONTENT_TYPE, FORM).body(encoded(&[("api_key", key)])).send().await.unwrap()
+    }
+
+    /// Logs in with `key`: the `Cookie` header value of the session.
+    async fn session(&self, key: &str) -> String {
+        let response = self.login(key).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// `GET path` with the session `cookie`: the status and the page.
+    async fn page(&self, cookie: &str, path: &str) -> (StatusCode, String) {
+        let response = self.http.get(format!("{}{path}", self.base)).header(COOKIE, cookie).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// `POST path` with the session `cookie` and the form `fields`.
+    async fn post(&self, cookie: &str, path: &str, fields: &[(&str, &str)]) -> Response {
+        let request = self.http.post(format!("{}{path}", self.base)).header(COOKIE, cookie);
+        request.header(CONTENT_TYPE, FORM).body(encoded(fields)).send().await.unwrap()
+    }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// `fields` as a form body.
+fn encoded(fields: &[(&str, &str)]) -> String {
+    let encode = |s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+    fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+/// The CSRF token of the first form on `page`.
+fn csrf(page: &str) -> String {
+    let start = page.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + r#"name="csrf" value=""#.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn without_a_session_every_page_redirects_to_the_log_in_form() {
+    let dash = start("redirect").await;
+    let bogus = format!("hookwise_session={}", "ab".repeat(32));
+    for cookie in
+        ["", "hookwise_session=", "hookwise_session=not-hex", bogus.as_str(), "hookwise_session=ab; hookwise_session"]
+    {
+        for path in ["/dashboard", "/dashboard/events/evt_1"] {
+            let response = dash.http.get(format!("{}{path}", dash.base)).header(COOKIE, cookie).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path} {cookie:?}");
+            assert_eq!(response.headers()[LOCATION], "/dashboard/login");
+        }
+        let response = dash.post(cookie, "/dashboard/webhooks/we_1/rotate-secret", &[("csrf", "x")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let (status, page) = dash.page("", "/dashboard/login").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"name="api_key""#), "{page}");
+    dash.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn logging_in_sets_a_strict_http_only_session_cookie_and_a_wrong_key_gets_the_form_again() {
+    let dash = start("login").await;
+    for wrong in ["", "hw_not_a_key", "hw_test_key x", &"k".repeat(10_000)] {
+        let response = dash.login(wrong).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{:?}", &wrong[..wrong.len().min(20)]);
+        assert!(response.headers().get(SET_COOKIE).is_none());
+        let page = response.text().await.unwrap();
+        assert!(page.contains("That API key is not valid.") && page.contains(r#"name="api_key""#), "{page}");
+    }
+    let response = dash.login(DEFAULT_API_KEY).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/dashboard");
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+    let mut parts = cookie.split("; ");
+    let (name, id) = parts.next().unwrap().split_once('=').unwrap();
+    assert_eq!(name, "hookwise_session");
+    assert!(id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    let flags: Vec<&str> = parts.collect();
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/dashboard"] {
+        assert!(flags.contains(&flag), "{cookie}");
+    }
+    assert!(!cookie.contains(DEFAULT_API_KEY), "the cookie holds a random id, not the key");
+    // Two logins, two sessions.
+    assert_ne!(dash.session(DEFAULT_API_KEY).await, format!("hookwise_session={id}"));
+
+    let response = dash.http.get(format!("{}/dashboard", dash.base)).header(COOKIE, format!("hookwise_session={id}"));
+    let response = response.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    let page = response.text().await.unwrap();
+    assert!(!page.contains(DEFAULT_API_KEY), "no page shows the key");
+    dash.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_action_needs_the_sessions_csrf_token() {
+    let dash = start("csrf").await;
+    let endpoint = dash.register(DEFAULT_API_KEY, &json!({"url": "https://example.com/hook"})).await;
+    let id = endpoint["id"].as_str().unwrap();
+    let cookie = dash.session(DEFAULT_API_KEY).await;
+    let token = csrf(&dash.page(&cookie, "/dashboard").await.1);
+    let other = csrf(&dash.page(&dash.session(DEFAULT_API_KEY).await, "/dashboard").await.1);
+    assert_ne!(token, other, "a token per session");
+    let rotate = format!("/dashboard/webhooks/{id}/rotate-secret");
+    let enable = format!("/dashboard/webhooks/{id}/enable");
+    let resend = "/dashboard/events/evt_1/resend";
+    for path in [rotate.as_str(), enable.as_str(), resend, "/dashboard/logout"] {
+        for fields in [vec![], vec![("csrf", "")], vec![("csrf", &token[1..])], vec![("csrf", other.as_str())]] {
+            let response = dash.post(&cookie, path, &fields).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path} {fields:?}");
+            let page = response.text().await.unwrap();
+            assert!(page.contains("CSRF token") && !page.contains("whsec_"), "{page}");
+        }
+    }
+    let after = dash.http.get(format!("{}/v1/webhooks/{id}", dash.base)).bearer_auth(DEFAULT_API_KEY).send().await;
+    let after: Value = after.unwrap().json().await.unwrap();
+    assert_eq!(after["updated_at"], endpoint["updated_at"], "nothing was rotated");
+    // The session is still open: the refused log-outs did not end it.
+    assert_eq!(dash.page(&cookie, "/dashboard").await.0, StatusCode::OK);
+
+    let response = dash.post(&cookie, "/dashboard/logout", &[("csrf", &token)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(dash.page(&cookie, "/dashboard").await.0, StatusCode::SEE_OTHER, "logged out");
+    dash.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_secret_is_shown_on_its_rotation_only_and_everything_shown_is_escaped() {
+    let dash = start("secrets").await;
+    let name = "<script>alert(1)</script>";
+    let endpoint =
+        dash.register(DEFAULT_API_KEY, &json!({"url": "https://example.com/hook?a=1&b=<2>", "name": name})).await;
+    let (id, secret) = (endpoint["id"].as_str().unwrap(), endpoint["secret"].as_str().unwrap());
+    let cookie = dash.session(DEFAULT_API_KEY).await;
+    let (status, index) = dash.page(&cookie, "/dashboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(index.contains(id) && index.contains("example.com&#x2f;hook?a=1&amp;b=&lt;2&gt;"), "{index}");
+    assert!(index.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") && !index.contains(name), "{index}");
+    assert!(!index.contains(secret) && !index.contains("whsec_"), "{index}");
+
+    let response =
+        dash.post(&cookie, &format!("/dashboard/webhooks/{id}/rotate-secret"), &[("csrf", &csrf(&index))]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let shown = response.text().await.unwrap();
+    let start = shown.find("whsec_").expect("the new secret");
+    let rotated = shown[start..].split('<').next().unwrap();
+    assert_ne!(rotated, secret);
+    let (_, index) = dash.page(&cookie, "/dashboard").await;
+    assert!(!index.contains(rotated) && !index.contains("whsec_"), "the new secret is shown once");
+
+    // A page of an id that is no event's: the API's 404, on a page of the dashboard's.
+    let (status, page) = dash.page(&cookie, "/dashboard/events/evt_..%2F..%2Fwebhooks").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+    dash.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_bad_or_huge_form_is_refused_without_harm() {
+    let dash = start("forms").await;
+    let cookie = dash.session(DEFAULT_API_KEY).await;
+    let huge = format!("api_key={}", "k".repeat(200_000));
+    // Each body, and what the log-in and the log-out answer it.
+    let cases: [(&str, &[u8], u16, u16); 5] = [
+        (FORM, huge.as_bytes(), 413, 413),
+        (FORM, b"api_key=\xff\xfe", 401, 403), // decoded lossily: no such key; no CSRF token
+        ("application/json", br#"{"api_key": "hw_test_key"}"#, 415, 415),
+        (FORM, b"api_key=a&api_key=b", 400, 403),
+        (FORM, b"csrf=a&csrf=b", 401, 400),
+    ];
+    for (content_type, body, login, logout) in cases {
+        for (path, expected) in [("/dashboard/login", login), ("/dashboard/logout", logout)] {
+            let response = dash
+                .http
+                .post(format!("{}{path}", dash.base))
+                .header(CONTENT_TYPE, content_type)
+                .header(COOKIE, &cookie)
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), expected, "{path} {content_type} {:?}", &body[..body.len().min(30)]);
+        }
+    }
+    assert_eq!(dash.page(&cookie, "/dashboard").await.0, StatusCode::OK, "the server and the session are fine");
+    dash.server.shutdown().await;
+}
