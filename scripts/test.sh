@@ -57,6 +57,9 @@ rm -rf target/wheels
 "$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 
+step "dashboard in a real browser: hookwise serve (release build) with two keys and two loopback receivers, driven by Selenium in Debian's headless Chromium (tests/browser/run.sh installs chromium, chromium-driver, selenium and pytest)"
+HOOKWISE_BIN="$root/target/release/hookwise" bash tests/browser/run.sh
+
 step "Python: the sdist builds and installs into a fresh venv (pip builds its wheel) and verifies a signature; the wheel and the sdist carry both license files"
 # The dependencies come compiled from target/ (CARGO_TARGET_DIR); the workspace's own crates are
 # cleaned first, or cargo would find them fresh (its fingerprints are workspace-relative) and
