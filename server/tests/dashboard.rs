@@ -44,17 +44,24 @@ impl Dash {
         response.json().await.unwrap()
     }
 
+    /// The log-in form's token, and the `Cookie` header value that goes with it.
+    async fn login_form(&self) -> (String, String) {
+        let response = self.http.get(format!("{}/dashboard/login", self.base)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = cookie_of(&response, "hookwise_login");
+        (csrf(&response.text().await.unwrap()), cookie)
+    }
+
     async fn login(&self, key: &str) -> Response {
-        let request = self.http.post(format!("{}/dashboard/login", self.base));
-        request.header(CONTENT_TYPE, FORM).body(encoded(&[("api_key", key)])).send().await.unwrap()
+        let (token, cookie) = self.login_form().await;
+        self.post(&cookie, "/dashboard/login", &[("api_key", key), ("csrf", &token)]).await
     }
 
     /// Logs in with `key`: the `Cookie` header value of the session.
     async fn session(&self, key: &str) -> String {
         let response = self.login(key).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
-        cookie.split(';').next().unwrap().to_owned()
+        cookie_of(&response, "hookwise_session")
     }
 
     /// `GET path` with the session `cookie`: the status and the page.
@@ -76,6 +83,18 @@ const FORM: &str = "application/x-www-form-urlencoded";
 fn encoded(fields: &[(&str, &str)]) -> String {
     let encode = |s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
     fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+/// `name=value` of the cookie `name` that `response` sets.
+fn cookie_of(response: &Response, name: &str) -> String {
+    let mut set = response.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap());
+    let cookie = set.rfind(|c| c.starts_with(&format!("{name}="))).expect("the cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// Whether `response` sets a session cookie.
+fn opens_a_session(response: &Response) -> bool {
+    response.headers().get_all(SET_COOKIE).iter().any(|c| c.to_str().unwrap().starts_with("hookwise_session="))
 }
 
 /// The CSRF token of the first form on `page`.
@@ -111,14 +130,16 @@ async fn logging_in_sets_a_strict_http_only_session_cookie_and_a_wrong_key_gets_
     for wrong in ["", "hw_not_a_key", "hw_test_key x", &"k".repeat(10_000)] {
         let response = dash.login(wrong).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{:?}", &wrong[..wrong.len().min(20)]);
-        assert!(response.headers().get(SET_COOKIE).is_none());
+        assert!(!opens_a_session(&response));
         let page = response.text().await.unwrap();
         assert!(page.contains("That API key is not valid.") && page.contains(r#"name="api_key""#), "{page}");
     }
     let response = dash.login(DEFAULT_API_KEY).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/dashboard");
-    let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+    let set: Vec<&str> = response.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(set.contains(&"hookwise_login=; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=0"), "{set:?}");
+    let cookie = *set.iter().find(|c| c.starts_with("hookwise_session=")).unwrap();
     let mut parts = cookie.split("; ");
     let (name, id) = parts.next().unwrap().split_once('=').unwrap();
     assert_eq!(name, "hookwise_session");
@@ -139,6 +160,29 @@ async fn logging_in_sets_a_strict_http_only_session_cookie_and_a_wrong_key_gets_
     assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
     let page = response.text().await.unwrap();
     assert!(!page.contains(DEFAULT_API_KEY), "no page shows the key");
+    dash.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_log_in_needs_its_forms_token_and_cookie() {
+    let dash = start("login-csrf").await;
+    let (token, cookie) = dash.login_form().await;
+    let (other_token, other_cookie) = dash.login_form().await;
+    assert_ne!(token, other_token);
+    let key = ("api_key", DEFAULT_API_KEY);
+    for (cookie, fields) in [
+        ("", vec![key, ("csrf", token.as_str())]),
+        (cookie.as_str(), vec![key]),
+        (cookie.as_str(), vec![key, ("csrf", other_token.as_str())]),
+        (other_cookie.as_str(), vec![key, ("csrf", token.as_str())]),
+    ] {
+        let response = dash.post(cookie, "/dashboard/login", &fields).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{cookie} {fields:?}");
+        assert!(!opens_a_session(&response));
+        assert!(response.text().await.unwrap().contains("log in again"));
+    }
+    let response = dash.post(&cookie, "/dashboard/login", &[key, ("csrf", &token)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     dash.server.shutdown().await;
 }
 
@@ -214,10 +258,10 @@ async fn a_bad_or_huge_form_is_refused_without_harm() {
     // Each body, and what the log-in and the log-out answer it.
     let cases: [(&str, &[u8], u16, u16); 5] = [
         (FORM, huge.as_bytes(), 413, 413),
-        (FORM, b"api_key=\xff\xfe", 401, 403), // decoded lossily: no such key; no CSRF token
+        (FORM, b"api_key=\xff\xfe", 403, 403), // decoded lossily, without a CSRF token
         ("application/json", br#"{"api_key": "hw_test_key"}"#, 415, 415),
         (FORM, b"api_key=a&api_key=b", 400, 403),
-        (FORM, b"csrf=a&csrf=b", 401, 400),
+        (FORM, b"csrf=a&csrf=b", 400, 400),
     ];
     for (content_type, body, login, logout) in cases {
         for (path, expected) in [("/dashboard/login", login), ("/dashboard/logout", logout)] {

@@ -9,11 +9,12 @@ mod api;
 mod session;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -24,6 +25,7 @@ use serde_json::{json, Value};
 
 use self::api::{path, Api, Failure};
 use self::session::{Session, Sessions};
+use crate::secrets;
 
 /// The largest form accepted (an API key or a CSRF token and an id fit many times over).
 const MAX_FORM: usize = 16 * 1024;
@@ -99,6 +101,23 @@ impl Dashboard {
             (header::REFERRER_POLICY, "no-referrer"),
         ];
         (status, headers, html).into_response()
+    }
+
+    /// The log-in form, saying `error` if there is one, with a new token in the form and its cookie.
+    fn login_page(&self, status: StatusCode, error: Option<&str>) -> Response {
+        match session::login_token() {
+            Ok(token) => with_cookie(
+                self.render(status, "login.html", &context! { login_csrf => token, error }),
+                &session::set_cookie(session::LOGIN_COOKIE, &token, session::LOGIN_LIFETIME),
+            ),
+            Err(e) => self.no_randomness(e),
+        }
+    }
+
+    /// The error page for an OS without randomness to give (no token can be made).
+    fn no_randomness(&self, e: getrandom::Error) -> Response {
+        tracing::error!(error = %e, "no randomness for a dashboard token");
+        self.error(StatusCode::INTERNAL_SERVER_ERROR, "no randomness for a session token", None)
     }
 
     /// The error page for `status` saying `message`, with the session's log-out form if there is one.
@@ -185,43 +204,51 @@ async fn style() -> Response {
 }
 
 async fn login_form(State(d): St) -> Response {
-    d.render(StatusCode::OK, "login.html", &context! {})
+    d.login_page(StatusCode::OK, None)
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
     #[serde(default)]
     api_key: String,
+    #[serde(default)]
+    csrf: String,
 }
 
-/// Opens a session when the API accepts the key (asked with a one-item list); the form again,
-/// 401, when it does not.
-async fn login(State(d): St, request: Request) -> Page {
-    let LoginForm { api_key } = form(request, &d).await?;
+/// Opens a session when the form is this site's (its token is its cookie's) and the API accepts
+/// the key (asked with a one-item list); the form again when not: 403, or 401 for a wrong key.
+async fn login(State(d): St, headers: HeaderMap, request: Request) -> Page {
+    let LoginForm { api_key, csrf } = form(request, &d).await?;
+    let expected = session::cookie(&headers, session::LOGIN_COOKIE);
+    if !expected.is_some_and(|token| secrets::equal(token.as_bytes(), csrf.as_bytes())) {
+        return Err(d.login_page(StatusCode::FORBIDDEN, Some("The log-in form had expired: log in again.")));
+    }
     let key = api_key.trim();
     match d.api.get(key, &path(&["v1", "webhooks"], &[("limit", "1")])).await {
         Ok(_) => {}
         Err(f) if f.status == StatusCode::UNAUTHORIZED => {
-            return Err(d.render(
-                StatusCode::UNAUTHORIZED,
-                "login.html",
-                &context! { error => "That API key is not valid." },
-            ))
+            return Err(d.login_page(StatusCode::UNAUTHORIZED, Some("That API key is not valid.")))
         }
         Err(f) => return Err(d.error(f.status, &f.message, None)),
     }
-    let session = d.sessions.open(key.to_owned()).map_err(|e| {
-        tracing::error!(error = %e, "no randomness for a dashboard session");
-        d.error(StatusCode::INTERNAL_SERVER_ERROR, "no randomness for a session id", None)
-    })?;
-    let cookie = HeaderValue::from_str(&session::set_cookie(&session.id))
-        .map_err(|_| d.error(StatusCode::INTERNAL_SERVER_ERROR, "the session cookie could not be set", None))?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/dashboard")).into_response())
+    let session = d.sessions.open(key.to_owned()).map_err(|e| d.no_randomness(e))?;
+    let page = Redirect::to("/dashboard").into_response();
+    let page = with_cookie(page, &session::set_cookie(session::COOKIE, &session.id, session::LIFETIME));
+    Ok(with_cookie(page, &session::set_cookie(session::LOGIN_COOKIE, "", Duration::ZERO)))
 }
 
 async fn logout(State(d): St, action: Action) -> Response {
     d.sessions.close(&action.session.id);
-    ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to(LOGIN)).into_response()
+    with_cookie(Redirect::to(LOGIN).into_response(), &session::set_cookie(session::COOKIE, "", Duration::ZERO))
+}
+
+/// `response` with the `Set-Cookie` header `cookie` added.
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    // Cookies are made of names and hex tokens: always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// What the index's query may say: a page of events to start from, and what was just done.
@@ -341,7 +368,7 @@ mod tests {
             "failure_count": 5, "disabled_reason": "5 consecutive failed deliveries", "secret": "whsec_new"});
         let attempt = json!({"attempt": 1, "at": "2026-01-01T00:00:00Z", "status_code": 500, "duration_ms": 3});
         let ctx = context! {
-            csrf => "token", done => "resent", status => 404, message => "no such event", body => "{}",
+            csrf => "token", login_csrf => "login", done => "resent", status => 404, message => "no such event", body => "{}",
             error => "That API key is not valid.", next_cursor => "c_1",
             webhooks => [&endpoint], endpoint,
             events => [json!({"id": "evt_1", "type": "job.succeeded", "created_at": "2026-01-01T00:00:00Z"})],

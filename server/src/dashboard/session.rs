@@ -14,8 +14,14 @@ use crate::secrets;
 
 /// The session cookie's name.
 pub(super) const COOKIE: &str = "hookwise_session";
+/// The cookie of the log-in form's token.
+pub(super) const LOGIN_COOKIE: &str = "hookwise_login";
 /// How long a session lasts after its login.
 pub(super) const LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+/// How long a log-in form may be left open before it is posted.
+pub(super) const LOGIN_LIFETIME: Duration = Duration::from_secs(60 * 60);
+/// The most sessions kept at once: past it, a log-in ends the session closest to its expiry.
+const MAX_SESSIONS: usize = 10_000;
 
 /// An open session: whose it is and the token its forms carry. No `Debug`: it holds a key.
 #[derive(Clone)]
@@ -58,13 +64,18 @@ impl Sessions {
         let now = Instant::now();
         let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.retain(|_, entry| entry.expires > now);
+        if map.len() >= MAX_SESSIONS {
+            if let Some(oldest) = map.iter().min_by_key(|(_, entry)| entry.expires).map(|(id, _)| *id) {
+                map.remove(&oldest);
+            }
+        }
         map.insert(digest(&session.id), Entry { session: session.clone(), expires: now + LIFETIME });
         Ok(session)
     }
 
     /// The unexpired session whose id the request's cookie carries.
     pub(super) fn find(&self, headers: &HeaderMap) -> Option<Session> {
-        let id = cookie(headers)?;
+        let id = cookie(headers, COOKIE)?;
         let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let key = digest(id);
         match map.get(&key) {
@@ -90,29 +101,34 @@ impl Session {
     }
 }
 
-/// The session id in the request's `Cookie` headers, if one has the form of one (64 hex digits).
-fn cookie(headers: &HeaderMap) -> Option<&str> {
+/// The value of the request's cookie `name`, if it has the form of a token (64 hex digits).
+pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value)
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The `Set-Cookie` value that gives the browser session `id`. Not `Secure`: `hookwise serve`
-/// speaks plain HTTP (on loopback by default), where a browser would never send a `Secure`
-/// cookie back; `HttpOnly` keeps it from scripts and `SameSite=Strict` from other sites' requests.
-pub(super) fn set_cookie(id: &str) -> String {
-    format!("{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age={}", LIFETIME.as_secs())
+/// The `Set-Cookie` value of cookie `name` (an empty `value` and no `lifetime` remove it). Never
+/// `Secure`: `hookwise serve` speaks plain HTTP (on loopback by default), where a browser would
+/// not send a `Secure` cookie back. `HttpOnly` keeps it from scripts, `SameSite=Strict` from
+/// requests that other sites start, and the path from every route but the dashboard's.
+pub(super) fn set_cookie(name: &str, value: &str, lifetime: Duration) -> String {
+    format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age={}", lifetime.as_secs())
 }
 
-/// The `Set-Cookie` value that removes the session cookie.
-pub(super) fn clear_cookie() -> String {
-    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/dashboard; Max-Age=0")
+/// A token for the log-in form and its cookie (double submit): a log-in posted by another site
+/// carries neither, so no one can log a browser in with their own key.
+///
+/// # Errors
+/// When the OS has no randomness to give.
+pub(super) fn login_token() -> Result<String, getrandom::Error> {
+    random_token()
 }
 
 #[cfg(test)]
