@@ -84,6 +84,13 @@ export namespace types {
     secret?: string;
     created_at: string;
     updated_at?: string;
+    /**
+     * Deliveries failed in a row (a delivered one resets it); the endpoint is disabled when it
+     * reaches the server's --disable-after.
+     */
+    failure_count?: number;
+    /** Why the server disabled the endpoint (null when active, or disabled by an update). */
+    disabled_reason?: string | null;
   }
 
   export interface WebhookList {
@@ -124,10 +131,26 @@ export namespace types {
 
   export interface Event {
     id: string;
+    /** In the API's answers (`/v1/events`), not in the delivered body. */
+    object?: string;
     /** Documented values: `job.succeeded`, `job.failed`, `job.canceled` (others are kept). */
     type: string;
     created_at: string;
     data: Record<string, unknown>;
+  }
+
+  export interface EventList {
+    object: string;
+    events: types.Event[];
+    next_cursor?: string | null;
+  }
+
+  export interface ResendEvent {
+    /**
+     * Resend to this endpoint only (it must be active); absent: to every active endpoint
+     * subscribed to the event's type now.
+     */
+    endpoint_id?: string;
   }
 }
 
@@ -247,6 +270,11 @@ export interface RotateWebhookSecretParams {
   id: string;
 }
 
+/** The arguments of `webhooks.enable`: a field left out (or undefined) is not sent. */
+export interface EnableWebhookParams {
+  id: string;
+}
+
 /** The arguments of `webhooks.deliveries`: a field left out (or undefined) is not sent. */
 export interface ListDeliveriesParams {
   id: string;
@@ -254,6 +282,38 @@ export interface ListDeliveriesParams {
   limit?: number;
   /** A `next_cursor` from an earlier page. Walks see every delivery once, new ones at the end. */
   cursor?: string;
+}
+
+/** The arguments of `events.list`: a field left out (or undefined) is not sent. */
+export interface ListEventsParams {
+  /** At most this many per page (default 100). */
+  limit?: number;
+  /** A `next_cursor` from an earlier page. Walks see every event once, newest first. */
+  cursor?: string;
+}
+
+/** The arguments of `events.get`: a field left out (or undefined) is not sent. */
+export interface GetEventParams {
+  id: string;
+}
+
+/** The arguments of `events.deliveries`: a field left out (or undefined) is not sent. */
+export interface ListEventDeliveriesParams {
+  id: string;
+  /** At most this many per page (default 100). */
+  limit?: number;
+  /** A `next_cursor` from an earlier page. Walks see every delivery once, new ones at the end. */
+  cursor?: string;
+}
+
+/** The arguments of `events.resend`: a field left out (or undefined) is not sent. */
+export interface ResendEventParams {
+  id: string;
+  /**
+   * Resend to this endpoint only (it must be active); absent: to every active endpoint
+   * subscribed to the event's type now.
+   */
+  endpoint_id?: string;
 }
 
 /** `client.jobs`: the jobs operations. */
@@ -375,12 +435,65 @@ export interface Webhooks {
     options?: sdk.RequestOptions,
   ): Promise<types.WebhookEndpoint>;
   /**
+   * Makes a disabled endpoint active again and forgets its failed deliveries.
+   *
+   * `POST /v1/webhooks/{id}/enable`
+   */
+  enable(
+    params: EnableWebhookParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.WebhookEndpoint>;
+  /**
    * list_deliveries
    *
    * `GET /v1/webhooks/{id}/deliveries`
    */
   deliveries(
     params: ListDeliveriesParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.DeliveryList>;
+}
+
+/** `client.events`: the events operations. */
+export interface Events {
+  /**
+   * The caller's events, newest first.
+   *
+   * Await it for the first page; `for await` over it for every item of every page.
+   *
+   * `GET /v1/events`
+   */
+  list(
+    params?: ListEventsParams,
+    options?: sdk.RequestOptions,
+  ): sdk.PagePromise<types.EventList, types.Event>;
+  /**
+   * One of the caller's events, as it is delivered (with `"object": "event"`).
+   *
+   * `GET /v1/events/{id}`
+   */
+  get(
+    params: GetEventParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.Event>;
+  /**
+   * The event's deliveries to endpoints and every attempt of each (a job's `callback_url`
+   * delivery is not listed).
+   *
+   * `GET /v1/events/{id}/deliveries`
+   */
+  deliveries(
+    params: ListEventDeliveriesParams,
+    options?: sdk.RequestOptions,
+  ): Promise<types.DeliveryList>;
+  /**
+   * Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or
+   * to every active endpoint subscribed to its type.
+   *
+   * `POST /v1/events/{id}/resend`
+   */
+  resend(
+    params: ResendEventParams,
     options?: sdk.RequestOptions,
   ): Promise<types.DeliveryList>;
 }
@@ -402,6 +515,8 @@ export declare class Client {
   readonly jobs: Jobs;
   /** The webhooks operations. */
   readonly webhooks: Webhooks;
+  /** The events operations. */
+  readonly events: Events;
 }
 
 /** Each operation of the profile, and the client method that calls it. */

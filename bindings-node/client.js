@@ -28,7 +28,12 @@ const OPERATIONS = Object.freeze({
   update_webhook: "webhooks.update",
   delete_webhook: "webhooks.delete",
   rotate_webhook_secret: "webhooks.rotateSecret",
+  enable_webhook: "webhooks.enable",
   list_deliveries: "webhooks.deliveries",
+  list_events: "events.list",
+  get_event: "events.get",
+  list_event_deliveries: "events.deliveries",
+  resend_event: "events.resend",
 });
 
 /** Each operation with a waiting method (`x-hookwise-wait`), and that method. */
@@ -172,12 +177,70 @@ class Webhooks {
   }
 
   /**
+   * Makes a disabled endpoint active again and forgets its failed deliveries.
+   *
+   * `POST /v1/webhooks/{id}/enable`
+   */
+  enable(params, options) {
+    return sdk.call(this.#api, "enable_webhook", params, options);
+  }
+
+  /**
    * list_deliveries
    *
    * `GET /v1/webhooks/{id}/deliveries`
    */
   deliveries(params, options) {
     return sdk.call(this.#api, "list_deliveries", params, options);
+  }
+}
+
+/** `client.events`: the events operations. */
+class Events {
+  #api;
+
+  constructor(api) {
+    this.#api = api;
+  }
+
+  /**
+   * The caller's events, newest first.
+   *
+   * Await it for the first page; `for await` over it for every item of every page.
+   *
+   * `GET /v1/events`
+   */
+  list(params, options) {
+    return sdk.page(this.#api, "list_events", params, options);
+  }
+
+  /**
+   * One of the caller's events, as it is delivered (with `"object": "event"`).
+   *
+   * `GET /v1/events/{id}`
+   */
+  get(params, options) {
+    return sdk.call(this.#api, "get_event", params, options);
+  }
+
+  /**
+   * The event's deliveries to endpoints and every attempt of each (a job's `callback_url`
+   * delivery is not listed).
+   *
+   * `GET /v1/events/{id}/deliveries`
+   */
+  deliveries(params, options) {
+    return sdk.call(this.#api, "list_event_deliveries", params, options);
+  }
+
+  /**
+   * Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or
+   * to every active endpoint subscribed to its type.
+   *
+   * `POST /v1/events/{id}/resend`
+   */
+  resend(params, options) {
+    return sdk.call(this.#api, "resend_event", params, options);
   }
 }
 
@@ -192,6 +255,7 @@ class Client {
     this.#api = new sdk.Api(PROFILE, options);
     this.jobs = new Jobs(this.#api);
     this.webhooks = new Webhooks(this.#api);
+    this.events = new Events(this.#api);
   }
 
   /** The base URL in use. */

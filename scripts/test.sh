@@ -31,10 +31,10 @@ version=$(python3 scripts/version.py)
 cargo package -p hookwise -p hookwise-generate -p hookwise-server -p hookwise-cli --all-features --quiet
 for crate in hookwise hookwise-generate hookwise-server hookwise-cli; do
   for f in LICENSE-MIT LICENSE-APACHE Cargo.toml; do
-    tar tzf "target/package/$crate-$version.crate" | grep -qx "$crate-$version/$f" || { echo "$crate's crate lacks $f"; exit 1; }
+    tar tzf "target/package/$crate-$version.crate" | grep -x "$crate-$version/$f" >/dev/null || { echo "$crate's crate lacks $f"; exit 1; }
   done
 done
-tar tzf "target/package/hookwise-$version.crate" | grep -qx "hookwise-$version/profiles/hookwise.yaml"
+tar tzf "target/package/hookwise-$version.crate" | grep -x "hookwise-$version/profiles/hookwise.yaml" >/dev/null
 
 step "cargo-deny (deny.toml): every dependency's licence is allowed, no wildcard versions, crates only from the registry; advisories need the advisory database, which the release workflow fetches"
 cargo install --quiet --locked cargo-deny@0.20.2 --root target/tools

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use hookwise::client::{DeliveryAttempt, Job, WebhookEndpoint};
+use hookwise::client::{Delivery, DeliveryAttempt, Job, WebhookEndpoint};
 use hookwise::webhook::Outgoing;
 use rusqlite::Connection;
 
@@ -36,29 +36,49 @@ pub(crate) fn emit(conn: &Connection, job: &Job) -> ApiResult<()> {
     let event = Outgoing { id: &id, event_type: &event_type, created_at: &created_at };
     let data = serde_json::json!({ "job": job }).to_string();
     let body = event.body(&data).map_err(|e| ApiError::internal(e.message()))?;
-    let trace_id = jobs::trace_id(conn, &job.id)?.unwrap_or_else(TraceId::new);
-    events::insert(conn, &id, &event_type, &body, &trace_id)?;
-    let subscribed = endpoints::all(conn)?.into_iter().filter(|e| wants(e, &event_type));
+    let (owner, trace_id) =
+        jobs::origin(conn, &job.id)?.ok_or_else(|| ApiError::internal("the finished job is not stored"))?;
+    events::insert(conn, &owner, &id, &event_type, &body, &trace_id.unwrap_or_else(TraceId::new))?;
+    let subscribed = endpoints::all(conn, &owner)?.into_iter().filter(|e| wants(e, &event_type));
     let mut targets: Vec<(Option<String>, String)> = subscribed.map(|e| (Some(e.id), e.url)).collect();
     targets.extend(job.callback_url.iter().map(|url| (None, url.clone())));
-    let due = now_secs();
-    for (endpoint_id, url) in &targets {
-        let delivery_id = new_id("dlv");
-        let new = deliveries::New {
-            id: &delivery_id,
-            event_id: &id,
-            event_type: &event_type,
-            endpoint_id: endpoint_id.as_deref(),
-            url,
-            due,
-        };
-        deliveries::insert(conn, &new)?;
-    }
+    queue(conn, &id, &event_type, &targets)?;
     Ok(())
 }
 
+/// Queues a delivery of event `event_id` to each of `targets` (an endpoint and its URL, or a
+/// callback URL), due now; the deliveries to endpoints as the API shows them.
+pub(crate) fn queue(
+    conn: &Connection,
+    event_id: &str,
+    event_type: &str,
+    targets: &[(Option<String>, String)],
+) -> rusqlite::Result<Vec<Delivery>> {
+    let due = now_secs();
+    let mut queued = Vec::new();
+    for (endpoint_id, url) in targets {
+        let delivery_id = new_id("dlv");
+        let new =
+            deliveries::New { id: &delivery_id, event_id, event_type, endpoint_id: endpoint_id.as_deref(), url, due };
+        deliveries::insert(conn, &new)?;
+        if let Some(endpoint_id) = endpoint_id {
+            queued.push(Delivery {
+                id: delivery_id,
+                event_id: event_id.to_owned(),
+                event_type: event_type.to_owned(),
+                endpoint_id: endpoint_id.clone(),
+                url: url.clone(),
+                status: "pending".to_owned(),
+                attempts: Vec::new(),
+                next_attempt_at: deliveries::rfc3339(due),
+            });
+        }
+    }
+    Ok(queued)
+}
+
 /// Whether `endpoint` takes events of `event_type` now.
-fn wants(endpoint: &WebhookEndpoint, event_type: &str) -> bool {
+pub(crate) fn wants(endpoint: &WebhookEndpoint, event_type: &str) -> bool {
     endpoint.status == "active" && endpoint.events.iter().any(|e| e == "*" || e == event_type)
 }
 
@@ -257,11 +277,16 @@ fn attempt_error(code: u16) -> Option<String> {
 /// Counts a failed delivery of `endpoint_id`, and disables the endpoint (canceling its pending
 /// deliveries) once `disable_after` have failed in a row.
 fn disable_if_failing(conn: &Connection, endpoint_id: &str, disable_after: u32) -> rusqlite::Result<()> {
-    if endpoints::record_failure(conn, endpoint_id)? < disable_after {
+    let failures = endpoints::record_failure(conn, endpoint_id)?;
+    if failures < disable_after {
         return Ok(());
     }
-    if let Some(mut endpoint) = endpoints::load(conn, endpoint_id)? {
+    if let Some(mut endpoint) = endpoints::load(conn, None, endpoint_id)? {
         "disabled".clone_into(&mut endpoint.status);
+        endpoint.disabled_reason = Some(match failures {
+            1 => "its last delivery failed".to_owned(),
+            n => format!("its last {n} deliveries failed"),
+        });
         endpoint.updated_at = Some(now_rfc3339());
         endpoints::save(conn, &endpoint)?;
     }

@@ -32,7 +32,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where to listen (default `127.0.0.1:8080`; port 0 picks one).
     pub bind: SocketAddr,
-    /// Accepted API keys (`Authorization: Bearer …`).
+    /// Accepted API keys (`Authorization: Bearer …`). Each sees only its own jobs, endpoints, events
+    /// and deliveries; data from before they had owners is the first key's.
     pub api_keys: Vec<String>,
     /// The preset deliveries are signed with (default `standard`).
     pub scheme: String,
@@ -212,6 +213,12 @@ fn open(config: Config, base_url: String) -> Result<Arc<AppState>, StartError> {
         .map_err(|e| StartError(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
     let db = Db::open(&config.data_dir).map_err(|e| StartError(format!("cannot open the database: {e}")))?;
     db.write_blocking(prune::prune).map_err(|e| StartError(format!("cannot prune old records: {e}")))?;
+    if let Some(first) = config.api_keys.first() {
+        // Jobs, endpoints and events from before they had owners are the first key's.
+        let owner = secrets::Caller::of(first);
+        db.write_blocking(move |conn| store::adopt(conn, &owner))
+            .map_err(|e| StartError(format!("cannot migrate the database: {e}")))?;
+    }
     let fresh = || secrets::new_secret().map_err(|e| StartError(format!("no randomness for a secret: {e}")));
     let url_key = db
         .meta_or_insert("signed_url_key", fresh()?)

@@ -78,7 +78,7 @@ async fn save_running(state: &AppState, job: &Job) -> ApiResult<bool> {
 
 async fn run(state: &Arc<AppState>, id: &str) -> ApiResult<()> {
     let Ok(_slot) = state.job_slots.acquire().await else { return Ok(()) };
-    let Some(mut job) = state.db.read(|conn| jobs::load(conn, id))? else { return Ok(()) };
+    let Some(mut job) = state.db.read(|conn| jobs::load(conn, None, id))? else { return Ok(()) };
     if job.status.is_terminal() {
         return Ok(());
     }

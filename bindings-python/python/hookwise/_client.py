@@ -36,7 +36,12 @@ OPERATIONS: dict[str, str] = {
     "update_webhook": "webhooks.update",
     "delete_webhook": "webhooks.delete",
     "rotate_webhook_secret": "webhooks.rotate_secret",
+    "enable_webhook": "webhooks.enable",
     "list_deliveries": "webhooks.deliveries",
+    "list_events": "events.list",
+    "get_event": "events.get",
+    "list_event_deliveries": "events.deliveries",
+    "resend_event": "events.resend",
 }
 """Each operation of the profile, and the client method that calls it."""
 
@@ -310,6 +315,22 @@ class Webhooks:
         answer = self._api.call("rotate_webhook_secret", a)
         return as_model(types.WebhookEndpoint, answer)
 
+    def enable(
+        self,
+        id: str,
+    ) -> types.WebhookEndpoint:
+        """Makes a disabled endpoint active again and forgets its failed deliveries.
+
+        `POST /v1/webhooks/{id}/enable`
+        """
+        a = args(
+            {
+                "id": id,
+            }
+        )
+        answer = self._api.call("enable_webhook", a)
+        return as_model(types.WebhookEndpoint, answer)
+
     def deliveries(
         self,
         id: str,
@@ -329,6 +350,91 @@ class Webhooks:
             }
         )
         answer = self._api.call("list_deliveries", a)
+        return as_model(types.DeliveryList, answer)
+
+
+class Events:
+    """`client.events`: events of hookwise API."""
+
+    def __init__(self, api: Api) -> None:
+        self._api = api
+
+    def list(
+        self,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
+    ) -> Page[types.Event]:
+        """The caller's events, newest first.
+
+        `GET /v1/events`
+        """
+        a = args(
+            {
+                "limit": limit,
+                "cursor": cursor,
+            }
+        )
+        answer = self._api.call("list_events", a)
+        pages = lambda: self._api.paginate("list_events", a, first_page=answer)  # noqa: E731
+        return Page(as_model(types.EventList, answer), pages, types.Event)
+
+    def get(
+        self,
+        id: str,
+    ) -> types.Event:
+        """One of the caller's events, as it is delivered (with `"object": "event"`).
+
+        `GET /v1/events/{id}`
+        """
+        a = args(
+            {
+                "id": id,
+            }
+        )
+        answer = self._api.call("get_event", a)
+        return as_model(types.Event, answer)
+
+    def deliveries(
+        self,
+        id: str,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
+    ) -> types.DeliveryList:
+        """The event's deliveries to endpoints and every attempt of each (a job's `callback_url`
+        delivery is not listed).
+
+        `GET /v1/events/{id}/deliveries`
+        """
+        a = args(
+            {
+                "id": id,
+                "limit": limit,
+                "cursor": cursor,
+            }
+        )
+        answer = self._api.call("list_event_deliveries", a)
+        return as_model(types.DeliveryList, answer)
+
+    def resend(
+        self,
+        id: str,
+        *,
+        endpoint_id: Union[str, NotGiven] = NOT_GIVEN,
+    ) -> types.DeliveryList:
+        """Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or
+        to every active endpoint subscribed to its type.
+
+        `POST /v1/events/{id}/resend`
+        """
+        a = args(
+            {
+                "id": id,
+                "endpoint_id": endpoint_id,
+            }
+        )
+        answer = self._api.call("resend_event", a)
         return as_model(types.DeliveryList, answer)
 
 
@@ -363,6 +469,7 @@ class Client:
         )
         self.jobs = Jobs(self._api)
         self.webhooks = Webhooks(self._api)
+        self.events = Events(self._api)
 
     @property
     def base_url(self) -> str:
@@ -658,6 +765,22 @@ class AsyncWebhooks:
         answer = await self._api.call("rotate_webhook_secret", a)
         return as_model(types.WebhookEndpoint, answer)
 
+    async def enable(
+        self,
+        id: str,
+    ) -> types.WebhookEndpoint:
+        """Makes a disabled endpoint active again and forgets its failed deliveries.
+
+        `POST /v1/webhooks/{id}/enable`
+        """
+        a = args(
+            {
+                "id": id,
+            }
+        )
+        answer = await self._api.call("enable_webhook", a)
+        return as_model(types.WebhookEndpoint, answer)
+
     async def deliveries(
         self,
         id: str,
@@ -677,6 +800,91 @@ class AsyncWebhooks:
             }
         )
         answer = await self._api.call("list_deliveries", a)
+        return as_model(types.DeliveryList, answer)
+
+
+class AsyncEvents:
+    """`client.events`: events of hookwise API."""
+
+    def __init__(self, api: AsyncApi) -> None:
+        self._api = api
+
+    async def list(
+        self,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
+    ) -> AsyncPage[types.Event]:
+        """The caller's events, newest first.
+
+        `GET /v1/events`
+        """
+        a = args(
+            {
+                "limit": limit,
+                "cursor": cursor,
+            }
+        )
+        answer = await self._api.call("list_events", a)
+        pages = lambda: self._api.paginate("list_events", a, first_page=answer)  # noqa: E731
+        return AsyncPage(as_model(types.EventList, answer), pages, types.Event)
+
+    async def get(
+        self,
+        id: str,
+    ) -> types.Event:
+        """One of the caller's events, as it is delivered (with `"object": "event"`).
+
+        `GET /v1/events/{id}`
+        """
+        a = args(
+            {
+                "id": id,
+            }
+        )
+        answer = await self._api.call("get_event", a)
+        return as_model(types.Event, answer)
+
+    async def deliveries(
+        self,
+        id: str,
+        *,
+        limit: Union[int, NotGiven] = NOT_GIVEN,
+        cursor: Union[str, NotGiven] = NOT_GIVEN,
+    ) -> types.DeliveryList:
+        """The event's deliveries to endpoints and every attempt of each (a job's `callback_url`
+        delivery is not listed).
+
+        `GET /v1/events/{id}/deliveries`
+        """
+        a = args(
+            {
+                "id": id,
+                "limit": limit,
+                "cursor": cursor,
+            }
+        )
+        answer = await self._api.call("list_event_deliveries", a)
+        return as_model(types.DeliveryList, answer)
+
+    async def resend(
+        self,
+        id: str,
+        *,
+        endpoint_id: Union[str, NotGiven] = NOT_GIVEN,
+    ) -> types.DeliveryList:
+        """Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or
+        to every active endpoint subscribed to its type.
+
+        `POST /v1/events/{id}/resend`
+        """
+        a = args(
+            {
+                "id": id,
+                "endpoint_id": endpoint_id,
+            }
+        )
+        answer = await self._api.call("resend_event", a)
         return as_model(types.DeliveryList, answer)
 
 
@@ -711,6 +919,7 @@ class AsyncClient:
         )
         self.jobs = AsyncJobs(self._api)
         self.webhooks = AsyncWebhooks(self._api)
+        self.events = AsyncEvents(self._api)
 
     @property
     def base_url(self) -> str:

@@ -22,6 +22,8 @@ __all__ = [
     "DeliveryList",
     "Delivery",
     "Event",
+    "EventList",
+    "ResendEvent",
 ]
 
 
@@ -115,6 +117,11 @@ class WebhookEndpoint(Record):
     every pending delivery is signed with the current secret."""
     created_at: str
     updated_at: Optional[str]
+    failure_count: Optional[int]
+    """Deliveries failed in a row (a delivered one resets it); the endpoint is disabled when it
+    reaches the server's --disable-after."""
+    disabled_reason: Optional[str]
+    """Why the server disabled the endpoint (null when active, or disabled by an update)."""
 
 
 class WebhookList(Record):
@@ -171,6 +178,28 @@ class Event(Record):
     """A Event object."""
 
     id: str
+    object: Optional[str]
+    """In the API's answers (`/v1/events`), not in the delivered body."""
     type: str
     created_at: str
     data: dict[str, Any]
+
+
+class EventList(Record):
+    """A EventList object."""
+
+    NESTED: ClassVar[Mapping[str, str]] = {
+        "events": "Event",
+    }
+
+    object: str
+    events: list[Event]
+    next_cursor: Optional[str]
+
+
+class ResendEvent(Record):
+    """A ResendEvent object."""
+
+    endpoint_id: Optional[str]
+    """Resend to this endpoint only (it must be active); absent: to every active endpoint
+    subscribed to the event's type now."""

@@ -38,6 +38,7 @@ public final class Client: @unchecked Sendable {
         self.engine = engine
         jobs = Jobs(engine: engine)
         webhooks = Webhooks(engine: engine)
+        events = Events(engine: engine)
     }
 
     /// The `jobs` operations: `client.jobs.…`.
@@ -45,6 +46,9 @@ public final class Client: @unchecked Sendable {
 
     /// The `webhooks` operations: `client.webhooks.…`.
     public let webhooks: Webhooks
+
+    /// The `events` operations: `client.events.…`.
+    public let events: Events
 
     /// Downloads `url` (absolute, such as a signed result link, or a path of the API) with the
     /// client's retries; the credentials go only to the API's own origin.
@@ -245,6 +249,17 @@ public final class Client: @unchecked Sendable {
             )
         }
 
+        /// Makes a disabled endpoint active again and forgets its failed deliveries.
+        ///
+        /// `POST /v1/webhooks/{id}/enable`
+        public func enable(id: String) async throws -> Types.WebhookEndpoint {
+            try await engine.call(
+                "enable_webhook",
+                Arguments()
+                    .add("id", id)
+            )
+        }
+
         /// list_deliveries
         ///
         /// `GET /v1/webhooks/{id}/deliveries`
@@ -255,6 +270,76 @@ public final class Client: @unchecked Sendable {
                     .add("id", id)
                     .add("limit", limit)
                     .add("cursor", cursor)
+            )
+        }
+    }
+
+    /// The `events` operations of `Client`.
+    public final class Events: @unchecked Sendable {
+        private let engine: Engine
+
+        init(engine: Engine) {
+            self.engine = engine
+        }
+
+        /// The caller's events, newest first.
+        ///
+        /// `GET /v1/events`
+        public func list(limit: Int? = nil, cursor: String? = nil) async throws -> Types.EventList {
+            try await engine.call(
+                "list_events",
+                Arguments()
+                    .add("limit", limit)
+                    .add("cursor", cursor)
+            )
+        }
+
+        /// Every `Types.Event` of every page of `list` (`for try await item in …`), a page
+        /// fetched when the iteration needs one.
+        public func listAutoPaging(limit: Int? = nil, cursor: String? = nil) throws -> AutoPagingSequence<Types.Event> {
+            try engine.paginate(
+                "list_events",
+                Arguments()
+                    .add("limit", limit)
+                    .add("cursor", cursor)
+            )
+        }
+
+        /// One of the caller's events, as it is delivered (with `"object": "event"`).
+        ///
+        /// `GET /v1/events/{id}`
+        public func get(id: String) async throws -> Types.Event {
+            try await engine.call(
+                "get_event",
+                Arguments()
+                    .add("id", id)
+            )
+        }
+
+        /// The event's deliveries to endpoints and every attempt of each (a job's `callback_url`
+        /// delivery is not listed).
+        ///
+        /// `GET /v1/events/{id}/deliveries`
+        public func deliveries(id: String, limit: Int? = nil, cursor: String? = nil) async throws -> Types.DeliveryList {
+            try await engine.call(
+                "list_event_deliveries",
+                Arguments()
+                    .add("id", id)
+                    .add("limit", limit)
+                    .add("cursor", cursor)
+            )
+        }
+
+        /// Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or
+        /// to every active endpoint subscribed to its type.
+        ///
+        /// `POST /v1/events/{id}/resend`
+        public func resend(id: String, endpointId: String? = nil) async throws -> Types.DeliveryList {
+            try await engine.call(
+                "resend_event",
+                Arguments()
+                    .add("id", id)
+                    .add("endpoint_id", endpointId)
             )
         }
     }

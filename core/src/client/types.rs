@@ -192,6 +192,12 @@ pub struct WebhookEndpoint {
     pub name: Option<String>,
     /// `active` or `disabled`.
     pub status: String,
+    /// Deliveries failed in a row (a delivered one resets it).
+    #[serde(default)]
+    pub failure_count: u32,
+    /// Why the server disabled the endpoint (`None` when active, or disabled by an update).
+    #[serde(default)]
+    pub disabled_reason: Option<String>,
     /// The signing secret: only in the responses of `register` and `rotate_secret`.
     #[serde(default)]
     pub secret: Option<String>,
@@ -211,6 +217,8 @@ impl std::fmt::Debug for WebhookEndpoint {
             .field("events", &self.events)
             .field("name", &self.name)
             .field("status", &self.status)
+            .field("failure_count", &self.failure_count)
+            .field("disabled_reason", &self.disabled_reason)
             .field("secret", &crate::redacted(self.secret.as_ref()))
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
@@ -373,6 +381,8 @@ mod tests {
             events: vec!["*".into()],
             name: None,
             status: "active".into(),
+            failure_count: 0,
+            disabled_reason: None,
             secret: Some("whsec_top_secret".into()),
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: None,

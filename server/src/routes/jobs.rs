@@ -86,12 +86,12 @@ pub(super) async fn create(
         .write(move |conn| {
             if let (Some(key), Some(hash)) = (&key, hash) {
                 if let Some(job_id) = claim_idempotency_key(conn, &caller.0, key, hash, &created.id)? {
-                    let existing =
-                        jobs::load(conn, &job_id)?.ok_or_else(|| ApiError::internal("idempotent job vanished"))?;
+                    let existing = jobs::load(conn, Some(&caller), &job_id)?
+                        .ok_or_else(|| ApiError::internal("idempotent job vanished"))?;
                     return Ok(Some(existing));
                 }
             }
-            jobs::insert(conn, &created, &trace_id)?;
+            jobs::insert(conn, &caller, &created, &trace_id)?;
             Ok::<_, ApiError>(None)
         })
         .await?;
@@ -102,11 +102,15 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(job)).into_response())
 }
 
-pub(super) async fn get(State(state): St, Id(id): Id) -> ApiResult<Json<Job>> {
-    state.db.read(|conn| jobs::load(conn, &id))?.map(Json).ok_or_else(|| ApiError::not_found("job", &id))
+pub(super) async fn get(State(state): St, Extension(caller): Extension<Caller>, Id(id): Id) -> ApiResult<Json<Job>> {
+    state.db.read(|conn| jobs::load(conn, Some(&caller), &id))?.map(Json).ok_or_else(|| ApiError::not_found("job", &id))
 }
 
-pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult<Json<Value>> {
+pub(super) async fn list(
+    State(state): St,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
     let q = query(raw.as_deref(), &["kind", "status", "limit", "cursor"])?;
     let paging = Paging::from_query(&q, 20)?;
     if let Some(s) = q.get("status") {
@@ -114,7 +118,11 @@ pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult
             return Err(ApiError::invalid(format!("unknown status {s:?}")));
         }
     }
-    let filter = Filter { kind: q.get("kind").map(String::as_str), status: q.get("status").map(String::as_str) };
+    let filter = Filter {
+        owner: &caller.0,
+        kind: q.get("kind").map(String::as_str),
+        status: q.get("status").map(String::as_str),
+    };
     // One read transaction: the count and the page are of the same moment.
     let (total, rows) = state.db.read(|conn| {
         let tx = conn.unchecked_transaction()?;
@@ -125,11 +133,11 @@ pub(super) async fn list(State(state): St, RawQuery(raw): RawQuery) -> ApiResult
     Ok(Json(json!({"object": "list", "jobs": jobs, "next_cursor": next, "total_count": total})))
 }
 
-pub(super) async fn cancel(State(state): St, Id(id): Id) -> ApiResult<Json<Job>> {
+pub(super) async fn cancel(State(state): St, Extension(caller): Extension<Caller>, Id(id): Id) -> ApiResult<Json<Job>> {
     let job = state
         .db
         .write(move |conn| {
-            let mut job = jobs::load(conn, &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
+            let mut job = jobs::load(conn, Some(&caller), &id)?.ok_or_else(|| ApiError::not_found("job", &id))?;
             if job.status.is_terminal() {
                 let status = job.status.as_str();
                 return Err(ApiError::conflict("job_already_finished", format!("job {id} is already {status}")));

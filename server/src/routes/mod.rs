@@ -1,7 +1,8 @@
-//! The HTTP API: the routes by resource (jobs, signed results, webhook endpoints), and what they
+//! The HTTP API: the routes by resource (jobs, signed results, webhook endpoints, events), and what they
 //! share: authentication, the JSON body and path extractors, query strings, list paging and
 //! idempotency keys. Every answer that is not a success is the JSON error shape (see `error`).
 
+mod events;
 mod jobs;
 mod results;
 mod webhooks;
@@ -48,7 +49,12 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/webhooks", post(webhooks::register).get(webhooks::list))
         .route("/v1/webhooks/{id}", get(webhooks::get).patch(webhooks::update).delete(webhooks::delete))
         .route("/v1/webhooks/{id}/rotate-secret", post(webhooks::rotate_secret))
+        .route("/v1/webhooks/{id}/enable", post(webhooks::enable))
         .route("/v1/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route("/v1/events", get(events::list))
+        .route("/v1/events/{id}", get(events::get))
+        .route("/v1/events/{id}/deliveries", get(events::deliveries))
+        .route("/v1/events/{id}/resend", post(events::resend))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), chaos::inject))
         .layer(middleware::from_fn_with_state(state.clone(), auth));
@@ -144,27 +150,57 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
-        let json = is_json(req.headers());
-        let bytes =
-            tokio::time::timeout(state.config.read_timeout, read_body(req.into_body())).await.unwrap_or_else(|_| {
-                Err(ApiError::new(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "request_timeout",
-                    "the request body did not arrive in time",
-                ))
-            });
+        let (json, bytes) = read_request(req, state).await;
         if !json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "the request body must be JSON, sent with Content-Type: application/json",
-            ));
+            return Err(unsupported_media_type());
         }
         let bytes = bytes?;
-        let value =
-            serde_json::from_slice(&bytes).map_err(|e| ApiError::invalid(format!("invalid request body: {e}")))?;
-        Ok(Body(value, bytes))
+        Ok(Body(parse(&bytes)?, bytes))
     }
+}
+
+/// A JSON body that may be left out: no body at all is `T::default()`; one sent is as [`Body`].
+struct OptionalBody<T>(T);
+
+impl<T: DeserializeOwned + Default> FromRequest<Arc<AppState>> for OptionalBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        let (json, bytes) = read_request(req, state).await;
+        let bytes = bytes?;
+        match (bytes.is_empty(), json) {
+            (true, _) => Ok(OptionalBody(T::default())),
+            (false, true) => parse(&bytes).map(OptionalBody),
+            (false, false) => Err(unsupported_media_type()),
+        }
+    }
+}
+
+/// Whether the request says its body is JSON, and the body (read within the read timeout).
+async fn read_request(req: Request, state: &AppState) -> (bool, ApiResult<Bytes>) {
+    let json = is_json(req.headers());
+    let bytes =
+        tokio::time::timeout(state.config.read_timeout, read_body(req.into_body())).await.unwrap_or_else(|_| {
+            Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body did not arrive in time",
+            ))
+        });
+    (json, bytes)
+}
+
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "the request body must be JSON, sent with Content-Type: application/json",
+    )
+}
+
+/// `bytes` as a `T`; 400 naming what is wrong.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::invalid(format!("invalid request body: {e}")))
 }
 
 /// The body, up to [`MAX_BODY`]. A longer one is read on (up to [`DRAIN_LIMIT`]) and dropped
@@ -260,6 +296,11 @@ impl Paging {
             })?,
         };
         Ok(Paging { after, limit })
+    }
+
+    /// For a list newest first: the position the page starts before (`None`: from the newest).
+    fn before(&self) -> Option<i64> {
+        (self.after != 0).then_some(self.after)
     }
 
     /// How many rows to fetch: one more than the page holds, to know whether another follows.

@@ -4,7 +4,7 @@
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use hmac::{Hmac, Mac as _};
 use hookwise::client::JobStatus;
 use serde_json::{json, Value};
@@ -12,8 +12,9 @@ use sha2::Sha256;
 
 use super::{query, Id, St};
 use crate::error::{ApiError, ApiResult};
+use crate::secrets::{self, Caller};
 use crate::store::jobs;
-use crate::{secrets, AppState};
+use crate::AppState;
 
 fn url_signature(state: &AppState, id: &str, expires: u64) -> String {
     // HMAC takes keys of any length.
@@ -23,8 +24,13 @@ fn url_signature(state: &AppState, id: &str, expires: u64) -> String {
 }
 
 /// `GET /v1/jobs/{id}/result`: a signed URL to the result of a succeeded job.
-pub(super) async fn signed_url(State(state): St, Id(id): Id) -> ApiResult<Json<Value>> {
-    let job = state.db.read(|conn| jobs::load(conn, &id))?.ok_or_else(|| ApiError::not_found("job", &id))?;
+pub(super) async fn signed_url(
+    State(state): St,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    let job =
+        state.db.read(|conn| jobs::load(conn, Some(&caller), &id))?.ok_or_else(|| ApiError::not_found("job", &id))?;
     if !job.status.is_terminal() {
         return Err(ApiError::conflict("job_not_finished", format!("job {id} is {}", job.status.as_str())));
     }

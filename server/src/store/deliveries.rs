@@ -48,40 +48,50 @@ pub(crate) fn cancel(conn: &Connection, id: &str) -> rusqlite::Result<()> {
     .map(drop)
 }
 
-/// Up to `limit` deliveries of endpoint `endpoint_id` queued after position `after` (0: from the
-/// first), oldest first, each with its position.
-pub(crate) fn page(
-    conn: &Connection,
-    endpoint_id: &str,
-    after: i64,
-    limit: u32,
-) -> rusqlite::Result<Vec<(i64, Delivery)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, event_id, event_type, url, status, attempts, next_attempt_at
-         FROM deliveries WHERE endpoint_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-    )?;
+/// Whose deliveries a page lists.
+#[derive(Clone, Copy)]
+pub(crate) enum Of<'a> {
+    /// An endpoint's.
+    Endpoint(&'a str),
+    /// An event's, to endpoints (a job's `callback_url` has no endpoint and is not listed).
+    Event(&'a str),
+}
+
+/// Up to `limit` deliveries of `of` queued after position `after` (0: from the first), oldest
+/// first, each with its position.
+pub(crate) fn page(conn: &Connection, of: Of<'_>, after: i64, limit: u32) -> rusqlite::Result<Vec<(i64, Delivery)>> {
+    let (column, id) = match of {
+        Of::Endpoint(id) => ("endpoint_id", id),
+        Of::Event(id) => ("event_id", id),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT seq, id, event_id, event_type, url, status, attempts, next_attempt_at, endpoint_id
+         FROM deliveries WHERE {column} = ?1 AND endpoint_id IS NOT NULL AND seq > ?2 ORDER BY seq LIMIT ?3"
+    ))?;
     let rows = stmt
-        .query_map(params![endpoint_id, after, limit], |r| {
+        .query_map(params![id, after, limit], |r| {
             let status: String = r.get(5)?;
             let next: Option<f64> = r.get(7)?;
-            // Whole seconds are what the RFC 3339 form here carries.
-            #[allow(clippy::cast_possible_truncation)]
-            let next_attempt_at =
-                next.filter(|_| status == "pending").and_then(|t| hookwise::webhook::format_rfc3339(t as i64));
             let delivery = Delivery {
                 id: r.get(1)?,
                 event_id: r.get(2)?,
                 event_type: r.get(3)?,
-                endpoint_id: endpoint_id.to_owned(),
+                endpoint_id: r.get(8)?,
                 url: r.get(4)?,
-                status,
                 attempts: json(r, 6)?,
-                next_attempt_at,
+                next_attempt_at: next.filter(|_| status == "pending").and_then(rfc3339),
+                status,
             };
             Ok((r.get(0)?, delivery))
         })?
         .collect();
     rows
+}
+
+/// Unix seconds `t` as RFC 3339 (whole seconds are what that form carries here).
+#[allow(clippy::cast_possible_truncation)]
+pub(crate) fn rfc3339(t: f64) -> Option<String> {
+    hookwise::webhook::format_rfc3339(t as i64)
 }
 
 /// A pending delivery whose attempt is due, with what the attempt needs as it is now.
@@ -111,7 +121,8 @@ pub(crate) fn release_leases(conn: &Connection) -> rusqlite::Result<()> {
 /// and its endpoint as they are now (one query for all an attempt reads).
 pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> rusqlite::Result<Vec<Due>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.event_id, d.event_type, d.endpoint_id, d.url, d.attempts, v.body, e.body, e.secret, v.trace_id
+        "SELECT d.id, d.event_id, d.event_type, d.endpoint_id, d.url, d.attempts, v.body, e.body, e.failures, e.secret,
+                v.trace_id
          FROM deliveries d
          LEFT JOIN events v ON v.id = d.event_id
          LEFT JOIN endpoints e ON e.id = d.endpoint_id AND e.deleted = 0
@@ -133,7 +144,7 @@ pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> r
                 url: r.get(4)?,
                 attempts: json(r, 5)?,
                 body: r.get(6)?,
-                trace_id: r.get::<_, Option<String>>(9)?.map(TraceId::stored),
+                trace_id: r.get::<_, Option<String>>(10)?.map(TraceId::stored),
                 endpoint,
             })
         })?

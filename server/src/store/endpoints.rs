@@ -1,43 +1,62 @@
 //! Webhook endpoints: the endpoint's JSON (never with its secret), the secret in a column of its
-//! own, the count of consecutive failed deliveries, and a deleted flag.
+//! own, the count of consecutive failed deliveries, a deleted flag, and the owner (the API key
+//! that registered it). Reads given an owner see only that owner's endpoints.
 
 use hookwise::client::WebhookEndpoint;
 use rusqlite::{params, Connection, OptionalExtension as _};
 
 use super::{json, to_json};
+use crate::secrets::Caller;
 
-/// The endpoint as stored: without its secret.
+/// The endpoint as stored: without its secret and its failure count (a column of its own).
 fn stored(endpoint: &WebhookEndpoint) -> rusqlite::Result<String> {
-    to_json(&WebhookEndpoint { secret: None, ..endpoint.clone() })
+    to_json(&WebhookEndpoint { secret: None, failure_count: 0, ..endpoint.clone() })
 }
 
-/// The endpoint in the JSON column `i` of `row`, with the secret in the column after it.
+/// The endpoint in the JSON column `i` of `row`, with its failure count in the column after it.
+pub(crate) fn endpoint(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<WebhookEndpoint> {
+    Ok(WebhookEndpoint { failure_count: row.get(i + 1)?, ..json(row, i)? })
+}
+
+/// [`endpoint`], with the secret in the column after the failure count.
 pub(crate) fn with_secret(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<WebhookEndpoint> {
-    Ok(WebhookEndpoint { secret: Some(row.get(i + 1)?), ..json(row, i)? })
+    Ok(WebhookEndpoint { secret: Some(row.get(i + 2)?), ..endpoint(row, i)? })
 }
 
-/// Stores a new endpoint with its `secret`.
-pub(crate) fn insert(conn: &Connection, endpoint: &WebhookEndpoint, secret: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO endpoints (id, secret, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![endpoint.id, secret, stored(endpoint)?])
+/// Stores a new endpoint of `owner` with its `secret`.
+pub(crate) fn insert(
+    conn: &Connection,
+    owner: &Caller,
+    endpoint: &WebhookEndpoint,
+    secret: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO endpoints (id, secret, body, owner) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![endpoint.id, secret, stored(endpoint)?, owner.0])
         .map(drop)
 }
 
-/// The endpoint `id` (without its secret), unless there is none or it was deleted.
-pub(crate) fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<WebhookEndpoint>> {
-    conn.prepare_cached("SELECT body FROM endpoints WHERE id = ?1 AND deleted = 0")?
-        .query_row([id], |r| json(r, 0))
+/// The endpoint `id` (without its secret), unless there is none, it was deleted, or it is not
+/// `owner`'s (when given).
+pub(crate) fn load(conn: &Connection, owner: Option<&Caller>, id: &str) -> rusqlite::Result<Option<WebhookEndpoint>> {
+    conn.prepare_cached(
+        "SELECT body, failures FROM endpoints WHERE id = ?1 AND deleted = 0 AND (?2 IS NULL OR owner = ?2)",
+    )?
+    .query_row(params![id, owner.map(|o| &o.0)], |r| endpoint(r, 0))
+    .optional()
+}
+
+/// `owner`'s endpoint `id` with its secret, unless there is none or it was deleted.
+pub(crate) fn load_with_secret(
+    conn: &Connection,
+    owner: &Caller,
+    id: &str,
+) -> rusqlite::Result<Option<WebhookEndpoint>> {
+    conn.prepare_cached("SELECT body, failures, secret FROM endpoints WHERE id = ?1 AND deleted = 0 AND owner = ?2")?
+        .query_row(params![id, owner.0], |r| with_secret(r, 0))
         .optional()
 }
 
-/// The endpoint `id` with its secret, unless there is none or it was deleted.
-pub(crate) fn load_with_secret(conn: &Connection, id: &str) -> rusqlite::Result<Option<WebhookEndpoint>> {
-    conn.prepare_cached("SELECT body, secret FROM endpoints WHERE id = ?1 AND deleted = 0")?
-        .query_row([id], |r| with_secret(r, 0))
-        .optional()
-}
-
-/// Saves `endpoint`'s fields (its secret stays as it is).
+/// Saves `endpoint`'s fields (its secret and failure count stay as they are).
 pub(crate) fn save(conn: &Connection, endpoint: &WebhookEndpoint) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE endpoints SET body = ?2 WHERE id = ?1")?
         .execute(params![endpoint.id, stored(endpoint)?])
@@ -66,18 +85,25 @@ pub(crate) fn record_failure(conn: &Connection, id: &str) -> rusqlite::Result<u3
         .query_row([id], |r| r.get(0))
 }
 
-/// Up to `limit` endpoints not deleted, registered after position `after` (0: from the first), in
-/// registration order, each with its position.
-pub(crate) fn page(conn: &Connection, after: i64, limit: u32) -> rusqlite::Result<Vec<(i64, WebhookEndpoint)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT seq, body FROM endpoints WHERE deleted = 0 AND seq > ?1 ORDER BY seq LIMIT ?2")?;
-    let rows = stmt.query_map(params![after, limit], |r| Ok((r.get(0)?, json(r, 1)?)))?.collect();
+/// Up to `limit` of `owner`'s endpoints not deleted, registered after position `after` (0: from
+/// the first), in registration order, each with its position.
+pub(crate) fn page(
+    conn: &Connection,
+    owner: &Caller,
+    after: i64,
+    limit: u32,
+) -> rusqlite::Result<Vec<(i64, WebhookEndpoint)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, body, failures FROM endpoints WHERE owner = ?1 AND deleted = 0 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![owner.0, after, limit], |r| Ok((r.get(0)?, endpoint(r, 1)?)))?.collect();
     rows
 }
 
-/// Every endpoint not deleted, in registration order.
-pub(crate) fn all(conn: &Connection) -> rusqlite::Result<Vec<WebhookEndpoint>> {
-    let mut stmt = conn.prepare_cached("SELECT body FROM endpoints WHERE deleted = 0 ORDER BY seq")?;
-    let rows = stmt.query_map([], |r| json(r, 0))?.collect();
+/// Every endpoint of `owner` not deleted, in registration order.
+pub(crate) fn all(conn: &Connection, owner: &Caller) -> rusqlite::Result<Vec<WebhookEndpoint>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT body, failures FROM endpoints WHERE owner = ?1 AND deleted = 0 ORDER BY seq")?;
+    let rows = stmt.query_map([&owner.0], |r| endpoint(r, 0))?.collect();
     rows
 }

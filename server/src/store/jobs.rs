@@ -4,25 +4,29 @@ use hookwise::client::{Job, JobStatus};
 use rusqlite::{params, Connection, OptionalExtension as _, ToSql};
 
 use super::{json, to_json};
+use crate::secrets::Caller;
 use crate::trace::TraceId;
 
-/// Stores a new job.
-pub(crate) fn insert(conn: &Connection, job: &Job, trace_id: &TraceId) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO jobs (id, kind, status, body, trace_id) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![job.id, job.kind, job.status.as_str(), to_json(job)?, trace_id.as_str()])
+/// Stores a new job of `owner`.
+pub(crate) fn insert(conn: &Connection, owner: &Caller, job: &Job, trace_id: &TraceId) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO jobs (id, kind, status, body, trace_id, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![job.id, job.kind, job.status.as_str(), to_json(job)?, trace_id.as_str(), owner.0])
         .map(drop)
 }
 
-/// The trace job `id` was created in (`None` for a job stored before traces were kept).
-pub(crate) fn trace_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<TraceId>> {
-    let stored: Option<Option<String>> =
-        conn.prepare_cached("SELECT trace_id FROM jobs WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
-    Ok(stored.flatten().map(TraceId::stored))
+/// Whose job `id` is, and the trace it was created in (`None` for a job stored before traces
+/// were kept); `None` when there is no such job.
+pub(crate) fn origin(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Caller, Option<TraceId>)>> {
+    conn.prepare_cached("SELECT owner, trace_id FROM jobs WHERE id = ?1")?
+        .query_row([id], |r| Ok((Caller(r.get(0)?), r.get::<_, Option<String>>(1)?.map(TraceId::stored))))
+        .optional()
 }
 
-/// The job `id`, if there is one.
-pub(crate) fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<Job>> {
-    conn.prepare_cached("SELECT body FROM jobs WHERE id = ?1")?.query_row([id], |r| json(r, 0)).optional()
+/// The job `id`, if there is one (and it is `owner`'s, when given).
+pub(crate) fn load(conn: &Connection, owner: Option<&Caller>, id: &str) -> rusqlite::Result<Option<Job>> {
+    conn.prepare_cached("SELECT body FROM jobs WHERE id = ?1 AND (?2 IS NULL OR owner = ?2)")?
+        .query_row(params![id, owner.map(|o| &o.0)], |r| json(r, 0))
+        .optional()
 }
 
 /// Saves `job` if it is still `was` in the database; whether it was (a job canceled meanwhile is
@@ -41,20 +45,22 @@ pub(crate) fn unfinished(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     ids
 }
 
-/// Which jobs a page lists.
+/// Which jobs a page lists: `owner`'s, of `kind` and in `status` when given.
 pub(crate) struct Filter<'a> {
+    pub(crate) owner: &'a str,
     pub(crate) kind: Option<&'a str>,
     pub(crate) status: Option<&'a str>,
 }
 
 impl Filter<'_> {
-    /// The conditions of the filters given (` AND kind = ? AND status = ?`, either or both or
-    /// none), and their values: only those, so that SQLite picks the index of that filter.
+    /// The conditions of the filter (` AND owner = ? AND kind = ? AND status = ?`, kind and status
+    /// only when given), and their values: only those, so that SQLite picks the index of that filter.
     fn conditions(&self) -> (String, Vec<&&str>) {
-        let given: Vec<(&str, &&str)> = [("kind", self.kind.as_ref()), ("status", self.status.as_ref())]
-            .into_iter()
-            .filter_map(|(column, value)| Some((column, value?)))
-            .collect();
+        let given: Vec<(&str, &&str)> =
+            [("owner", Some(&self.owner)), ("kind", self.kind.as_ref()), ("status", self.status.as_ref())]
+                .into_iter()
+                .filter_map(|(column, value)| Some((column, value?)))
+                .collect();
         let sql = given.iter().flat_map(|(column, _)| [" AND ", column, " = ?"]).collect();
         (sql, given.into_iter().map(|(_, value)| value).collect())
     }
@@ -125,14 +131,16 @@ mod tests {
     fn a_stale_job_does_not_overwrite_a_cancel() {
         with_db("save-job", |conn| {
             let mut job = job("job_1", "k");
-            insert(conn, &job, &TraceId::new()).unwrap();
+            insert(conn, &Caller("o".into()), &job, &TraceId::new()).unwrap();
             // The runner read the job while queued; a cancel lands before the runner saves.
             let mut canceled = job.clone();
             canceled.status = JobStatus::Canceled;
             assert!(save(conn, &canceled, JobStatus::Queued).unwrap());
             job.status = JobStatus::Running;
             assert!(!save(conn, &job, JobStatus::Queued).unwrap(), "the stale write is refused");
-            assert_eq!(load(conn, "job_1").unwrap().unwrap().status, JobStatus::Canceled);
+            assert_eq!(load(conn, None, "job_1").unwrap().unwrap().status, JobStatus::Canceled);
+            assert!(load(conn, Some(&Caller("o".into())), "job_1").unwrap().is_some());
+            assert!(load(conn, Some(&Caller("other".into())), "job_1").unwrap().is_none(), "another owner's");
         });
     }
 
@@ -142,7 +150,7 @@ mod tests {
             let statuses = [JobStatus::Running, JobStatus::Succeeded, JobStatus::Canceled];
             for i in 0..30 {
                 let mut job = job(&format!("job_{i}"), ["a", "b"][i % 2]);
-                insert(conn, &job, &TraceId::new()).unwrap();
+                insert(conn, &Caller(["o1", "o2", "o3"][i % 3].into()), &job, &TraceId::new()).unwrap();
                 for status in statuses.iter().take(i % 4) {
                     let was = job.status;
                     job.status = *status;
@@ -152,19 +160,26 @@ mod tests {
                 save(conn, &job, job.status).unwrap();
             }
             conn.execute("DELETE FROM jobs WHERE id IN ('job_3', 'job_4')", []).unwrap();
-            for kind in [None, Some("a"), Some("b"), Some("c")] {
-                for status in [None, Some("queued"), Some("running"), Some("succeeded"), Some("canceled")] {
-                    let filter = Filter { kind, status };
+            conn.execute("UPDATE jobs SET owner = 'o2' WHERE id = 'job_6'", []).unwrap(); // o1's before
+            for (owner, kind, status) in ["o1", "o2", "o3", "o4"].into_iter().flat_map(|owner| {
+                [None, Some("a"), Some("b"), Some("c")].into_iter().flat_map(move |kind| {
+                    [None, Some("queued"), Some("running"), Some("succeeded"), Some("canceled")]
+                        .map(|status| (owner, kind, status))
+                })
+            }) {
+                {
+                    let filter = Filter { owner, kind, status };
                     let counted: i64 = conn
                         .query_row(
-                            "SELECT COUNT(*) FROM jobs WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2)",
-                            params![kind, status],
+                            "SELECT COUNT(*) FROM jobs WHERE owner = ?3
+                             AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2)",
+                            params![kind, status, owner],
                             |r| r.get(0),
                         )
                         .unwrap();
-                    assert_eq!(count(conn, &filter).unwrap(), counted, "{kind:?} {status:?}");
+                    assert_eq!(count(conn, &filter).unwrap(), counted, "{owner} {kind:?} {status:?}");
                     let listed = page(conn, &filter, 0, 100).unwrap();
-                    assert_eq!(i64::try_from(listed.len()).unwrap(), counted, "{kind:?} {status:?}");
+                    assert_eq!(i64::try_from(listed.len()).unwrap(), counted, "{owner} {kind:?} {status:?}");
                     assert!(listed.windows(2).all(|w| w[0].0 < w[1].0), "in creation order");
                     assert!(listed.iter().all(
                         |(_, j)| kind.is_none_or(|k| j.kind == k) && status.is_none_or(|s| j.status.as_str() == s)
@@ -185,12 +200,12 @@ mod tests {
                 rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ")
             };
             for (kind, status, index) in [
-                (None, None, "INTEGER PRIMARY KEY"),
-                (Some("k"), None, "jobs_kind "),
-                (None, Some("queued"), "jobs_status "),
-                (Some("k"), Some("queued"), "jobs_kind_status "),
+                (None, None, "jobs_owner "),
+                (Some("k"), None, "jobs_owner_kind "),
+                (None, Some("queued"), "jobs_owner_status "),
+                (Some("k"), Some("queued"), "jobs_owner_kind_status "),
             ] {
-                let filter = Filter { kind, status };
+                let filter = Filter { owner: "o", kind, status };
                 let (sql, args) = page_query(&filter, &0, &20);
                 let plan = plan(&sql, &args);
                 assert!(plan.contains(index) && !plan.contains("TEMP B-TREE"), "{kind:?} {status:?}: {plan}");

@@ -36,6 +36,8 @@ const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Jobs, endpoints and events belong to the API key that made them (`owner`: its SHA-256, see
+-- `Caller`); every query of the API is scoped by it. '' is no one's yet (see `adopt`).
 CREATE TABLE IF NOT EXISTS jobs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -43,36 +45,45 @@ CREATE TABLE IF NOT EXISTS jobs (
     status TEXT NOT NULL,
     body TEXT NOT NULL,
     -- The W3C trace id of the request that created the job (its event's deliveries carry it).
-    trace_id TEXT
+    trace_id TEXT,
+    owner TEXT NOT NULL DEFAULT ''
 );
 -- One index per filter of a list (each ends with the rowid, seq: pages come in its order); the
--- status index also finds the unfinished jobs at start.
-CREATE INDEX IF NOT EXISTS jobs_kind_status ON jobs (kind, status);
-CREATE INDEX IF NOT EXISTS jobs_kind ON jobs (kind);
+-- status index finds the unfinished jobs at start.
+CREATE INDEX IF NOT EXISTS jobs_owner_kind_status ON jobs (owner, kind, status);
+CREATE INDEX IF NOT EXISTS jobs_owner_kind ON jobs (owner, kind);
+CREATE INDEX IF NOT EXISTS jobs_owner_status ON jobs (owner, status);
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner);
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status);
--- How many jobs there are per kind and status, and per status: a list's total_count without
+-- How many jobs each owner has per kind and status, and per status: a list's total_count without
 -- counting rows. Kept by the triggers below, in the transaction that changes the jobs.
 CREATE TABLE IF NOT EXISTS job_counts (
+    owner TEXT NOT NULL,
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (kind, status)
+    PRIMARY KEY (owner, kind, status)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS job_status_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job_status_counts (
+    owner TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (owner, status)
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS jobs_count_insert AFTER INSERT ON jobs BEGIN
-    INSERT INTO job_counts VALUES (NEW.kind, NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO job_status_counts VALUES (NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO job_counts VALUES (NEW.owner, NEW.kind, NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO job_status_counts VALUES (NEW.owner, NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS jobs_count_update AFTER UPDATE OF kind, status ON jobs
-WHEN OLD.kind IS NOT NEW.kind OR OLD.status IS NOT NEW.status BEGIN
-    UPDATE job_counts SET n = n - 1 WHERE kind = OLD.kind AND status = OLD.status;
-    UPDATE job_status_counts SET n = n - 1 WHERE status = OLD.status;
-    INSERT INTO job_counts VALUES (NEW.kind, NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO job_status_counts VALUES (NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+CREATE TRIGGER IF NOT EXISTS jobs_count_update AFTER UPDATE OF owner, kind, status ON jobs
+WHEN OLD.owner IS NOT NEW.owner OR OLD.kind IS NOT NEW.kind OR OLD.status IS NOT NEW.status BEGIN
+    UPDATE job_counts SET n = n - 1 WHERE owner = OLD.owner AND kind = OLD.kind AND status = OLD.status;
+    UPDATE job_status_counts SET n = n - 1 WHERE owner = OLD.owner AND status = OLD.status;
+    INSERT INTO job_counts VALUES (NEW.owner, NEW.kind, NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO job_status_counts VALUES (NEW.owner, NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS jobs_count_delete AFTER DELETE ON jobs BEGIN
-    UPDATE job_counts SET n = n - 1 WHERE kind = OLD.kind AND status = OLD.status;
-    UPDATE job_status_counts SET n = n - 1 WHERE status = OLD.status;
+    UPDATE job_counts SET n = n - 1 WHERE owner = OLD.owner AND kind = OLD.kind AND status = OLD.status;
+    UPDATE job_status_counts SET n = n - 1 WHERE owner = OLD.owner AND status = OLD.status;
 END;
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     api_key TEXT NOT NULL,
@@ -88,15 +99,20 @@ CREATE TABLE IF NOT EXISTS endpoints (
     secret TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
     failures INTEGER NOT NULL DEFAULT 0,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX IF NOT EXISTS endpoints_owner ON endpoints (owner);
+-- Listed newest first by rowid (ids are ULIDs: the rowid follows their order).
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,
     body TEXT NOT NULL,
     created_at REAL DEFAULT (unixepoch('subsec')),
-    trace_id TEXT
+    trace_id TEXT,
+    owner TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX IF NOT EXISTS events_owner ON events (owner);
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -111,14 +127,29 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_id);
+CREATE INDEX IF NOT EXISTS deliveries_endpoint ON deliveries (endpoint_id);
 CREATE INDEX IF NOT EXISTS events_created ON events (created_at);
 CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at);
 ";
 
-/// Fills the counts of a database made before `job_counts` (in the transaction that creates it).
+/// Fills the counts of a database made before `job_counts` had owners (in the transaction that
+/// creates it).
 const COUNT_JOBS: &str = "
-INSERT INTO job_counts (kind, status, n) SELECT kind, status, COUNT(*) FROM jobs GROUP BY kind, status;
-INSERT INTO job_status_counts (status, n) SELECT status, COUNT(*) FROM jobs GROUP BY status;
+INSERT INTO job_counts (owner, kind, status, n) SELECT owner, kind, status, COUNT(*) FROM jobs GROUP BY 1, 2, 3;
+INSERT INTO job_status_counts (owner, status, n) SELECT owner, status, COUNT(*) FROM jobs GROUP BY 1, 2;
+";
+
+/// What a database made before jobs had owners loses once `jobs.owner` is added: the counts
+/// without owners (made again and counted by `create_schema`), their triggers, and the indexes
+/// without the owner.
+const UNOWNED_COUNTS: &str = "
+DROP TRIGGER IF EXISTS jobs_count_insert;
+DROP TRIGGER IF EXISTS jobs_count_update;
+DROP TRIGGER IF EXISTS jobs_count_delete;
+DROP TABLE IF EXISTS job_counts;
+DROP TABLE IF EXISTS job_status_counts;
+DROP INDEX IF EXISTS jobs_kind_status;
+DROP INDEX IF EXISTS jobs_kind;
 ";
 
 /// A write queued for the writer: run in a savepoint, it says whether its changes stand (else they
@@ -417,14 +448,19 @@ fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
 /// missing): deliveries once kept a copy of their endpoint's secret; they read it at attempt time
 /// now, so the copies go. They once kept their lease in `next_attempt_at` (losing the due time);
 /// the lease has its own column now. Idempotency keys and events had no time to be pruned by
-/// (their rows get one at the next pruning, see `prune`).
+/// (their rows get one at the next pruning, see `prune`). Jobs, endpoints and events had no owner
+/// (they get one at start, see `adopt`), and the job counts none either.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let owner = "TEXT NOT NULL DEFAULT ''";
     for (table, column, kind) in [
         ("deliveries", "leased_until", "REAL"),
         ("idempotency_keys", "created_at", "REAL"),
         ("events", "created_at", "REAL"),
         ("jobs", "trace_id", "TEXT"),
         ("events", "trace_id", "TEXT"),
+        ("jobs", "owner", owner),
+        ("endpoints", "owner", owner),
+        ("events", "owner", owner),
     ] {
         let missing: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1))
@@ -434,6 +470,9 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         )?;
         if missing {
             conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind};"))?;
+            if (table, column) == ("jobs", "owner") {
+                conn.execute_batch(UNOWNED_COUNTS)?;
+            }
         }
     }
     let copies_secrets: bool =
@@ -442,6 +481,15 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         })?;
     if copies_secrets {
         conn.execute_batch("ALTER TABLE deliveries DROP COLUMN secret; VACUUM;")?;
+    }
+    Ok(())
+}
+
+/// Gives the jobs, endpoints and events that belong to no one (made before they had owners) to
+/// `owner`: the server's first API key. (A write: atomic as one; a no-op once done.)
+pub(crate) fn adopt(conn: &Connection, owner: &Caller) -> rusqlite::Result<()> {
+    for table in ["jobs", "endpoints", "events"] {
+        conn.execute(&format!("UPDATE {table} SET owner = ?1 WHERE owner = ''"), [&owner.0])?;
     }
     Ok(())
 }
@@ -618,6 +666,43 @@ mod tests {
                 ("b", "succeeded", 1)
             ])
         );
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn data_from_before_owners_is_the_first_keys_after_start_and_counted_as_its() {
+        let dir = old_data_dir(
+            "hookwise-migrate-owners",
+            "CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+                 status TEXT NOT NULL, body TEXT NOT NULL);
+             CREATE TABLE endpoints (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+                 secret TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+                 body TEXT NOT NULL);
+             CREATE TABLE events (id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL);
+             INSERT INTO jobs (id, kind, status, body) VALUES ('job_1', 'a', 'queued', '{}'), ('job_2', 'a', 'succeeded', '{}');
+             INSERT INTO endpoints (id, secret, body) VALUES ('we_1', 'whsec_x', '{}');
+             INSERT INTO events (id, type, body) VALUES ('evt_1', 'job.succeeded', '{}');",
+        );
+        let db = Db::open(&dir).unwrap();
+        let owner = Caller::of("hw_first_key");
+        let expected = owner.0.clone();
+        db.write_blocking(move |conn| adopt(conn, &owner)).unwrap();
+        let (owners, counts): (Vec<String>, Vec<(String, String, i64)>) = db
+            .read(|conn| {
+                let mut stmt = conn.prepare(
+                    "SELECT owner FROM jobs UNION ALL SELECT owner FROM endpoints UNION ALL SELECT owner FROM events",
+                )?;
+                let owners = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                let mut stmt =
+                    conn.prepare("SELECT owner, status, n FROM job_status_counts WHERE n > 0 ORDER BY status")?;
+                let counts =
+                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+                Ok::<_, rusqlite::Error>((owners, counts))
+            })
+            .unwrap();
+        assert_eq!(owners, vec![expected.clone(); 4]);
+        assert_eq!(counts, [(expected.clone(), "queued".to_owned(), 1), (expected, "succeeded".to_owned(), 1)]);
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -5,17 +5,21 @@ extension Types {
     /// Event
     public struct Event: Codable, Hashable, Sendable {
         public var id: String
+        /// In the API's answers (`/v1/events`), not in the delivered body.
+        public var object: String?
         public var type: String
         public var createdAt: String
         public var data: [String: JSONValue]
 
         public init(
             id: String,
+            object: String? = nil,
             type: String,
             createdAt: String,
             data: [String: JSONValue]
         ) {
             self.id = id
+            self.object = object
             self.type = type
             self.createdAt = createdAt
             self.data = data
@@ -23,6 +27,7 @@ extension Types {
 
         enum CodingKeys: String, CodingKey {
             case id
+            case object
             case type
             case createdAt = "created_at"
             case data

@@ -14,6 +14,11 @@ extension Types {
         public var secret: String?
         public var createdAt: String
         public var updatedAt: String?
+        /// Deliveries failed in a row (a delivered one resets it); the endpoint is disabled when it
+        /// reaches the server's --disable-after.
+        public var failureCount: Int?
+        /// Why the server disabled the endpoint (null when active, or disabled by an update).
+        public var disabledReason: String?
 
         public init(
             id: String,
@@ -23,7 +28,9 @@ extension Types {
             status: String,
             secret: String? = nil,
             createdAt: String,
-            updatedAt: String? = nil
+            updatedAt: String? = nil,
+            failureCount: Int? = nil,
+            disabledReason: String? = nil
         ) {
             self.id = id
             self.url = url
@@ -33,6 +40,8 @@ extension Types {
             self.secret = secret
             self.createdAt = createdAt
             self.updatedAt = updatedAt
+            self.failureCount = failureCount
+            self.disabledReason = disabledReason
         }
 
         enum CodingKeys: String, CodingKey {
@@ -44,6 +53,8 @@ extension Types {
             case secret
             case createdAt = "created_at"
             case updatedAt = "updated_at"
+            case failureCount = "failure_count"
+            case disabledReason = "disabled_reason"
         }
     }
 }

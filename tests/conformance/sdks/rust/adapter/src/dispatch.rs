@@ -147,6 +147,10 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
             known(args, &["id"])?;
             answer(client.webhooks().rotate_secret(required(args, "id")?).await)
         }
+        ("enable_webhook", Mode::Call) => {
+            known(args, &["id"])?;
+            answer(client.webhooks().enable(required(args, "id")?).await)
+        }
         ("list_deliveries", Mode::Call) => {
             known(args, &["id", "limit", "cursor"])?;
             let params = hookwise_api::params::ListDeliveries {
@@ -154,6 +158,39 @@ async fn hookwise_api(call: &Call) -> Result<Played, Failure> {
                 cursor: optional(args, "cursor", false)?,
             };
             answer(client.webhooks().deliveries(required(args, "id")?, params).await)
+        }
+        ("list_events", Mode::Call) => {
+            known(args, &["limit", "cursor"])?;
+            let params = hookwise_api::params::ListEvents {
+                limit: optional(args, "limit", false)?,
+                cursor: optional(args, "cursor", false)?,
+            };
+            answer(client.events().list_page(params).await)
+        }
+        ("list_events", Mode::Paginate) => {
+            known(args, &["limit", "cursor"])?;
+            let params = hookwise_api::params::ListEvents {
+                limit: optional(args, "limit", false)?,
+                cursor: optional(args, "cursor", false)?,
+            };
+            items(client.events().list(params)).await
+        }
+        ("get_event", Mode::Call) => {
+            known(args, &["id"])?;
+            answer(client.events().get(required(args, "id")?).await)
+        }
+        ("list_event_deliveries", Mode::Call) => {
+            known(args, &["id", "limit", "cursor"])?;
+            let params = hookwise_api::params::ListEventDeliveries {
+                limit: optional(args, "limit", false)?,
+                cursor: optional(args, "cursor", false)?,
+            };
+            answer(client.events().deliveries(required(args, "id")?, params).await)
+        }
+        ("resend_event", Mode::Call) => {
+            known(args, &["id", "endpoint_id"])?;
+            let params = hookwise_api::params::ResendEvent { endpoint_id: optional(args, "endpoint_id", false)? };
+            answer(client.events().resend(required(args, "id")?, params).await)
         }
         (_, Mode::Download) => download(client.api(), args).await,
         (op, mode) => Err(Failure::Harness(format!("{op} cannot be played in {mode:?} mode"))),

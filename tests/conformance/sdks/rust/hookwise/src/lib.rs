@@ -66,6 +66,11 @@ impl Client {
     pub fn webhooks(&self) -> resources::Webhooks<'_> {
         resources::Webhooks { client: self }
     }
+
+    /// The events operations: `client.events().list(…)`.
+    pub fn events(&self) -> resources::Events<'_> {
+        resources::Events { client: self }
+    }
 }
 
 /// The client's resources, each borrowing the client (`client.jobs()`).
@@ -240,6 +245,16 @@ pub mod resources {
             sdk::call(&self.client.api, "rotate_webhook_secret", Args::new().with("id", id)).await
         }
 
+        /// Makes a disabled endpoint active again and forgets its failed deliveries.
+        ///
+        /// `POST /v1/webhooks/{id}/enable`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn enable(&self, id: &str) -> Result<types::WebhookEndpoint, Error> {
+            sdk::call(&self.client.api, "enable_webhook", Args::new().with("id", id)).await
+        }
+
         /// `list_deliveries`.
         ///
         /// `GET /v1/webhooks/{id}/deliveries`
@@ -248,6 +263,68 @@ pub mod resources {
         /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
         pub async fn deliveries(&self, id: &str, params: params::ListDeliveries) -> Result<types::DeliveryList, Error> {
             sdk::call(&self.client.api, "list_deliveries", Args::of(params).with("id", id)).await
+        }
+    }
+
+    /// The events operations of a [`Client`]: `client.events()`.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Events<'a> {
+        pub(crate) client: &'a Client,
+    }
+
+    impl Events<'_> {
+        /// The caller's events, newest first.
+        ///
+        /// Every item of every page, fetched as the stream is read: `GET /v1/events`.
+        pub fn list(
+            &self,
+            params: params::ListEvents,
+        ) -> impl Stream<Item = Result<types::Event, Error>> + Send + 'static {
+            sdk::paginate(&self.client.api, "list_events", Args::of(params))
+        }
+
+        /// One page of [`Self::list`]: `GET /v1/events`.
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the page does not have the documented shape.
+        pub async fn list_page(&self, params: params::ListEvents) -> Result<types::EventList, Error> {
+            sdk::call(&self.client.api, "list_events", Args::of(params)).await
+        }
+
+        /// One of the caller's events, as it is delivered (with `"object": "event"`).
+        ///
+        /// `GET /v1/events/{id}`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn get(&self, id: &str) -> Result<types::Event, Error> {
+            sdk::call(&self.client.api, "get_event", Args::new().with("id", id)).await
+        }
+
+        /// The event's deliveries to endpoints and every attempt of each (a job's `callback_url` delivery
+        /// is not listed).
+        ///
+        /// `GET /v1/events/{id}/deliveries`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn deliveries(
+            &self,
+            id: &str,
+            params: params::ListEventDeliveries,
+        ) -> Result<types::DeliveryList, Error> {
+            sdk::call(&self.client.api, "list_event_deliveries", Args::of(params).with("id", id)).await
+        }
+
+        /// Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or to
+        /// every active endpoint subscribed to its type.
+        ///
+        /// `POST /v1/events/{id}/resend`
+        ///
+        /// # Errors
+        /// The engine's errors; `invalid_response` when the answer does not have the documented shape.
+        pub async fn resend(&self, id: &str, params: params::ResendEvent) -> Result<types::DeliveryList, Error> {
+            sdk::call(&self.client.api, "resend_event", Args::of(params).with("id", id)).await
         }
     }
 }

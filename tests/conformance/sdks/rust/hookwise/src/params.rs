@@ -253,3 +253,75 @@ impl ListDeliveries {
         self
     }
 }
+
+/// The optional arguments of [`resources::Events::list`](crate::resources::Events::list).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListEvents {
+    /// At most this many per page (default 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A `next_cursor` from an earlier page. Walks see every event once, newest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl ListEvents {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+}
+
+/// The optional arguments of [`resources::Events::deliveries`](crate::resources::Events::deliveries).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ListEventDeliveries {
+    /// At most this many per page (default 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A `next_cursor` from an earlier page. Walks see every delivery once, new ones at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl ListEventDeliveries {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+}
+
+/// The optional arguments of [`resources::Events::resend`](crate::resources::Events::resend).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ResendEvent {
+    /// Resend to this endpoint only (it must be active); absent: to every active endpoint subscribed to
+    /// the event's type now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
+}
+
+impl ResendEvent {
+    /// Sets `endpoint_id`.
+    #[must_use]
+    pub fn endpoint_id(mut self, endpoint_id: impl Into<String>) -> Self {
+        self.endpoint_id = Some(endpoint_id.into());
+        self
+    }
+}

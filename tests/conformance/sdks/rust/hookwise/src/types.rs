@@ -173,6 +173,13 @@ pub struct WebhookEndpoint {
     /// `updated_at`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// Deliveries failed in a row (a delivered one resets it); the endpoint is disabled when it reaches
+    /// the server's --disable-after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_count: Option<i64>,
+    /// Why the server disabled the endpoint (null when active, or disabled by an update).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<String>,
     /// The fields the profile does not declare, as the API sent them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -257,12 +264,42 @@ pub struct Delivery {
 pub struct Event {
     /// `id`.
     pub id: String,
+    /// In the API's answers (`/v1/events`), not in the delivered body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// One of `job.succeeded`, `job.failed`, `job.canceled` (other values are kept).
     pub r#type: String,
     /// `created_at`.
     pub created_at: String,
     /// `data`.
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// The fields the profile does not declare, as the API sent them.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `EventList`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventList {
+    /// `object`.
+    pub object: String,
+    /// `events`.
+    pub events: Vec<Event>,
+    /// `next_cursor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// The fields the profile does not declare, as the API sent them.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `ResendEvent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResendEvent {
+    /// Resend to this endpoint only (it must be active); absent: to every active endpoint subscribed to
+    /// the event's type now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
     /// The fields the profile does not declare, as the API sent them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

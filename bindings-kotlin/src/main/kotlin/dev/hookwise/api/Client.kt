@@ -4,6 +4,8 @@ package dev.hookwise.api
 import dev.hookwise.Profile
 import dev.hookwise.api.types.Deleted
 import dev.hookwise.api.types.DeliveryList
+import dev.hookwise.api.types.Event
+import dev.hookwise.api.types.EventList
 import dev.hookwise.api.types.Job
 import dev.hookwise.api.types.JobList
 import dev.hookwise.api.types.JobResult
@@ -50,6 +52,9 @@ class Client(
 
     /** The `webhooks` operations: `client.webhooks.…`. */
     val webhooks: Webhooks = Webhooks(engine)
+
+    /** The `events` operations: `client.events.…`. */
+    val events: Events = Events(engine)
 
     /**
      * Downloads `url` (absolute, such as a signed result link, or a path of the API) with the
@@ -303,6 +308,20 @@ class Client(
         )
 
         /**
+         * Makes a disabled endpoint active again and forgets its failed deliveries.
+         *
+         * `POST /v1/webhooks/{id}/enable`
+         */
+        @Operation("enable_webhook")
+        suspend fun enable(
+            id: String,
+        ): WebhookEndpoint = engine.call(
+            "enable_webhook",
+            Args()
+                .add("id", id),
+        )
+
+        /**
          * list_deliveries
          *
          * `GET /v1/webhooks/{id}/deliveries`
@@ -318,6 +337,87 @@ class Client(
                 .add("id", id)
                 .add("limit", limit)
                 .add("cursor", cursor),
+        )
+    }
+
+    /** The `events` operations of [Client]. */
+    class Events internal constructor(private val engine: Engine) {
+        /**
+         * The caller's events, newest first.
+         *
+         * `GET /v1/events`
+         */
+        @Operation("list_events")
+        suspend fun list(
+            limit: Long? = null,
+            cursor: String? = null,
+        ): EventList = engine.call(
+            "list_events",
+            Args()
+                .add("limit", limit)
+                .add("cursor", cursor),
+        )
+
+        /** Every Event of every page of [list], a page fetched when the flow needs one. */
+        @Operation("list_events")
+        fun listAutoPaging(
+            limit: Long? = null,
+            cursor: String? = null,
+        ): Flow<Event> = engine.paginate(
+            "list_events",
+            Args()
+                .add("limit", limit)
+                .add("cursor", cursor),
+        )
+
+        /**
+         * One of the caller's events, as it is delivered (with `"object": "event"`).
+         *
+         * `GET /v1/events/{id}`
+         */
+        @Operation("get_event")
+        suspend fun get(
+            id: String,
+        ): Event = engine.call(
+            "get_event",
+            Args()
+                .add("id", id),
+        )
+
+        /**
+         * The event's deliveries to endpoints and every attempt of each (a job's `callback_url`
+         * delivery is not listed).
+         *
+         * `GET /v1/events/{id}/deliveries`
+         */
+        @Operation("list_event_deliveries")
+        suspend fun deliveries(
+            id: String,
+            limit: Long? = null,
+            cursor: String? = null,
+        ): DeliveryList = engine.call(
+            "list_event_deliveries",
+            Args()
+                .add("id", id)
+                .add("limit", limit)
+                .add("cursor", cursor),
+        )
+
+        /**
+         * Queues a new delivery of the event (its body as first sent, signed anew) to one endpoint or
+         * to every active endpoint subscribed to its type.
+         *
+         * `POST /v1/events/{id}/resend`
+         */
+        @Operation("resend_event")
+        suspend fun resend(
+            id: String,
+            endpointId: String? = null,
+        ): DeliveryList = engine.call(
+            "resend_event",
+            Args()
+                .add("id", id)
+                .add("endpoint_id", endpointId),
         )
     }
 }

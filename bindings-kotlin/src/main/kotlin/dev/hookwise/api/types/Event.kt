@@ -11,6 +11,8 @@ import kotlinx.serialization.json.JsonObject
 @Serializable
 data class Event(
     val id: String,
+    /** In the API's answers (`/v1/events`), not in the delivered body. */
+    val `object`: String? = null,
     val type: String,
     @SerialName("created_at")
     val createdAt: String,

@@ -23,4 +23,13 @@ data class WebhookEndpoint(
     val createdAt: String,
     @SerialName("updated_at")
     val updatedAt: String? = null,
+    /**
+     * Deliveries failed in a row (a delivered one resets it); the endpoint is disabled when it
+     * reaches the server's --disable-after.
+     */
+    @SerialName("failure_count")
+    val failureCount: Long? = null,
+    /** Why the server disabled the endpoint (null when active, or disabled by an update). */
+    @SerialName("disabled_reason")
+    val disabledReason: String? = null,
 )
