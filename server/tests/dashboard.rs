@@ -1,10 +1,14 @@
 //! The dashboard at `/dashboard`, with the server in process on loopback: logging in sets a
 //! strict, HTTP-only session cookie; pages without a session redirect to the log-in form; every
 //! action needs the session's CSRF token (403 without it); secrets are shown on the rotation's
-//! answer only; what a page shows is escaped; bad forms are 4xx, never a crash.
+//! answer only; what a page shows is escaped; bad forms are 4xx, never a crash; an event's
+//! attempts, a resend and an enable go through the API, and another key's session sees none of it.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
+mod common;
+
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use hookwise_server::{serve, Config, DEFAULT_API_KEY};
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
@@ -20,6 +24,11 @@ struct Dash {
 }
 
 async fn start(tag: &str) -> Dash {
+    start_with(tag, |config| config).await
+}
+
+/// A server on loopback with two keys, its config changed by `configure`.
+async fn start_with(tag: &str, configure: impl FnOnce(Config) -> Config) -> Dash {
     let dir = std::env::temp_dir().join(format!("hookwise-dash-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let config = Config {
@@ -28,7 +37,7 @@ async fn start(tag: &str) -> Dash {
         api_keys: vec![DEFAULT_API_KEY.to_owned(), OTHER_KEY.to_owned()],
         ..Config::default()
     };
-    let server = serve(config).await.unwrap();
+    let server = serve(configure(config)).await.unwrap();
     let base = server.base_url();
     // Redirects are what is tested: none is followed.
     let http = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
@@ -278,5 +287,85 @@ async fn a_bad_or_huge_form_is_refused_without_harm() {
         }
     }
     assert_eq!(dash.page(&cookie, "/dashboard").await.0, StatusCode::OK, "the server and the session are fine");
+    dash.server.shutdown().await;
+}
+
+/// A server whose deliveries go to loopback, retried once after 50 ms, disabling an endpoint at its
+/// first failed delivery.
+async fn start_delivering(tag: &str) -> Dash {
+    start_with(tag, |config| Config {
+        allow_private_targets: true,
+        retry_schedule: vec![Duration::from_millis(50)],
+        disable_after: 1,
+        ..config
+    })
+    .await
+}
+
+async fn api(dash: &Dash, key: &str, path: &str) -> Value {
+    let response = dash.http.get(format!("{}{path}", dash.base)).bearer_auth(key).send().await.unwrap();
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_events_attempts_a_resend_and_an_enable_and_another_key_sees_none_of_it() {
+    let dash = start_delivering("flow").await;
+    let (failing, _) = common::receiver(|_| (500, Duration::ZERO)).await;
+    let (good, received) = common::receiver(|_| (200, Duration::ZERO)).await;
+    let bad = dash.register(DEFAULT_API_KEY, &json!({"url": failing, "name": "always 500"})).await;
+    let good_hook = dash.register(DEFAULT_API_KEY, &json!({"url": good})).await;
+    let (bad_id, good_id) = (bad["id"].as_str().unwrap(), good_hook["id"].as_str().unwrap());
+    let job = dash.http.post(format!("{}/v1/jobs", dash.base)).bearer_auth(DEFAULT_API_KEY);
+    job.json(&json!({"kind": "dash", "payload": {"duration_ms": 0}})).send().await.unwrap();
+    common::eventually("the failing endpoint disabled", Duration::from_secs(10), async || {
+        (api(&dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{bad_id}")).await["status"] == "disabled").then_some(())
+    })
+    .await;
+    let events = api(&dash, DEFAULT_API_KEY, "/v1/events").await;
+    let event = events["events"][0]["id"].as_str().unwrap().to_owned();
+
+    let cookie = dash.session(DEFAULT_API_KEY).await;
+    let (_, index) = dash.page(&cookie, "/dashboard").await;
+    assert!(index.contains(&event) && index.contains(bad_id) && index.contains(good_id), "{index}");
+    assert!(index.contains(r#"<div class="muted reason">its last delivery failed</div>"#), "{index}");
+    assert!(index.contains(r#"<td class="num">1</td>"#), "the failure count: {index}");
+    let token = csrf(&index);
+    let (status, page) = dash.page(&cookie, &format!("/dashboard/events/{event}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"<td class="num code">500</td>"#) && page.contains(r#"<td class="num code">200</td>"#),
+        "{page}"
+    );
+
+    let response = dash
+        .post(&cookie, &format!("/dashboard/events/{event}/resend"), &[("csrf", &token), ("endpoint_id", good_id)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], format!("/dashboard/events/{event}?done=resent"));
+    common::eventually("the resent delivery", Duration::from_secs(10), async || {
+        (received.lock().unwrap().len() == 2).then_some(())
+    })
+    .await;
+    // A disabled endpoint: the API's 409, on the dashboard's error page.
+    let response = dash
+        .post(&cookie, &format!("/dashboard/events/{event}/resend"), &[("csrf", &token), ("endpoint_id", bad_id)])
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    let response = dash.post(&cookie, &format!("/dashboard/webhooks/{bad_id}/enable"), &[("csrf", &token)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let enabled = api(&dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{bad_id}")).await;
+    assert_eq!((enabled["status"].as_str(), enabled["failure_count"].as_u64()), (Some("active"), Some(0)));
+
+    let other = dash.session(OTHER_KEY).await;
+    let (_, index) = dash.page(&other, "/dashboard").await;
+    for hidden in [event.as_str(), bad_id, good_id, failing.as_str(), good.as_str()] {
+        assert!(!index.contains(hidden), "{hidden} in {index}");
+    }
+    assert_eq!(dash.page(&other, &format!("/dashboard/events/{event}")).await.0, StatusCode::NOT_FOUND);
+    let response =
+        dash.post(&other, &format!("/dashboard/webhooks/{bad_id}/rotate-secret"), &[("csrf", &csrf(&index))]).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
     dash.server.shutdown().await;
 }

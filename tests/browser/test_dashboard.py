@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -40,10 +41,14 @@ TIMEOUT = 15.0
 
 
 def eventually(what: str, check: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
-    """`check()`'s first truthy value, polled until `timeout` seconds have passed."""
+    """`check()`'s first truthy value, polled until `timeout` seconds have passed (a page that is
+    being replaced meanwhile counts as not yet)."""
     deadline = time.monotonic() + timeout
     while True:
-        value = check()
+        try:
+            value = check()
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
@@ -133,7 +138,10 @@ def browser() -> Iterator[WebDriver]:
                  "--disable-gpu", "--no-first-run", "--disable-extensions"):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "chromedriver"))
+    # A page of 1280×900: the window is that plus what the browser's frame takes.
     driver.set_window_size(1280, 900)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(1280 + 1280 - inner[0], 900 + 900 - inner[1])
     try:
         yield driver
     finally:
@@ -225,16 +233,16 @@ def test_the_dashboard_in_a_browser(server: str, browser: WebDriver) -> None:
     assert rotated.startswith("whsec_") and rotated != SECRET, rotated
     browser.get(server + "/dashboard")
     assert rotated not in browser.page_source and "whsec_" not in browser.page_source
-    browser.back()  # no-store: the browser asks again, and the answer is no secret
+    browser.back()  # no-store: the browser keeps no copy of the answer to show again
     assert rotated not in browser.page_source
 
     # A form with a wrong CSRF token is refused, even with the session's cookie.
+    browser.get(server + "/dashboard")
     cookie = browser.get_cookie("hookwise_session")
     assert cookie is not None and cookie["httpOnly"] and cookie.get("sameSite") == "Strict", cookie
     for token in ("", "0" * 64):
         rotate = f"/dashboard/webhooks/{good_hook['id']}/rotate-secret"
         assert status_of(server, rotate, cookie["value"], {"csrf": token}) == 403
-    browser.get(server + "/dashboard")
     browser.execute_script("document.querySelector('input[name=csrf]').value = 'forged'")
     browser.find_element(By.ID, "logout").click()
     eventually("the CSRF refusal", lambda: "CSRF token" in text(browser))

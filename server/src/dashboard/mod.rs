@@ -365,7 +365,7 @@ mod tests {
             env.add_template(name, source).unwrap();
         }
         let endpoint = json!({"id": "we_1", "url": "http://x/<b>", "events": ["*"], "status": "disabled",
-            "failure_count": 5, "disabled_reason": "5 consecutive failed deliveries", "secret": "whsec_new"});
+            "failure_count": 5, "disabled_reason": "its last 5 deliveries failed", "secret": "whsec_new"});
         let attempt = json!({"attempt": 1, "at": "2026-01-01T00:00:00Z", "status_code": 500, "duration_ms": 3});
         let ctx = context! {
             csrf => "token", login_csrf => "login", done => "resent", status => 404, message => "no such event", body => "{}",
