@@ -30,7 +30,7 @@ impl Failure {
 }
 
 impl Api {
-    /// A client of `v1` (the routes of `routes::v1`, with their state).
+    /// A client of `v1`: the `/v1` routes that `routes::router` serves, behind their auth, with their state.
     pub(super) fn new(v1: Router) -> Api {
         Api(v1)
     }

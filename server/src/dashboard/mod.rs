@@ -40,11 +40,12 @@ const TEMPLATES: [(&str, &str); 6] = [
     ("secret.html", include_str!("../../templates/dashboard/secret.html")),
     ("error.html", include_str!("../../templates/dashboard/error.html")),
 ];
+/// The one style sheet, served at `/dashboard/style.css`.
 const STYLE: &str = include_str!("../../templates/dashboard/style.css");
 /// What every page may load: its own style sheet and nothing else (no script at all), posting
 /// its forms to itself only, framed by no one.
-const CSP: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP: &str = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Where the log-in form is (and where a request without a session is sent).
 const LOGIN: &str = "/dashboard/login";
 
 /// What the dashboard's handlers share.
