@@ -28,6 +28,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "one version for every package (scripts/version.py); cargo package: the crates as published (hookwise with every feature, and the CLI's) build on their own and carry both licences"
 version=$(python3 scripts/version.py)
+# cargo unpacks each packaged crate from a local registry named after target/'s path, and reuses a
+# copy unpacked by an earlier run from the same path: drop those, or they would be verified stale.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/hookwise*-"$version"
 cargo package -p hookwise -p hookwise-generate -p hookwise-server -p hookwise-cli --all-features --quiet
 for crate in hookwise hookwise-generate hookwise-server hookwise-cli; do
   for f in LICENSE-MIT LICENSE-APACHE Cargo.toml; do
