@@ -5,7 +5,9 @@
 #      register a webhook, enqueue a job, show its progress, and print the verified event that arrives;
 #   3. `hookwise generate` the five seed vendors' SDKs in every language, install Auggie's Python
 #      SDK and run Auggie's documented snippet against a local server that answers as its docs show.
-# Everything it starts is stopped on exit, also on failure or Ctrl-C.
+# Everything it starts is stopped on exit, also on failure or Ctrl-C. With HOOKWISE_DEMO_DASHBOARD=1
+# it then keeps the server and the receiver running, and prints the address of the server's
+# delivery dashboard (log in with demo_key), until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --release -p hookwise-cli
@@ -96,3 +98,10 @@ fi
 start "$work/stub.log" "$python" scripts/seed_stub.py auggie
 echo "  auggie stub $url; running examples/generated/auggie/seed_snippet.py:"
 AUGGIE_BASE_URL=$url AUGGIE_API_KEY=aug_your_key "$python" examples/generated/auggie/seed_snippet.py | sed 's/^/  /'
+
+if [ -n "${HOOKWISE_DEMO_DASHBOARD:-}" ]; then
+  echo
+  echo "== the delivery dashboard of the demo's server (Ctrl-C stops the server and the receiver):"
+  echo "  open $api/dashboard and log in with the API key demo_key"
+  wait "${pids[@]}"
+fi
