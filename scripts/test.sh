@@ -40,8 +40,8 @@ done
 tar tzf "target/package/hookwise-$version.crate" | grep -x "hookwise-$version/profiles/hookwise.yaml" >/dev/null
 
 step "cargo-deny (deny.toml): every dependency's licence is allowed, no wildcard versions, crates only from the registry; advisories need the advisory database, which the release workflow fetches"
-cargo install --quiet --locked cargo-deny@0.20.2 --root target/tools
-target/tools/bin/cargo-deny check licenses bans sources
+cargo install --quiet --locked cargo-deny@0.20.2 --root "$root/target/tools"
+"$root/target/tools/bin/cargo-deny" check licenses bans sources
 
 step "cargo test: conformance vectors, every contract and scenario through the driver (Rust), every contract through the six generated Rust crates, the generator (freshness of every committed generated file), properties, engine, server, CLI"
 # This also builds target/debug/hookwise-conformance, the driver the other languages' adapters run under.
