@@ -50,30 +50,31 @@ cargo test --workspace
 step "conformance vectors are exactly what the committed generator makes from the reference code"
 bash tests/conformance/generate/run.sh --check
 
-step "release builds: the CLI and the Python wheel (abi3)"
-cargo build --release -p hookwise-cli
+step "Python: the sdist builds and installs into a fresh venv (pip builds its wheel) and verifies a signature"
 venv="$root/target/py-venv"
 rm -rf "$venv"
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest "flask[async]" mypy "setuptools>=70.1" ruff
-rm -rf target/wheels
-"$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
-
-step "dashboard in a real browser: hookwise serve (release build) with two keys and two loopback receivers, driven by Selenium in Debian's headless Chromium (tests/browser/run.sh installs chromium, chromium-driver, selenium and pytest)"
-HOOKWISE_BIN="$root/target/release/hookwise" bash tests/browser/run.sh
-
-step "Python: the sdist builds and installs into a fresh venv (pip builds its wheel) and verifies a signature; the wheel and the sdist carry both license files"
 # The dependencies come compiled from target/ (CARGO_TARGET_DIR); the workspace's own crates are
 # cleaned first, or cargo would find them fresh (its fingerprints are workspace-relative) and
-# never compile the sdist's sources (a file missing from the sdist would go unnoticed).
+# never compile the sdist's sources (a file missing from the sdist would go unnoticed). Before the
+# release builds: cleaning the package hookwise also takes the CLI's binary, also named hookwise.
 rm -rf target/sdist "$root/target/py-sdist-venv"
 cargo clean --release --quiet -p hookwise -p hookwise-python
 "$venv/bin/maturin" sdist --manifest-path bindings-python/Cargo.toml --out target/sdist
 python3 -m venv "$root/target/py-sdist-venv"
 CARGO_TARGET_DIR="$root/target" "$root/target/py-sdist-venv/bin/python" -m pip install --quiet --disable-pip-version-check target/sdist/hookwise-*.tar.gz
 "$root/target/py-sdist-venv/bin/python" scripts/smoke_python.py
+
+step "release builds: the CLI and the Python wheel (abi3); the wheel and the sdist carry both license files"
+cargo build --release -p hookwise-cli
+rm -rf target/wheels
+"$venv/bin/maturin" build --release --manifest-path bindings-python/Cargo.toml --out target/wheels
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check target/wheels/hookwise-*.whl
 "$venv/bin/python" scripts/check_python_dist.py target/wheels/hookwise-*.whl target/sdist/hookwise-*.tar.gz
+
+step "dashboard in a real browser: hookwise serve (release build) with two keys and two loopback receivers, driven by Selenium in Debian's headless Chromium (tests/browser/run.sh installs chromium, chromium-driver, selenium and pytest)"
+HOOKWISE_BIN="$root/target/release/hookwise" bash tests/browser/run.sh
 
 step "Python: vectors; every contract through the SDKs generated from the six profiles and every scenario through the driver; Api, Client, GIL and fork, asyncio, the Flask receiver; generated seed SDKs (pip-installed, mypy --strict) running their documented snippets"
 HOOKWISE_BIN="$root/target/release/hookwise" "$venv/bin/python" -m pytest -q bindings-python/tests
