@@ -12,7 +12,8 @@ const { serve } = require('./support.js')
 
 const FAST = { apiKey: 'hw_test_key', maxRetries: 0 }
 const OPERATIONS = ['create_job', 'list_jobs', 'get_job', 'get_job_result', 'cancel_job', 'download_result', 'register_webhook',
-  'list_webhooks', 'get_webhook', 'update_webhook', 'delete_webhook', 'rotate_webhook_secret', 'list_deliveries']
+  'list_webhooks', 'get_webhook', 'update_webhook', 'delete_webhook', 'rotate_webhook_secret', 'enable_webhook', 'list_deliveries',
+  'list_events', 'get_event', 'list_event_deliveries', 'resend_event']
 
 const job = (id, status = 'queued', pct = 0) => ({ id, kind: 'k', status, progress_pct: pct, payload: {}, created_at: '2026-01-01T00:00:00Z' })
 const endpoint = (id) => ({ id, url: 'https://example.com/hook', events: ['*'], name: null, status: 'active', created_at: '2026-01-01T00:00:00Z' })
