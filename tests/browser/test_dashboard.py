@@ -29,10 +29,12 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KEY_A = "hw_browser_key_alice_0123456789"
@@ -42,19 +44,40 @@ TIMEOUT = 15.0
 
 
 def eventually(what: str, check: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
-    """`check()`'s first truthy value, polled until `timeout` seconds have passed (a page that is
-    being replaced meanwhile counts as not yet)."""
+    """`check()`'s first truthy value, polled until `timeout` seconds have passed. A page that is
+    being replaced meanwhile counts as not yet: the driver then answers with a stale element, a
+    missing one, or (Chromium) an inspector error about a node of the old document; the last such
+    error is kept for the timeout's message."""
     deadline = time.monotonic() + timeout
+    last: WebDriverException | None = None
     while True:
         try:
             value = check()
-        except (StaleElementReferenceException, NoSuchElementException):
-            value = None
+        except WebDriverException as error:
+            value, last = None, error
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}") from last
         time.sleep(0.1)
+
+
+def press(browser: WebDriver, element: WebElement) -> None:
+    """Clicks a link or a form's button and waits until the page it was on has been replaced, so
+    that what is read next is read from the page the click led to. The old page's root counts as
+    replaced once the driver refuses it: stale (Selenium's `staleness_of`), or Chromium's
+    inspector error that the node "does not belong to the document"."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def replaced(_: WebDriver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(browser, TIMEOUT).until(replaced)
 
 
 def signed_by(secret: str, headers: Any, body: bytes) -> bool:
@@ -153,7 +176,7 @@ def log_in(browser: WebDriver, base: str, key: str) -> None:
     browser.get(base + "/dashboard")
     assert browser.current_url.endswith("/dashboard/login"), "no session: the log-in form"
     browser.find_element(By.ID, "api_key").send_keys(key)
-    browser.find_element(By.ID, "login").click()
+    press(browser, browser.find_element(By.ID, "login"))
     eventually("the index", lambda: browser.current_url.endswith("/dashboard") and "Endpoints" in text(browser))
 
 
@@ -210,7 +233,7 @@ def test_the_dashboard_in_a_browser(server: str, browser: WebDriver) -> None:
     if os.environ.get("HOOKWISE_SCREENSHOT") == "1":
         browser.save_screenshot(str(ROOT / "docs/dashboard.png"))
 
-    browser.find_element(By.LINK_TEXT, event["id"]).click()
+    press(browser, browser.find_element(By.LINK_TEXT, event["id"]))
     eventually("the event page", lambda: event["id"] in browser.current_url)
     failed = browser.find_element(By.ID, f"deliveries-{bad_hook['id']}")
     codes = [c.text for c in failed.find_elements(By.CSS_SELECTOR, "tr.attempt td.code")]
@@ -218,20 +241,20 @@ def test_the_dashboard_in_a_browser(server: str, browser: WebDriver) -> None:
     assert job["id"] in browser.find_element(By.ID, "body").text, "the event's body, as JSON"
 
     # Resend to the good endpoint: the receiver gets the event a second time, signed.
-    browser.find_element(By.ID, f"deliveries-{good_hook['id']}").find_element(By.CLASS_NAME, "resend").click()
+    press(browser, browser.find_element(By.ID, f"deliveries-{good_hook['id']}").find_element(By.CLASS_NAME, "resend"))
     eventually("the resent notice", lambda: "queued for delivery again" in text(browser))
     eventually("the resent event at the receiver", lambda: len(good.events(event["id"])) == 2)
 
     # Enable the disabled endpoint.
     browser.get(server + "/dashboard")
-    browser.find_element(By.ID, f"endpoint-{bad_hook['id']}").find_element(By.CLASS_NAME, "enable").click()
+    press(browser, browser.find_element(By.ID, f"endpoint-{bad_hook['id']}").find_element(By.CLASS_NAME, "enable"))
     eventually("the enabled notice", lambda: "enabled again" in text(browser))
     row = browser.find_element(By.ID, f"endpoint-{bad_hook['id']}")
     assert "active" in row.text and not row.find_elements(By.CLASS_NAME, "enable"), row.text
     assert api.call(KEY_A, "GET", f"/v1/webhooks/{bad_hook['id']}")["status"] == "active"
 
     # Rotate the good endpoint's secret: shown once, on the answer only.
-    browser.find_element(By.ID, f"endpoint-{good_hook['id']}").find_element(By.CLASS_NAME, "rotate").click()
+    press(browser, browser.find_element(By.ID, f"endpoint-{good_hook['id']}").find_element(By.CLASS_NAME, "rotate"))
     rotated = eventually("the new secret", lambda: browser.find_elements(By.ID, "secret"))[0].text.strip()
     assert rotated.startswith("whsec_") and rotated != SECRET, rotated
     browser.get(server + "/dashboard")
@@ -247,13 +270,13 @@ def test_the_dashboard_in_a_browser(server: str, browser: WebDriver) -> None:
         rotate = f"/dashboard/webhooks/{good_hook['id']}/rotate-secret"
         assert status_of(server, rotate, cookie["value"], {"csrf": token}) == 403
     browser.execute_script("document.querySelector('input[name=csrf]').value = 'forged'")
-    browser.find_element(By.ID, "logout").click()
+    press(browser, browser.find_element(By.ID, "logout"))
     eventually("the CSRF refusal", lambda: "CSRF token" in text(browser))
     assert "Error 403" in text(browser)
 
     # Log out; key B sees none of A's endpoints or events, and A's event is a 404 to it.
     browser.get(server + "/dashboard")
-    browser.find_element(By.ID, "logout").click()
+    press(browser, browser.find_element(By.ID, "logout"))
     eventually("the log-in form", lambda: browser.current_url.endswith("/dashboard/login"))
     assert status_of(server, "/dashboard", cookie["value"]) == 303, "the old session is gone"
     log_in(browser, server, KEY_B)
