@@ -1,5 +1,7 @@
 //! `Webhook`, `Event` and `canonicalize`: verification, signing and canonical JSON.
 
+use std::borrow::Cow;
+
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
 use hookwise::Event as CoreEvent;
 use pyo3::exceptions::{PyKeyError, PyTypeError};
@@ -12,15 +14,19 @@ use crate::call::guard;
 use crate::convert::{py_to_json, value_to_py};
 use crate::errors::webhook_error;
 
-/// A webhook body as bytes: `bytes`/`bytearray`/`memoryview` as is, `str` as UTF-8. A parsed
-/// object is refused: signatures cover the exact bytes received.
-fn payload_bytes(payload: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+/// A webhook body as bytes: `bytes` and `str` (as UTF-8) borrowed where they are, a
+/// `bytearray` or `memoryview` copied (its owner may change it meanwhile). A parsed object is
+/// refused: signatures cover the exact bytes received.
+fn payload_bytes<'a>(payload: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(bytes) = payload.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(bytes.as_bytes()));
+    }
     if let Ok(text) = payload.cast::<PyString>() {
-        return Ok(text.to_str()?.as_bytes().to_vec());
+        return Ok(Cow::Borrowed(text.to_str()?.as_bytes()));
     }
     if let Ok(bytes) = payload.extract::<Vec<u8>>() {
         if !payload.is_instance_of::<pyo3::types::PyList>() {
-            return Ok(bytes);
+            return Ok(Cow::Owned(bytes));
         }
     }
     Err(PyTypeError::new_err(format!(
