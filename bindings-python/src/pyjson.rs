@@ -1,9 +1,11 @@
 //! JSON straight into Python objects, in the core's one pass (`hookwise::json::parse_with`), with
 //! exactly the values `json.loads` gives: integers of any size, floats as Python reads them,
 //! `NaN`/`Infinity`, lone surrogates, duplicate keys last-wins in the first position. Object keys
-//! are built once per distinct key and shared (as orjson and CPython's own scanner do): the
-//! parser carries a key as its index in the builder's table, so sharing costs no reference
-//! counting.
+//! are built once and shared (as orjson and CPython's own scanner do), found again through a
+//! direct-mapped cache as orjson's is: a slot per key by its length and a few of its bytes, so a
+//! hit costs one short comparison and no hashing of the whole key. Two keys that share a slot
+//! each evict the other and are made again, which changes nothing but the time. The parser
+//! carries a key as its index in the builder's table, so sharing costs no reference counting.
 
 use std::borrow::Cow;
 use std::vec::Drain;
@@ -13,15 +15,18 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use pyo3::IntoPyObjectExt as _;
-use rustc_hash::FxHashMap;
 
 /// Keys longer than this are not shared (they rarely repeat).
 const MAX_CACHED_KEY: usize = 64;
 
+/// Slots in the key cache (a power of two).
+const KEY_SLOTS: usize = 128;
+
 /// `json.loads(input)`, built in one pass. The input is already known to be JSON (verified), but
 /// a `SyntaxError` is still reported, as `ValueError`.
 pub fn loads<'py>(py: Python<'py>, input: &[u8]) -> PyResult<Bound<'py, PyAny>> {
-    let mut builder = Builder { py, cached: FxHashMap::default(), keys: Vec::new(), error: None };
+    let text = simdutf8::basic::from_utf8(input).unwrap_or_default();
+    let mut builder = Builder { py, text, slots: [None; KEY_SLOTS], keys: Vec::new(), error: None };
     let value = parse_with(input, &mut builder)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON: {e}")))?;
     match builder.error {
@@ -30,18 +35,21 @@ pub fn loads<'py>(py: Python<'py>, input: &[u8]) -> PyResult<Bound<'py, PyAny>> 
     }
 }
 
-struct Builder<'py> {
+struct Builder<'py, 'i> {
     py: Python<'py>,
-    /// Each key's index in `keys`, by its bytes (short keys only).
-    cached: FxHashMap<Box<[u8]>, usize>,
-    /// Every key made so far.
-    keys: Vec<Bound<'py, PyString>>,
+    /// The input as text, checked once (empty when it is not strict UTF-8): a string the parser
+    /// hands over as it stands in the input is then sliced from it, not checked again.
+    text: &'i str,
+    /// The key cache: an index in `keys`, by [`slot`].
+    slots: [Option<u32>; KEY_SLOTS],
+    /// Every key made so far, with its bytes when it is in the cache.
+    keys: Vec<(Bound<'py, PyString>, Box<[u8]>)>,
     /// The first failure to make an object (out of memory, …): the parse finishes with `None`s
     /// in its place and this is raised.
     error: Option<PyErr>,
 }
 
-impl<'py> Builder<'py> {
+impl<'py> Builder<'py, '_> {
     fn keep(&mut self, made: PyResult<Bound<'py, PyAny>>) -> Bound<'py, PyAny> {
         made.unwrap_or_else(|e| {
             self.error.get_or_insert(e);
@@ -52,7 +60,9 @@ impl<'py> Builder<'py> {
     /// A `str` from generalized UTF-8: valid UTF-8, or with lone surrogates, which Python's
     /// `surrogatepass` decodes as `json.loads` keeps them.
     fn string(&self, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
-        match std::str::from_utf8(bytes) {
+        let start = bytes.as_ptr().addr().wrapping_sub(self.text.as_ptr().addr());
+        let sliced = start.checked_add(bytes.len()).and_then(|end| self.text.get(start..end));
+        match sliced.map_or_else(|| std::str::from_utf8(bytes), Ok) {
             Ok(text) => Ok(PyString::new(self.py, text)),
             Err(_) => PyBytes::new(self.py, bytes)
                 .call_method1("decode", ("utf-8", "surrogatepass"))?
@@ -74,7 +84,7 @@ impl<'py> Builder<'py> {
     }
 }
 
-impl<'a, 'py> Build<'a> for Builder<'py> {
+impl<'a, 'py> Build<'a> for Builder<'py, '_> {
     type Value = Bound<'py, PyAny>;
     type Key = usize;
 
@@ -95,18 +105,26 @@ impl<'a, 'py> Build<'a> for Builder<'py> {
     }
 
     fn key(&mut self, key: Cow<'a, [u8]>) -> usize {
-        if let Some(&shared) = self.cached.get(key.as_ref()) {
-            return shared;
+        let slot = (key.len() <= MAX_CACHED_KEY).then(|| slot(&key));
+        if let Some(index) = slot.and_then(|slot| self.slots[slot]).map(|i| i as usize) {
+            if *self.keys[index].1 == *key {
+                return index;
+            }
         }
         let made = self.string(&key).unwrap_or_else(|e| {
             self.error.get_or_insert(e);
             PyString::new(self.py, "")
         });
         let index = self.keys.len();
-        self.keys.push(made);
-        if key.len() <= MAX_CACHED_KEY {
-            self.cached.insert(key.into_owned().into_boxed_slice(), index);
-        }
+        // Only a cached key's bytes are compared again, so only they are kept.
+        let bytes = match slot.zip(u32::try_from(index).ok()) {
+            Some((slot, cached)) => {
+                self.slots[slot] = Some(cached);
+                key.into_owned().into_boxed_slice()
+            }
+            None => Box::default(),
+        };
+        self.keys.push((made, bytes));
         index
     }
 
@@ -118,10 +136,18 @@ impl<'a, 'py> Build<'a> for Builder<'py> {
     fn object(&mut self, members: Drain<'_, (usize, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
         let dict = PyDict::new(self.py);
         for (key, value) in members {
-            if let Err(e) = dict.set_item(&self.keys[key], value) {
+            if let Err(e) = dict.set_item(&self.keys[key].0, value) {
                 self.error.get_or_insert(e);
             }
         }
         dict.into_any()
     }
+}
+
+/// A key's slot in the cache: its length and its first, middle and last bytes, mixed.
+fn slot(key: &[u8]) -> usize {
+    let byte = |i: usize| key.get(i).map_or(0, |&b| usize::from(b));
+    let len = key.len();
+    let mixed = len.wrapping_mul(0x9E37) ^ byte(0) ^ byte(len / 2) << 3 ^ byte(len.wrapping_sub(1)) << 5;
+    (mixed ^ mixed >> 8) & (KEY_SLOTS - 1)
 }
