@@ -160,6 +160,9 @@ struct Walk<'a, 'k, S, F> {
     kinds: [u64; MAX_DEPTH.div_ceil(64)],
     /// How many containers are open.
     depth: usize,
+    /// Whether the innermost open container is an object (kept beside `kinds`, so a value's
+    /// end needs no look-up).
+    in_object: bool,
     /// The index in `keys` of the top-level member whose value comes next.
     member: Option<usize>,
 }
@@ -179,9 +182,11 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             self.escape(base + pos)?;
         }
         // The state stays in a register across the block's tokens.
+        let src = self.parser.src;
         let mut expect = self.expect;
         for pos in bits(layout.tokens) {
-            expect = self.token(expect, base + pos)?;
+            let pos = base + pos;
+            expect = self.token(expect, pos, *src.get(pos)?)?;
         }
         self.expect = expect;
         Some(())
@@ -198,17 +203,15 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
 
     /// What the grammar expects after the token at `pos`.
     #[inline]
-    fn token(&mut self, expect: Expect, pos: usize) -> Option<Expect> {
-        let byte = self.parser.src[pos];
+    fn token(&mut self, expect: Expect, pos: usize, byte: u8) -> Option<Expect> {
         Some(match (expect, byte) {
-            (Expect::FirstItem | Expect::AfterItem, b']') | (Expect::FirstKey | Expect::AfterValue, b'}') => {
-                self.depth -= 1;
-                self.complete()
-            }
-            (Expect::AfterItem, b',') => Expect::Item,
-            (Expect::AfterValue, b',') => Expect::Key,
-            (Expect::FirstKey | Expect::Key, b'"') => self.key(pos)?,
             (Expect::Colon, b':') => Expect::Value,
+            (Expect::AfterValue, b',') => Expect::Key,
+            (Expect::AfterItem, b',') => Expect::Item,
+            (Expect::FirstKey | Expect::Key, b'"') => self.key(pos)?,
+            (Expect::FirstItem | Expect::AfterItem, b']') | (Expect::FirstKey | Expect::AfterValue, b'}') => {
+                self.close()
+            }
             (Expect::Document | Expect::FirstItem | Expect::Item | Expect::Value, _) => {
                 let member = if expect == Expect::Value && self.depth == 1 { self.member.take() } else { None };
                 self.value(pos, byte, member)?
@@ -233,7 +236,8 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
                 let (word, bit) = (self.depth / 64, self.depth % 64);
                 self.kinds[word] = self.kinds[word] & !(1 << bit) | u64::from(byte == b'{') << bit;
                 self.depth += 1;
-                return Some(if byte == b'{' { Expect::FirstKey } else { Expect::FirstItem });
+                self.in_object = byte == b'{';
+                return Some(if self.in_object { Expect::FirstKey } else { Expect::FirstItem });
             }
             (b'}' | b']' | b',' | b':', _) => return None,
             // A string the masks validated, not wanted whole.
@@ -284,14 +288,20 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
 
     /// A value is complete: what its container expects next.
     fn complete(&self) -> Expect {
-        let Some(top) = self.depth.checked_sub(1) else {
-            return Expect::Done;
-        };
-        if self.kinds[top / 64] >> (top % 64) & 1 == 1 {
+        if self.in_object {
             Expect::AfterValue
-        } else {
+        } else if self.depth > 0 {
             Expect::AfterItem
+        } else {
+            Expect::Done
         }
+    }
+
+    /// The innermost container closes: what the one around it expects next.
+    fn close(&mut self) -> Expect {
+        self.depth -= 1;
+        self.in_object = self.depth.checked_sub(1).is_some_and(|top| self.kinds[top / 64] >> (top % 64) & 1 == 1);
+        self.complete()
     }
 }
 
@@ -322,6 +332,7 @@ pub(super) fn scan<'a, S: AsRef<str>>(
         expect: Expect::Document,
         kinds: [0; MAX_DEPTH.div_ceil(64)],
         depth: 0,
+        in_object: false,
         member: None,
     };
     let mut carry = Carry::default();
