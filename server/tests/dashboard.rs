@@ -2,7 +2,9 @@
 //! strict, HTTP-only session cookie; pages without a session redirect to the log-in form; every
 //! action needs the session's CSRF token (403 without it); secrets are shown on the rotation's
 //! answer only; what a page shows is escaped; bad forms are 4xx, never a crash; an event's
-//! attempts, a resend and an enable go through the API, and another key's session sees none of it.
+//! attempts (status, latency, error), a resend (to one endpoint, to one registered after the event,
+//! to all) and an enable go through the API, and another key's session can neither see nor act on
+//! any of it.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
 mod common;
@@ -10,6 +12,7 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use hookwise::Webhook;
 use hookwise_server::{serve, Config, DEFAULT_API_KEY};
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{redirect, Client, Response, StatusCode};
@@ -308,18 +311,55 @@ async fn api(dash: &Dash, key: &str, path: &str) -> Value {
     response.json().await.unwrap()
 }
 
+/// The number of deliveries of `event` (as key A sees them).
+async fn deliveries(dash: &Dash, event: &str) -> usize {
+    api(dash, DEFAULT_API_KEY, &format!("/v1/events/{event}/deliveries")).await["deliveries"].as_array().unwrap().len()
+}
+
+/// The status of endpoint `id` (as key A sees it).
+async fn status(dash: &Dash, id: &str) -> Value {
+    api(dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{id}")).await["status"].clone()
+}
+
+/// Waits until `seen` holds `n` deliveries; they must all verify with `secret` and be `event`.
+async fn received(seen: &common::Seen, n: usize, secret: &Value, event: &str) {
+    common::eventually(&format!("{n} deliveries of {event}"), Duration::from_secs(10), async || {
+        (seen.lock().unwrap().len() == n).then_some(())
+    })
+    .await;
+    let verifier = Webhook::from_preset("standard", [secret.as_str().unwrap()]).unwrap();
+    for (headers, body) in seen.lock().unwrap().iter() {
+        let delivered = verifier.verify(body, headers).expect("a delivery that verifies");
+        assert_eq!(delivered.payload().get("id").and_then(|id| id.as_str()), Some(event));
+    }
+}
+
+impl Dash {
+    /// Posts the event page's resend form of `event` with `token`: to `endpoint`, or to all.
+    async fn resend(&self, cookie: &str, token: &str, event: &str, endpoint: Option<&str>) -> Response {
+        let mut fields = vec![("csrf", token)];
+        fields.extend(endpoint.map(|id| ("endpoint_id", id)));
+        self.post(cookie, &format!("/dashboard/events/{event}/resend"), &fields).await
+    }
+
+    /// Posts the index's enable form of endpoint `id` with `token`.
+    async fn enable(&self, cookie: &str, token: &str, id: &str) -> Response {
+        self.post(cookie, &format!("/dashboard/webhooks/{id}/enable"), &[("csrf", token)]).await
+    }
+}
+
 #[tokio::test]
 async fn an_events_attempts_a_resend_and_an_enable_and_another_key_sees_none_of_it() {
     let dash = start_delivering("flow").await;
     let (failing, _) = common::receiver(|_| (500, Duration::ZERO)).await;
-    let (good, received) = common::receiver(|_| (200, Duration::ZERO)).await;
+    let (good, received_good) = common::receiver(|_| (200, Duration::ZERO)).await;
     let bad = dash.register(DEFAULT_API_KEY, &json!({"url": failing, "name": "always 500"})).await;
     let good_hook = dash.register(DEFAULT_API_KEY, &json!({"url": good})).await;
     let (bad_id, good_id) = (bad["id"].as_str().unwrap(), good_hook["id"].as_str().unwrap());
     let job = dash.http.post(format!("{}/v1/jobs", dash.base)).bearer_auth(DEFAULT_API_KEY);
     job.json(&json!({"kind": "dash", "payload": {"duration_ms": 0}})).send().await.unwrap();
     common::eventually("the failing endpoint disabled", Duration::from_secs(10), async || {
-        (api(&dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{bad_id}")).await["status"] == "disabled").then_some(())
+        (status(&dash, bad_id).await == "disabled").then_some(())
     })
     .await;
     let events = api(&dash, DEFAULT_API_KEY, "/v1/events").await;
@@ -331,41 +371,75 @@ async fn an_events_attempts_a_resend_and_an_enable_and_another_key_sees_none_of_
     assert!(index.contains(r#"<div class="muted reason">its last delivery failed</div>"#), "{index}");
     assert!(index.contains(r#"<td class="num">1</td>"#), "the failure count: {index}");
     let token = csrf(&index);
-    let (status, page) = dash.page(&cookie, &format!("/dashboard/events/{event}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status_code, page) = dash.page(&cookie, &format!("/dashboard/events/{event}")).await;
+    assert_eq!(status_code, StatusCode::OK);
     assert!(
         page.contains(r#"<td class="num code">500</td>"#) && page.contains(r#"<td class="num code">200</td>"#),
         "{page}"
     );
+    // Each attempt's latency, and the failed attempts' error.
+    let latency = |cell: &str| cell.split_once(" ms</td>").is_some_and(|(n, _)| n.parse::<u64>().is_ok());
+    assert!(page.split(r#"<td class="num">"#).skip(1).any(latency), "a latency cell: {page}");
+    assert!(page.contains("<td>HTTP 500</td>"), "the failure's error: {page}");
 
-    let response = dash
-        .post(&cookie, &format!("/dashboard/events/{event}/resend"), &[("csrf", &token), ("endpoint_id", good_id)])
-        .await;
+    // An endpoint registered after the event: no delivery of it, but a resend to it on the event's page.
+    let (late, received_late) = common::receiver(|_| (200, Duration::ZERO)).await;
+    let late_hook = dash.register(DEFAULT_API_KEY, &json!({"url": late, "events": ["job.succeeded"]})).await;
+    let late_id = late_hook["id"].as_str().unwrap();
+    let (_, page) = dash.page(&cookie, &format!("/dashboard/events/{event}")).await;
+    let section = &page[page.find(&format!(r#"id="deliveries-{late_id}""#)).expect("the late endpoint's section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains(&format!(r#"name="endpoint_id" value="{late_id}""#)), "{section}");
+    assert!(section.contains("No delivery of this event to this endpoint yet."), "{section}");
+    let response = dash.resend(&cookie, &token, &event, Some(late_id)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    received(&received_late, 1, &late_hook["secret"], &event).await;
+
+    let response = dash.resend(&cookie, &token, &event, Some(good_id)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], format!("/dashboard/events/{event}?done=resent"));
-    common::eventually("the resent delivery", Duration::from_secs(10), async || {
-        (received.lock().unwrap().len() == 2).then_some(())
-    })
-    .await;
+    received(&received_good, 2, &good_hook["secret"], &event).await;
     // A disabled endpoint: the API's 409, on the dashboard's error page.
-    let response = dash
-        .post(&cookie, &format!("/dashboard/events/{event}/resend"), &[("csrf", &token), ("endpoint_id", bad_id)])
-        .await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(dash.resend(&cookie, &token, &event, Some(bad_id)).await.status(), StatusCode::CONFLICT);
 
-    let response = dash.post(&cookie, &format!("/dashboard/webhooks/{bad_id}/enable"), &[("csrf", &token)]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(dash.enable(&cookie, &token, bad_id).await.status(), StatusCode::SEE_OTHER);
     let enabled = api(&dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{bad_id}")).await;
     assert_eq!((enabled["status"].as_str(), enabled["failure_count"].as_u64()), (Some("active"), Some(0)));
 
+    // Resend to all endpoints: one new delivery each, received by the two that answer 200; the
+    // failing one's fails and disables it again.
+    let before = deliveries(&dash, &event).await;
+    let response = dash.resend(&cookie, &token, &event, None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(deliveries(&dash, &event).await, before + 3);
+    received(&received_good, 3, &good_hook["secret"], &event).await;
+    received(&received_late, 2, &late_hook["secret"], &event).await;
+    common::eventually("the failing endpoint disabled again", Duration::from_secs(10), async || {
+        (status(&dash, bad_id).await == "disabled").then_some(())
+    })
+    .await;
+
     let other = dash.session(OTHER_KEY).await;
     let (_, index) = dash.page(&other, "/dashboard").await;
-    for hidden in [event.as_str(), bad_id, good_id, failing.as_str(), good.as_str()] {
+    for hidden in [event.as_str(), bad_id, good_id, late_id, failing.as_str(), good.as_str(), late.as_str()] {
         assert!(!index.contains(hidden), "{hidden} in {index}");
     }
     assert_eq!(dash.page(&other, &format!("/dashboard/events/{event}")).await.0, StatusCode::NOT_FOUND);
-    let response =
-        dash.post(&other, &format!("/dashboard/webhooks/{bad_id}/rotate-secret"), &[("csrf", &csrf(&index))]).await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // Key B's actions on key A's objects, each with B's valid session and token: 404, and nothing done.
+    let bad_before = api(&dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{bad_id}")).await;
+    assert_eq!(bad_before["status"], "disabled");
+    let other_token = csrf(&index);
+    let rotate = format!("/dashboard/webhooks/{bad_id}/rotate-secret");
+    assert_eq!(dash.post(&other, &rotate, &[("csrf", &other_token)]).await.status(), StatusCode::NOT_FOUND);
+    let before = deliveries(&dash, &event).await;
+    for endpoint in [None, Some(good_id), Some(late_id)] {
+        assert_eq!(dash.resend(&other, &other_token, &event, endpoint).await.status(), StatusCode::NOT_FOUND);
+    }
+    assert_eq!(dash.enable(&other, &other_token, bad_id).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(deliveries(&dash, &event).await, before, "nothing resent");
+    let after = api(&dash, DEFAULT_API_KEY, &format!("/v1/webhooks/{bad_id}")).await;
+    assert_eq!(after, bad_before, "nothing enabled or rotated");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!((received_good.lock().unwrap().len(), received_late.lock().unwrap().len()), (3, 2), "nothing delivered");
     dash.server.shutdown().await;
 }

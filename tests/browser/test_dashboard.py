@@ -236,8 +236,11 @@ def test_the_dashboard_in_a_browser(server: str, browser: WebDriver) -> None:
     press(browser, browser.find_element(By.LINK_TEXT, event["id"]))
     eventually("the event page", lambda: event["id"] in browser.current_url)
     failed = browser.find_element(By.ID, f"deliveries-{bad_hook['id']}")
-    codes = [c.text for c in failed.find_elements(By.CSS_SELECTOR, "tr.attempt td.code")]
+    rows = failed.find_elements(By.CSS_SELECTOR, "tr.attempt")
+    codes = [row.find_element(By.CSS_SELECTOR, "td.code").text for row in rows]
     assert codes == ["500", "500", "500"], codes
+    for row in rows:  # each failed attempt's latency and error
+        assert " ms" in row.text and "HTTP 500" in row.text, row.text
     assert job["id"] in browser.find_element(By.ID, "body").text, "the event's body, as JSON"
 
     # Resend to the good endpoint: the receiver gets the event a second time, signed.

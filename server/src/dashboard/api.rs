@@ -9,6 +9,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
+/// Items per page when a whole list is read (the most the API gives at a time).
+const PAGE: &str = "100";
 /// The largest API answer the dashboard reads (a page of 100 deliveries with their attempts fits
 /// many times over).
 const MAX_ANSWER: usize = 16 * 1024 * 1024;
@@ -43,6 +45,26 @@ impl Api {
     /// `POST path` with the JSON `body` as the holder of `key`.
     pub(super) async fn post(&self, key: &str, path: &str, body: &Value) -> Result<Value, Failure> {
         self.call(key, Method::POST, path, Some(body)).await
+    }
+
+    /// Every item of the list at `segments` (the array `field` of each page), page after page.
+    pub(super) async fn all(&self, key: &str, segments: &[&str], field: &str) -> Result<Vec<Value>, Failure> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut query = vec![("limit", PAGE)];
+            if let Some(cursor) = &cursor {
+                query.push(("cursor", cursor));
+            }
+            let mut page = self.get(key, &path(segments, &query)).await?;
+            if let Some(list) = page[field].as_array_mut() {
+                items.append(list);
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return Ok(items),
+            }
+        }
     }
 
     async fn call(&self, key: &str, method: Method, path: &str, body: Option<&Value>) -> Result<Value, Failure> {

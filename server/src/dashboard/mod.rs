@@ -286,21 +286,31 @@ async fn index(State(d): St, Authed(session): Authed, Query(q): Query<IndexQuery
 }
 
 /// One event, its body as indented JSON, and its deliveries grouped by endpoint (in the order
-/// the API lists them), each with its attempts.
+/// the API lists them), each with its attempts; then the caller's other endpoints that would take
+/// the event now, so that it can be resent to any of them.
 async fn event(State(d): St, Authed(session): Authed, Path(id): Path<String>, Query(q): Query<IndexQuery>) -> Page {
     let key = &session.api_key;
     let fail = |f| d.failed(&f, &session);
     let event = d.api.get(key, &path(&["v1", "events", &id], &[])).await.map_err(fail)?;
     let deliveries = d.api.get(key, &path(&["v1", "events", &id, "deliveries"], &[])).await.map_err(fail)?;
+    let hooks = d.api.all(key, &["v1", "webhooks"], "webhooks").await.map_err(fail)?;
     let body = serde_json::to_string_pretty(&event["data"]).unwrap_or_default();
-    let ctx = context! {
-        csrf => session.csrf,
-        done => q.done,
-        event,
-        body,
-        endpoints => by_endpoint(deliveries["deliveries"].as_array().map_or(&[], Vec::as_slice)),
-    };
+    let mut endpoints = by_endpoint(deliveries["deliveries"].as_array().map_or(&[], Vec::as_slice));
+    add_takers(&mut endpoints, &hooks, event["type"].as_str().unwrap_or_default());
+    let ctx = context! { csrf => session.csrf, done => q.done, event, body, endpoints };
     Ok(d.render(StatusCode::OK, "event.html", &ctx))
+}
+
+/// Adds to `groups` (see [`by_endpoint`]) a group without deliveries for each endpoint of `hooks`
+/// not in it that takes `event_type` events now: active, and subscribed to the type or to `*`
+/// (the test of the API's resend and fan-out, `delivery::wants`).
+fn add_takers(groups: &mut Vec<Value>, hooks: &[Value], event_type: &str) {
+    for hook in hooks {
+        let subscribed = hook["events"].as_array().is_some_and(|e| e.iter().any(|e| e == "*" || e == event_type));
+        if hook["status"] == "active" && subscribed && !groups.iter().any(|g| g["endpoint_id"] == hook["id"]) {
+            groups.push(json!({"endpoint_id": hook["id"], "url": hook["url"], "deliveries": []}));
+        }
+    }
 }
 
 /// `[{endpoint_id, url, deliveries}]`, one per endpoint, in order of first appearance.
@@ -392,5 +402,23 @@ mod tests {
         assert_eq!(groups[0]["endpoint_id"], "we_b");
         assert_eq!(groups[0]["deliveries"].as_array().unwrap().len(), 2);
         assert_eq!(groups[1]["url"], "http://we_a");
+    }
+
+    #[test]
+    fn the_endpoints_that_take_the_event_are_added_once() {
+        let hook =
+            |id: &str, events: Value, status: &str| json!({"id": id, "url": id, "events": events, "status": status});
+        let mut groups = by_endpoint(&[json!({"id": "1", "endpoint_id": "we_a", "url": "http://we_a"})]);
+        let hooks = [
+            hook("we_a", json!(["*"]), "active"),
+            hook("we_all", json!(["*"]), "active"),
+            hook("we_type", json!(["job.failed", "job.succeeded"]), "active"),
+            hook("we_other", json!(["job.failed"]), "active"),
+            hook("we_off", json!(["*"]), "disabled"),
+        ];
+        add_takers(&mut groups, &hooks, "job.succeeded");
+        let ids: Vec<&Value> = groups.iter().map(|g| &g["endpoint_id"]).collect();
+        assert_eq!(ids, ["we_a", "we_all", "we_type"]);
+        assert_eq!(groups[1]["deliveries"], json!([]));
     }
 }
