@@ -21,9 +21,9 @@ pub struct ServeArgs {
     /// The port (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// An accepted API key, or `@PATH` to read it from a file (repeatable; default `hw_test_key`,
-    /// which only a loopback bind accepts).
-    #[arg(long = "api-key", value_parser = crate::secret::value)]
+    /// An accepted API key, or `@PATH` to read it from a file (repeatable, or comma-separated in
+    /// `HOOKWISE_API_KEY`; default `hw_test_key`, which only a loopback bind accepts).
+    #[arg(long = "api-key", env = "HOOKWISE_API_KEY", hide_env_values = true, value_delimiter = ',', value_parser = crate::secret::value)]
     api_keys: Vec<String>,
     /// The preset deliveries are signed with.
     #[arg(long, default_value = "standard")]
@@ -35,14 +35,14 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 5)]
     disable_after: u32,
     /// Probability (0 to 1) of an injected fault per API request.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     chaos: f64,
     /// Lifetime of signed result URLs, in seconds.
     #[arg(long, default_value_t = 900)]
     signed_url_ttl: u64,
     /// The secret deliveries to a job's `callback_url` are signed with, or `@PATH` to read it
     /// from a file (default: generated once).
-    #[arg(long, value_parser = crate::secret::value)]
+    #[arg(long, env = "HOOKWISE_CALLBACK_SECRET", hide_env_values = true, value_parser = crate::secret::value)]
     callback_secret: Option<String>,
     /// Seconds a client may take to send a request's headers, and then its body.
     #[arg(long, default_value = "30", value_parser = parse_timeout)]
@@ -70,6 +70,14 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 
 fn parse_schedule(s: &str) -> Result<Schedule, String> {
     s.split(',').map(parse_seconds).collect::<Result<_, _>>().map(Schedule)
+}
+
+fn parse_probability(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=1.0).contains(p))
+        .ok_or_else(|| format!("{s:?} is not a probability from 0 to 1"))
 }
 
 fn parse_timeout(s: &str) -> Result<Duration, String> {
@@ -112,10 +120,6 @@ async fn stopped() {
 
 /// Runs the server until SIGINT or SIGTERM; prints `hookwise serve listening on <url>` first.
 pub fn run(args: ServeArgs) -> std::io::Result<ExitCode> {
-    if !(0.0..=1.0).contains(&args.chaos) {
-        eprintln!("usage: --chaos takes a probability from 0 to 1");
-        return Ok(ExitCode::from(2));
-    }
     let config = Config {
         data_dir: args.data_dir.unwrap_or_else(default_data_dir),
         bind: SocketAddr::new(args.bind, args.port),
@@ -140,7 +144,7 @@ pub fn run(args: ServeArgs) -> std::io::Result<ExitCode> {
         let server = match hookwise_server::serve(config).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("serve_error: {e}");
+                tracing::error!(error = %e, "serve_error");
                 return Ok(ExitCode::from(1));
             }
         };

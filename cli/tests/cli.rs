@@ -359,7 +359,13 @@ fn secrets_come_from_a_flag_the_environment_or_a_file_and_help_never_shows_them(
 
     // --help names the variables, never their values.
     let env = [("HOOKWISE_SECRET", "do-not-show-this-secret"), ("HOOKWISE_API_KEY", "do-not-show-this-key")];
-    for command in [&["verify", "--help"][..], &["sign", "--help"], &["listen", "--help"], &["jobs", "--help"]] {
+    for command in [
+        &["verify", "--help"][..],
+        &["sign", "--help"],
+        &["listen", "--help"],
+        &["jobs", "--help"],
+        &["serve", "--help"],
+    ] {
         let help = hookwise_with_env(command, b"", &env);
         let text = String::from_utf8_lossy(&help.stdout);
         assert!(text.contains("HOOKWISE_SECRET") || text.contains("HOOKWISE_API_KEY"), "{command:?}: {text}");
@@ -368,22 +374,59 @@ fn secrets_come_from_a_flag_the_environment_or_a_file_and_help_never_shows_them(
     let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }
 
-#[test]
-fn jobs_take_the_api_key_from_the_environment_or_a_file_never_print_it_and_draw_no_bar_off_a_terminal() {
+/// Starts `hookwise serve` on a free port with these arguments and environment (and none of the
+/// caller's `HOOKWISE_*` keys); returns it and the base URL its first line gives.
+fn serve(args: &[&str], data: &Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
-    let key = "hw_cli_env_key_0123";
-    let key_file = temp_file("api-key", &format!("{key}\n"));
-    let data = key_file.parent().unwrap().join("data");
     let mut server = Command::new(env!("CARGO_BIN_EXE_hookwise"))
-        .args(["serve", "--port", "0", "--api-key", &format!("@{}", key_file.display()), "--data-dir"])
-        .arg(&data)
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(data)
+        .args(args)
+        .env_remove("HOOKWISE_API_KEY")
+        .env_remove("HOOKWISE_CALLBACK_SECRET")
+        .envs(env.iter().copied())
         .env("HOOKWISE_LOG", "off")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first.split("listening on ").nth(1).expect("the startup line").trim().to_owned();
+    // Both startup lines are read: the server stops if it cannot write the second one.
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines().map_while(Result::ok);
+    let url = lines.next().and_then(|l| Some(l.split("listening on ").nth(1)?.trim().to_owned()));
+    assert!(lines.next().is_some_and(|l| l.starts_with("data in ")));
+    (server, url.expect("the startup line"))
+}
+
+#[test]
+fn serve_takes_its_api_keys_from_the_environment_and_refuses_a_chaos_that_is_no_probability() {
+    let (one, two) = ("hw_serve_env_key_one", "hw_serve_env_key_two");
+    let key_file = temp_file("serve-key", &format!("{two}\n"));
+    let data = key_file.parent().unwrap().join("data");
+    let keys = format!("{one},@{}", key_file.display());
+    let (mut server, url) = serve(&[], &data, &[("HOOKWISE_API_KEY", keys.as_str())]);
+    let list = ["jobs", "--base-url", url.as_str(), "list"];
+    let answers: Vec<Option<i32>> = [one, two, "hw_test_key"]
+        .iter()
+        .map(|key| hookwise_with_env(&list, b"", &[("HOOKWISE_API_KEY", key)]).status.code())
+        .collect();
+    let _ = server.kill();
+    let _ = server.wait();
+    // Both keys of the variable are accepted (the second read from its file); the default is not.
+    assert_eq!(answers, [Some(0), Some(0), Some(1)]);
+    for chaos in ["1.5", "-0.1", "often"] {
+        let refused =
+            hookwise(&["serve", "--port", "0", "--data-dir", data.to_str().unwrap(), &format!("--chaos={chaos}")], b"");
+        assert_eq!(refused.status.code(), Some(2), "{chaos}");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("probability from 0 to 1"), "{chaos}");
+    }
+    let _ = std::fs::remove_dir_all(key_file.parent().unwrap());
+}
+
+#[test]
+fn jobs_take_the_api_key_from_the_environment_or_a_file_never_print_it_and_draw_no_bar_off_a_terminal() {
+    let key = "hw_cli_env_key_0123";
+    let key_file = temp_file("api-key", &format!("{key}\n"));
+    let (mut server, url) =
+        serve(&["--api-key", &format!("@{}", key_file.display())], &key_file.parent().unwrap().join("data"), &[]);
     let list = ["jobs", "--base-url", url.as_str(), "list"];
     let by_env = hookwise_with_env(&list, b"", &[("HOOKWISE_API_KEY", key)]);
     let by_file =
