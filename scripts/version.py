@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """One version for everything: the crates, the Python wheel (it takes the crate's), the npm
-package and its platform packages, the Kotlin library, and every committed generated SDK.
+package and its platform packages, the Kotlin library (Maven and Gradle), README's install lines,
+and every committed generated SDK.
 
     python3 scripts/version.py            # print the version; exit 1 if any manifest disagrees
     python3 scripts/version.py 0.2.0      # set it everywhere, then regenerate the committed SDKs
@@ -21,12 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")
 
 # (file, pattern whose group 1 is the version): every place a release number is written by hand.
-TOML_PLACES = [
+PLACES = [
     ("Cargo.toml", r'\[workspace\.package\]\nversion = "([^"]+)"'),
     ("Cargo.toml", r'hookwise = \{ path = "core", version = "([^"]+)" \}'),
     ("cli/Cargo.toml", r'hookwise-server = \{ path = "../server", version = "([^"]+)" \}'),
     ("cli/Cargo.toml", r'hookwise-generate = \{ path = "../generator", version = "([^"]+)" \}'),
     ("bindings-kotlin/pom.xml", r"<artifactId>hookwise</artifactId>\s*<version>([^<]+)</version>"),
+    ("bindings-kotlin/gradle.properties", r"(?m)^VERSION_NAME=(.+)$"),
+    # What README's install section tells users to write.
+    ("README.md", r'\.package\(url: "[^"]+", from: "([^"]+)"\)'),
+    ("README.md", r'"dev\.hookwise:hookwise:([^"]+)"'),
+    ("README.md", r'"dev\.hookwise:hookwise-android:([^"]+)"'),
+    ("README.md", r"bindings-node/hookwise-([0-9][^ ]*)\.tgz"),
 ]
 
 
@@ -39,7 +46,7 @@ def package_jsons() -> list[Path]:
 def found() -> dict[str, str]:
     """Where each version is written, and what it says."""
     versions: dict[str, str] = {}
-    for name, pattern in TOML_PLACES:
+    for name, pattern in PLACES:
         match = re.search(pattern, (ROOT / name).read_text())
         versions[f"{name}: {pattern[:40]}"] = match.group(1) if match else "<missing>"
     for path in package_jsons():
@@ -53,7 +60,7 @@ def found() -> dict[str, str]:
 
 
 def set_version(new: str) -> None:
-    for name, pattern in TOML_PLACES:
+    for name, pattern in PLACES:
         path = ROOT / name
         text = path.read_text()
         match = re.search(pattern, text)
