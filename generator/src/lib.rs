@@ -56,7 +56,8 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Renders one template with the shared filters: `pystr` (a Python string literal) and
+/// Renders one template with the shared filters: `pystr` (a double-quoted string literal, JSON's,
+/// which Python, JavaScript and TOML read alike), `xml` (text escaped for an XML element) and
 /// `wordwrap`.
 fn render(template: &str, context: &minijinja::Value) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
@@ -64,6 +65,7 @@ fn render(template: &str, context: &minijinja::Value) -> Result<String, Error> {
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
     env.add_filter("pystr", |v: String| serde_json::to_string(&v).unwrap_or_default());
+    env.add_filter("xml", |v: String| v.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"));
     env.add_filter("wordwrap", |text: String, width: usize| wrap(&text, width));
     let out = env.render_str(template, context).map_err(Error::Template)?;
     Ok(out)

@@ -177,6 +177,19 @@ pub struct Method {
     pub wait_name: Option<String>,
 }
 
+/// The licence of an SDK (`info.license`), as each package manifest takes it: the SPDX
+/// expression where the manifest has an SPDX field, the free-text name and the URL where it has
+/// those.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct License {
+    /// `identifier`: an SPDX expression (`MIT OR Apache-2.0`).
+    pub spdx: Option<String>,
+    /// `name`: free text.
+    pub name: String,
+    /// `url`: where the licence's text is (only without `identifier`).
+    pub url: Option<String>,
+}
+
 /// An SDK.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sdk {
@@ -188,8 +201,8 @@ pub struct Sdk {
     pub version: String,
     /// `info.description`.
     pub description: String,
-    /// `info.license.identifier` (SPDX), written into each package's manifest when given.
-    pub license: Option<String>,
+    /// `info.license`, written into each package's manifest when given.
+    pub license: Option<License>,
     /// `AUGGIE`: the prefix of the env vars.
     pub env_prefix: String,
     /// Whether credentials are a user name and a password (HTTP basic).
@@ -305,7 +318,11 @@ impl Sdk {
             title: profile.title.clone(),
             version: profile.version.clone(),
             description: profile.description.clone().unwrap_or_default(),
-            license: profile.license.clone(),
+            license: profile.license_name.clone().map(|name| License {
+                spdx: profile.license.clone(),
+                name,
+                url: profile.license_url.clone(),
+            }),
             env_prefix: profile.env_prefix(),
             basic_auth: profile.auth == Some(hookwise::api::Auth::Basic),
             scheme,

@@ -196,6 +196,11 @@ pub struct Profile {
     pub description: Option<String>,
     /// `info.license.identifier`: the API's SDKs' licence, as an SPDX expression.
     pub license: Option<String>,
+    /// `info.license.name`: the licence's name, free text (OpenAPI requires it of a licence).
+    pub license_name: Option<String>,
+    /// `info.license.url`: where the licence's text is (OpenAPI 3.1 allows it only without an
+    /// `identifier`).
+    pub license_url: Option<String>,
     /// `servers[0].url`.
     pub server: Option<String>,
     /// The credentials scheme.
@@ -299,15 +304,15 @@ impl Profile {
             components.node().only(&["schemas", "securitySchemes"])?;
         }
         let auth = auth(&root, components.as_ref())?;
+        let License { identifier: license, name: license_name, url: license_url } = license(&info)?;
         let mut profile = Profile {
             name,
             title: info.require("title")?.node().str()?.to_owned(),
             version: info.require("version")?.node().str()?.to_owned(),
             description: info.opt_str("description")?,
-            license: match info.get("license") {
-                Some(license) => license.node().opt_str("identifier")?,
-                None => None,
-            },
+            license,
+            license_name,
+            license_url,
             server: servers(&root)?,
             auth,
             operations: Vec::new(),
@@ -366,6 +371,27 @@ const HOOKWISE_PROFILE: &str = include_str!("../../profiles/hookwise.yaml");
 
 /// The raw text of `profiles/hookwise.yaml` (the server serves it at `/openapi.json`).
 pub const HOOKWISE_PROFILE_TEXT: &str = HOOKWISE_PROFILE;
+
+/// `info.license`, each part `None` without one.
+#[derive(Default)]
+struct License {
+    identifier: Option<String>,
+    name: Option<String>,
+    url: Option<String>,
+}
+
+/// `info.license`: a licence has a name, and an SPDX identifier or a URL, not both (OpenAPI 3.1).
+fn license(info: &Node<'_>) -> Result<License, ProfileError> {
+    let Some(license) = info.get("license") else { return Ok(License::default()) };
+    let license = license.node();
+    license.only(&["name", "identifier", "url"])?;
+    let name = license.require("name")?.node().str()?.to_owned();
+    let (identifier, url) = (license.opt_str("identifier")?, license.opt_str("url")?);
+    if identifier.is_some() && url.is_some() {
+        return Err(license.invalid("`identifier` and `url` are mutually exclusive"));
+    }
+    Ok(License { identifier, name: Some(name), url })
+}
 
 fn servers(root: &Node<'_>) -> Result<Option<String>, ProfileError> {
     let Some(servers) = root.get("servers") else { return Ok(None) };
@@ -781,13 +807,28 @@ mod tests {
     const BASE: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nx-hookwise: {name: t}\n";
 
     #[test]
-    fn the_licence_is_info_license_identifier() {
+    fn the_licence_is_info_license_identifier_name_and_url() {
         let with = |license: &str| {
             let text = BASE.replace("version: '1'", &format!("version: '1', license: {license}")) + "paths: {}\n";
-            Profile::from_text(&text).map(|p| p.license).map_err(|e| e.to_string())
+            Profile::from_text(&text).map(|p| (p.license, p.license_name, p.license_url)).map_err(|e| e.to_string())
         };
-        assert_eq!(with("{name: Apache 2.0, identifier: Apache-2.0}"), Ok(Some("Apache-2.0".into())));
-        assert_eq!(with("{name: Proprietary, url: 'https://example.com/terms'}"), Ok(None));
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            with("{name: Apache 2.0, identifier: Apache-2.0}"),
+            Ok((some("Apache-2.0"), some("Apache 2.0"), None))
+        );
+        assert_eq!(
+            with("{name: Proprietary, url: 'https://example.com/terms'}"),
+            Ok((None, some("Proprietary"), some("https://example.com/terms")))
+        );
+        assert_eq!(with("{name: Proprietary}"), Ok((None, some("Proprietary"), None)));
+        assert_eq!(
+            with("{name: MIT, identifier: MIT, url: 'https://example.com/mit'}"),
+            Err("invalid: #/info/license: `identifier` and `url` are mutually exclusive".into())
+        );
+        assert_eq!(with("{identifier: MIT}"), Err("invalid: #/info/license: `name` is required".into()));
+        assert_eq!(with("{name: MIT, spdx: MIT}"), Err("unsupported: #/info/license/spdx: spdx".into()));
+        assert_eq!(with("{name: MIT, identifier: MIT, x-note: ok}").map(|l| l.0), Ok(some("MIT")));
         assert_eq!(Profile::from_text(&(BASE.to_owned() + "paths: {}\n")).map(|p| p.license).ok(), Some(None));
         assert_eq!(Profile::hookwise().license.as_deref(), Some("MIT OR Apache-2.0"));
     }
