@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Draws a benchmark's ratios as an SVG chart with matplotlib (installed on first use).
+"""Draws a benchmark's ratios as an SVG chart with matplotlib (in target/bench-venv if need be).
 
     python3 scripts/bench_chart.py RESULTS.json OUT.svg
 
@@ -12,21 +12,28 @@ shown as the headline), on a log scale with the line of parity at 1×.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+VENV = Path(__file__).resolve().parents[1] / "target" / "bench-venv"
+
 
 def pyplot() -> Any:
-    """matplotlib's pyplot, installed into this interpreter when missing (headless backend)."""
+    """matplotlib's pyplot (headless backend). Without matplotlib, the script runs again in the venv
+    target/bench-venv (a system Python may refuse pip installs, PEP 668), which gets it on first use."""
     try:
         import matplotlib
     except ImportError:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "matplotlib>=3.9,<4"],
-            check=True,
-        )
+        python = VENV / "bin" / "python"
+        if Path(sys.prefix).resolve() != VENV.resolve():
+            if not python.exists():
+                subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+            os.execv(python, [str(python), *sys.argv])
+        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "matplotlib>=3.9,<4"], check=True)
         import matplotlib
     matplotlib.use("svg")
     matplotlib.rcParams["svg.hashsalt"] = "hookwise"  # the same ids on every run: diffs show data
