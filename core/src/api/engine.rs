@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use super::error::{Error, ErrorKind};
 use super::profile::{Auth, Location, Method, Operation, Profile};
 use super::retry::{self, Failure};
+use super::trace::{TraceId, TRACEPARENT};
 
 /// The engine's settings. `Default` gives the documented defaults; credentials and the base URL
 /// not given here come from the environment (`<NAME>_API_KEY`, `<NAME>_USERNAME`,
@@ -674,9 +675,6 @@ pub(crate) fn new_idempotency_key() -> String {
     format!("idk_{}", uuid::Uuid::new_v4().simple())
 }
 
-/// The W3C Trace Context header (`00-<trace id>-<parent id>-<flags>`).
-const TRACEPARENT: &str = "traceparent";
-
 /// The trace a logical call (one [`Api::call`], with all its retries) belongs to. The caller's own
 /// `traceparent` (an operation's header argument) is sent as given on every attempt; otherwise the
 /// call starts a trace of its own: one trace id for all its attempts, a new parent (span) id for
@@ -684,8 +682,8 @@ const TRACEPARENT: &str = "traceparent";
 enum Trace {
     /// The caller set the header: the engine adds none.
     Given,
-    /// The trace id of this call (never zero).
-    Own(u128),
+    /// The trace of this call.
+    Own(TraceId),
 }
 
 impl Trace {
@@ -693,13 +691,13 @@ impl Trace {
         if request.headers.iter().any(|(name, _)| name.as_str().eq_ignore_ascii_case(TRACEPARENT)) {
             Trace::Given
         } else {
-            Trace::Own(fastrand::u128(1..))
+            Trace::Own(TraceId::new())
         }
     }
 
     /// The header of the next attempt: the call's trace id and a fresh parent id.
     fn traceparent(&self) -> Option<HeaderValue> {
         let Trace::Own(trace_id) = self else { return None };
-        HeaderValue::try_from(format!("00-{trace_id:032x}-{:016x}-01", fastrand::u64(1..))).ok()
+        HeaderValue::try_from(trace_id.traceparent()).ok()
     }
 }

@@ -30,6 +30,8 @@ mod retry;
 mod schema;
 #[cfg(feature = "client")]
 pub mod sdk;
+#[cfg(feature = "client")]
+pub mod trace;
 
 #[cfg(feature = "client")]
 pub use engine::{Api, ApiOptions};

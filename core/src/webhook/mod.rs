@@ -20,7 +20,6 @@ mod presets;
 mod scheme;
 mod signature;
 
-use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorKind};
@@ -400,7 +399,7 @@ fn signed_parts<'a>(
     }
 }
 
-/// `msg_` and 32 random hex digits.
+/// `msg_` and a random (v4) UUID's 32 hex digits.
 fn random_id() -> String {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {
@@ -408,16 +407,22 @@ fn random_id() -> String {
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         bytes = nanos.to_le_bytes();
     }
-    let mut id = String::from("msg_");
-    for b in bytes {
-        let _ = write!(id, "{b:02x}");
-    }
-    id
+    format!("msg_{}", uuid::Builder::from_random_bytes(bytes).into_uuid().simple())
 }
 
 #[cfg(test)]
 mod tests {
     use super::{ErrorKind, Webhook};
+
+    #[test]
+    fn a_generated_message_id_is_msg_and_a_v4_uuids_hex() {
+        let (one, two) = (super::random_id(), super::random_id());
+        assert_ne!(one, two);
+        let hex = one.strip_prefix("msg_").unwrap();
+        let uuid = uuid::Uuid::try_parse(hex).unwrap();
+        assert_eq!((hex.len(), uuid.get_version_num()), (32, 4), "{one}");
+        assert_eq!(uuid.simple().to_string(), hex);
+    }
 
     #[test]
     fn envelope_headers_carry_what_the_receiver_reads_from_headers() {

@@ -144,7 +144,7 @@ pub(crate) fn due(conn: &Connection, now: f64, full: &[&str], limit: usize) -> r
                 url: r.get(4)?,
                 attempts: json(r, 5)?,
                 body: r.get(6)?,
-                trace_id: r.get::<_, Option<String>>(10)?.map(TraceId::stored),
+                trace_id: r.get::<_, Option<String>>(10)?.as_deref().and_then(TraceId::from_hex),
                 endpoint,
             })
         })?

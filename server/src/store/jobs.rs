@@ -18,7 +18,9 @@ pub(crate) fn insert(conn: &Connection, owner: &Caller, job: &Job, trace_id: &Tr
 /// were kept); `None` when there is no such job.
 pub(crate) fn origin(conn: &Connection, id: &str) -> rusqlite::Result<Option<(Caller, Option<TraceId>)>> {
     conn.prepare_cached("SELECT owner, trace_id FROM jobs WHERE id = ?1")?
-        .query_row([id], |r| Ok((Caller(r.get(0)?), r.get::<_, Option<String>>(1)?.map(TraceId::stored))))
+        .query_row([id], |r| {
+            Ok((Caller(r.get(0)?), r.get::<_, Option<String>>(1)?.as_deref().and_then(TraceId::from_hex)))
+        })
         .optional()
 }
 
