@@ -100,7 +100,7 @@ pub fn trigger(args: TriggerArgs) -> std::io::Result<ExitCode> {
         .unwrap_or(r#"{"job":{"id":"job_test","kind":"test","status":"succeeded","progress_pct":100}}"#);
     let now = unix_now();
     let (id, created) = (format!("evt_test_{now}"), format_rfc3339(now).unwrap_or_default());
-    let event = Outgoing { id: &id, event_type: &args.event_type, created_at: &created };
+    let event = Outgoing::new(&id, &args.event_type, &created);
     let built = event.body(data).and_then(|body| Ok((event.headers(&hook, body.as_bytes(), Some(now))?, body)));
     let (headers, body) = match built {
         Ok(built) => built,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use heck::{ToLowerCamelCase as _, ToSnakeCase as _};
-use hookwise::api::{Arg, Auth, Location, Operation, Profile, Schema, Type};
+use hookwise::api::{Arg, Auth, Operation, Profile, Schema, Type};
 
 /// `hookwise profile`
 #[derive(Args)]
@@ -50,6 +50,7 @@ fn type_label(schema: &Schema) -> String {
         Type::Array(items) => format!("{}[]", type_label(items)),
         Type::Object(_) => "object".to_owned(),
         Type::Ref(name) => name.clone(),
+        _ => "unknown".to_owned(),
     };
     let base = match &schema.enum_values {
         Some(values) => format!("{base} ({})", values.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ")),
@@ -63,12 +64,7 @@ fn type_label(schema: &Schema) -> String {
 }
 
 fn argument(arg: &Arg) -> String {
-    let place = match arg.location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Body => "body",
-    };
+    let place = arg.location.as_str();
     let required = if arg.required { ", required" } else { "" };
     format!("      {}: {} ({place}{required})\n", arg.name, type_label(&arg.schema))
 }
@@ -109,6 +105,7 @@ fn describe(profile: &Profile) -> String {
         Some(Auth::Bearer) => format!("bearer ({}_API_KEY)", profile.env_prefix()),
         Some(Auth::Basic) => format!("basic ({0}_USERNAME, {0}_PASSWORD)", profile.env_prefix()),
         Some(Auth::Header(h)) => format!("API key in {h} ({}_API_KEY)", profile.env_prefix()),
+        Some(other) => format!("{other:?}"),
     };
     let mut out = format!(
         "{} — {} {}\n  base URL: {} (or {}_BASE_URL)\n  auth: {auth}\n",

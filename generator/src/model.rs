@@ -46,7 +46,6 @@ impl TypeRef {
             }
         }
         match &profile.resolve(schema).ty {
-            Type::Any | Type::Null | Type::Ref(_) => TypeRef::Any,
             Type::String => TypeRef::String,
             Type::Integer => TypeRef::Integer,
             Type::Number => TypeRef::Number,
@@ -58,6 +57,9 @@ impl TypeRef {
                 }
                 _ => TypeRef::Object,
             },
+            // `Any`, `Null`, a `Ref` to a schema without properties, and a kind the generator does
+            // not know yet: any JSON value.
+            _ => TypeRef::Any,
         }
     }
 }

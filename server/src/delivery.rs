@@ -33,7 +33,7 @@ const MAX_PER_TARGET: usize = 4;
 /// the trace of the request that created the job (a new one for a job stored without).
 pub(crate) fn emit(conn: &Connection, job: &Job) -> ApiResult<()> {
     let (id, event_type, created_at) = (new_id("evt"), format!("job.{}", job.status.as_str()), now_rfc3339());
-    let event = Outgoing { id: &id, event_type: &event_type, created_at: &created_at };
+    let event = Outgoing::new(&id, &event_type, &created_at);
     let data = serde_json::json!({ "job": job }).to_string();
     let body = event.body(&data).map_err(|e| ApiError::internal(e.message()))?;
     let (owner, trace_id) =
@@ -320,7 +320,7 @@ async fn send(state: &AppState, d: &mut Due, target: &Target) -> Result<(u16, u6
     targets::check_url(&url, state.config.allow_private_targets).map_err(|refused| (refused.to_string(), 0))?;
     let body = d.body.take().ok_or_else(|| (format!("event {} is gone", d.event_id), 0))?;
     let created = serde_json::from_str::<Envelope<'_>>(&body).map(|e| e.created_at.into_owned()).unwrap_or_default();
-    let event = Outgoing { id: &d.event_id, event_type: &d.event_type, created_at: &created };
+    let event = Outgoing::new(&d.event_id, &d.event_type, &created);
     let headers = hookwise::webhook::preset(&state.config.scheme)
         .and_then(|scheme| hookwise::Webhook::new(scheme.clone(), [&target.secret]))
         .and_then(|hook| event.headers(&hook, body.as_bytes(), None))

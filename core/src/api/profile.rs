@@ -11,6 +11,7 @@ use crate::webhook::Scheme;
 
 /// How requests authenticate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// `Authorization: Bearer <api_key>`.
     Bearer,
@@ -22,6 +23,7 @@ pub enum Auth {
 
 /// An HTTP method an operation may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Method {
     /// GET (a read: retried on every transient failure).
     Get,
@@ -58,6 +60,7 @@ impl Method {
 
 /// Where an argument goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// A `{name}` of the path.
     Path,
@@ -67,6 +70,19 @@ pub enum Location {
     Header,
     /// A property of the JSON body.
     Body,
+}
+
+impl Location {
+    /// The location's name: `path`, `query`, `header` or `body`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Body => "body",
+        }
+    }
 }
 
 /// One named argument of an operation.

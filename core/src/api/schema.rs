@@ -8,6 +8,7 @@ use super::error::ProfileError;
 
 /// What a value is.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Type {
     /// Any JSON value (no `type` given).
     Any,

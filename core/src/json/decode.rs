@@ -40,7 +40,7 @@ impl std::fmt::Display for SyntaxError {
 }
 
 /// One parsed JSON value; strings are generalized UTF-8 bytes. A [`Build`]er gets the scalars
-/// (never `Array` or `Object`, which it makes itself).
+/// (never `Array` or `Object`, which it makes itself). Exhaustive on purpose, as [`Value`](super::Value) is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node<'a> {
     /// `null`

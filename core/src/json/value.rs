@@ -14,6 +14,9 @@ use super::decode::{decode_code_point, parse_with, Build, Node, SyntaxError};
 
 /// A JSON value. Objects keep document order with Python's duplicate-key rule (the first
 /// position, the last value); integers keep every digit.
+///
+/// Exhaustive on purpose, like `serde_json::Value`: JSON's kinds of value are fixed, and a caller
+/// converting one into its language's values is meant to handle every kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// `null`
@@ -30,7 +33,8 @@ pub enum Value {
     Object(Vec<(String, Value)>),
 }
 
-/// A JSON number as Python reads it.
+/// A JSON number as Python reads it. Exhaustive on purpose: Python's `json` reads a number as
+/// an `int` or a `float`, nothing else.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Number {
     /// An integer, as decimal digits with an optional `-` (any size).

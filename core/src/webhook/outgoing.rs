@@ -6,6 +6,7 @@ use crate::json::Value;
 
 /// An event to send: its id, its type and when it was created (RFC 3339).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Outgoing<'a> {
     /// `evt_…`
     pub id: &'a str,
@@ -15,7 +16,13 @@ pub struct Outgoing<'a> {
     pub created_at: &'a str,
 }
 
-impl Outgoing<'_> {
+impl<'a> Outgoing<'a> {
+    /// The event `id` of type `event_type`, created at `created_at` (RFC 3339).
+    #[must_use]
+    pub fn new(id: &'a str, event_type: &'a str, created_at: &'a str) -> Outgoing<'a> {
+        Outgoing { id, event_type, created_at }
+    }
+
     /// The body: `{"id":…,"type":…,"created_at":…,"data":…}`, `data` being JSON text (kept as
     /// it is).
     ///
