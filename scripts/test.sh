@@ -39,7 +39,7 @@ for crate in hookwise hookwise-generate hookwise-server hookwise-cli; do
 done
 tar tzf "target/package/hookwise-$version.crate" | grep -x "hookwise-$version/profiles/hookwise.yaml" >/dev/null
 
-step "cargo-deny (deny.toml): every dependency's licence is allowed, no wildcard versions, crates only from the registry; advisories need the advisory database, which the release workflow fetches"
+step "cargo-deny (deny.toml): every dependency's licence is allowed, no wildcard versions, crates only from the registry; advisories need the advisory database, which .github/workflows/audit.yml fetches"
 cargo install --quiet --locked cargo-deny@0.20.2 --root "$root/target/tools"
 "$root/target/tools/bin/cargo-deny" check licenses bans sources
 
@@ -54,7 +54,7 @@ step "Python: the sdist builds and installs into a fresh venv (pip builds its wh
 venv="$root/target/py-venv"
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest "flask[async]" mypy "setuptools>=70.1" ruff
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest "flask[async]" mypy "setuptools>=77" ruff
 # The dependencies come compiled from target/ (CARGO_TARGET_DIR); the workspace's own crates are
 # cleaned first, or cargo would find them fresh (its fingerprints are workspace-relative) and
 # never compile the sdist's sources (a file missing from the sdist would go unnoticed). Before the
