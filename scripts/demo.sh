@@ -89,7 +89,7 @@ if ! "$python" -c "import hookwise" 2>/dev/null; then
   if ! "$python" -c "import hookwise" 2>/dev/null; then
     echo "  building the hookwise wheel for Python (once)"
     python3 -m venv target/demo-venv
-    "$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" "setuptools>=70.1"
+    "$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" "setuptools>=77"
     "$python" -m maturin build --quiet --release --manifest-path bindings-python/Cargo.toml --out "$work/wheels"
     "$python" -m pip install --quiet --disable-pip-version-check "$work"/wheels/hookwise-*.whl
   fi

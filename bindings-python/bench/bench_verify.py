@@ -10,7 +10,8 @@ verdict with the event's envelope only (`.type`; `data` is built on first use), 
 view that routes on the type pays, never a target met by itself. Then the verdict against the HMAC
 alone, and the time `import hookwise` takes (best of five fresh interpreters). The ratios are
 written to docs/bench/python-verify.json and drawn to docs/bench/python-verify.svg
-(scripts/bench_chart.py, matplotlib, installed into this interpreter on first use).
+(scripts/bench_chart.py, with this interpreter's matplotlib, or else target/bench-venv's, made on
+first use).
 """
 
 from __future__ import annotations
