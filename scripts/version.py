@@ -102,7 +102,7 @@ def main() -> None:
         sys.exit(f"{new!r} is not a semantic version (X.Y.Z or X.Y.Z-pre)")
     set_version(new)
     regenerate()
-    print(f"every package is {new}; add a CHANGELOG.md section for it")
+    print(f"every package is {new}; in CHANGELOG.md, name the [Unreleased] section [{new}] with the date")
 
 
 if __name__ == "__main__":
