@@ -408,10 +408,19 @@ fn serve_takes_its_api_keys_from_the_environment_and_refuses_a_chaos_that_is_no_
         .iter()
         .map(|key| hookwise_with_env(&list, b"", &[("HOOKWISE_API_KEY", key)]).status.code())
         .collect();
+    // A second server on the same port cannot start, and its log line says so.
+    let port = url.rsplit(':').next().unwrap().trim_end_matches('/');
+    let taken = hookwise_with_env(
+        &["serve", "--port", port, "--data-dir", data.join("second").to_str().unwrap()],
+        b"",
+        &[("HOOKWISE_LOG", "info")],
+    );
     let _ = server.kill();
     let _ = server.wait();
     // Both keys of the variable are accepted (the second read from its file); the default is not.
     assert_eq!(answers, [Some(0), Some(0), Some(1)]);
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("serve_error"), "{taken:?}");
     for chaos in ["1.5", "-0.1", "often"] {
         let refused =
             hookwise(&["serve", "--port", "0", "--data-dir", data.to_str().unwrap(), &format!("--chaos={chaos}")], b"");
