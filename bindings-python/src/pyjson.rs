@@ -91,8 +91,7 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
     fn scalar(&mut self, node: Node<'a>) -> Bound<'py, PyAny> {
         let py = self.py;
         let made = match node {
-            // The parser hands containers to `array` and `object`, never here.
-            Node::Null | Node::Array(_) | Node::Object(_) => Ok(py.None().into_bound(py)),
+            Node::Null => Ok(py.None().into_bound(py)),
             Node::Bool(b) => b.into_bound_py_any(py),
             Node::NaN => Ok(PyFloat::new(py, f64::NAN).into_any()),
             Node::Infinity => Ok(PyFloat::new(py, f64::INFINITY).into_any()),

@@ -1,7 +1,10 @@
 //! The canonical form: byte for byte what CPython prints for
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))`.
 
-use super::decode::{decode_code_point, parse, Node, SyntaxError};
+use std::borrow::Cow;
+use std::vec::Drain;
+
+use super::decode::{decode_code_point, parse_bounded, Build, Node, SyntaxError};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -13,33 +16,141 @@ pub fn canonicalize(input: &[u8]) -> Result<Vec<u8>, SyntaxError> {
 }
 
 /// [`canonicalize`] of a document of at most `max_nodes` nodes (values and keys); a larger one
-/// is refused with [`TOO_MANY_NODES`](super::decode::TOO_MANY_NODES) before its tree grows past
-/// that.
+/// is refused with [`TOO_MANY_NODES`](super::decode::TOO_MANY_NODES) before more is printed.
 pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Vec<u8>, SyntaxError> {
-    canonicalize_with(input, max_nodes, |_, _| ()).map(|(out, ())| out)
+    canonicalize_with(input, max_nodes, &[] as &[&str], |_, _| ()).map(|(out, _)| out)
 }
 
-/// Parses once (at most `max_nodes` nodes, as [`canonicalize_bounded`]), giving the canonical
-/// bytes and what `read` takes from the tree (and whether the document is plain) before the
-/// printer consumes it.
+/// Parses once (at most `max_nodes` nodes, as [`canonicalize_bounded`]), printing the canonical
+/// bytes as it goes, and hands `visit` each top-level member whose key is one of `keys`, as
+/// [`scan`](super::decode::scan) does: by index, in document order, its scalar or `None` for an
+/// array or an object. Returns the bytes and whether the document is plain.
 ///
 /// # Errors
 /// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input, or it is too big.
-pub(crate) fn canonicalize_with<R>(
+pub(crate) fn canonicalize_with<S: AsRef<str>>(
     input: &[u8],
     max_nodes: usize,
-    read: impl FnOnce(&Node<'_>, bool) -> R,
-) -> Result<(Vec<u8>, R), SyntaxError> {
-    parse(input, max_nodes, |node, plain| {
-        let taken = read(&node, plain);
-        let mut out = Vec::with_capacity(input.len());
-        write_node(node, &mut out);
-        (out, taken)
-    })
+    keys: &[S],
+    visit: impl FnMut(usize, Option<Node<'_>>),
+) -> Result<(Vec<u8>, bool), SyntaxError> {
+    let mut printer = Printer {
+        out: Vec::with_capacity(input.len()),
+        opens: Vec::new(),
+        aside: Vec::new(),
+        order: Vec::new(),
+        keys,
+        visit,
+        watched: None,
+    };
+    let ((), plain) = parse_bounded(input, max_nodes, &mut printer)?;
+    let mut out = printer.out;
+    out.pop(); // The comma every value is followed by.
+    Ok((out, plain))
 }
 
-/// Depth is bounded by the parser's `MAX_DEPTH`, so this recursion is bounded too.
-fn write_node(node: Node<'_>, out: &mut Vec<u8>) {
+/// Prints the canonical form as the parser goes, with no tree: every value is printed where it
+/// completes and followed by a comma, which the last item's container turns into its closing
+/// bracket. An object whose keys are not in order (or repeat) has its members moved aside and
+/// copied back sorted, each a byte range already printed, nested objects sorted before.
+struct Printer<'k, S, F> {
+    out: Vec<u8>,
+    /// Where the bracket of each open container is in `out`.
+    opens: Vec<usize>,
+    /// The members of an object being sorted, moved aside.
+    aside: Vec<u8>,
+    /// Member indices of an object being sorted, in key order.
+    order: Vec<usize>,
+    keys: &'k [S],
+    visit: F,
+    /// The index in `keys` of the top-level member whose value comes next, if it is watched.
+    watched: Option<usize>,
+}
+
+/// An object's member as the parser keeps it for [`Printer`]: its key, where it starts in the
+/// output, and its (printed) value.
+type Member<'a> = ((Cow<'a, [u8]>, usize), ());
+
+impl<S, F> Printer<'_, S, F> {
+    /// Closes the innermost container: the comma after its last item becomes `bracket`.
+    fn close(&mut self, bracket: u8) {
+        let open = self.opens.pop().unwrap_or_default();
+        if self.out.len() > open + 1 {
+            self.out.pop();
+        }
+        self.out.extend_from_slice(&[bracket, b',']);
+    }
+
+    /// Reprints the members of the innermost object (each `"key":value,` from its key's start)
+    /// sorted by key, keeping the last of equal keys: a dict's last-wins.
+    fn sort(&mut self, members: &[Member<'_>]) {
+        let Some(((_, first), ())) = members.first() else { return };
+        let first = *first;
+        self.aside.clear();
+        self.aside.extend_from_slice(&self.out[first..]);
+        self.out.truncate(first);
+        let span = |i: usize| {
+            let end = members.get(i + 1).map_or(first + self.aside.len(), |((_, next), ())| *next);
+            members[i].0 .1 - first..end - first
+        };
+        self.order.clear();
+        self.order.extend(0..members.len());
+        self.order.sort_by(|&a, &b| members[a].0 .0.cmp(&members[b].0 .0));
+        for (n, &i) in self.order.iter().enumerate() {
+            let repeated = self.order.get(n + 1).is_some_and(|&next| members[next].0 .0 == members[i].0 .0);
+            if !repeated {
+                self.out.extend_from_slice(&self.aside[span(i)]);
+            }
+        }
+    }
+}
+
+impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Build<'a> for Printer<'_, S, F> {
+    type Value = ();
+    /// The key and where its member starts in the output.
+    type Key = (Cow<'a, [u8]>, usize);
+
+    fn open(&mut self, object: bool) {
+        if let Some(i) = self.watched.take() {
+            (self.visit)(i, None);
+        }
+        self.opens.push(self.out.len());
+        self.out.push(if object { b'{' } else { b'[' });
+    }
+
+    fn scalar(&mut self, node: Node<'a>) {
+        write_scalar(&node, &mut self.out);
+        self.out.push(b',');
+        if let Some(i) = self.watched.take() {
+            (self.visit)(i, Some(node));
+        }
+    }
+
+    fn key(&mut self, key: Cow<'a, [u8]>) -> (Cow<'a, [u8]>, usize) {
+        if self.opens.len() == 1 {
+            self.watched = self.keys.iter().position(|k| k.as_ref().as_bytes() == &*key);
+        }
+        let start = self.out.len();
+        write_str(&key, &mut self.out);
+        self.out.push(b':');
+        (key, start)
+    }
+
+    fn array(&mut self, _: Drain<'_, ()>) {
+        self.close(b']');
+    }
+
+    fn object(&mut self, members: Drain<'_, Member<'a>>) {
+        let members = members.as_slice();
+        if !members.windows(2).all(|pair| pair[0].0 .0 < pair[1].0 .0) {
+            self.sort(members);
+        }
+        self.close(b'}');
+    }
+}
+
+/// A scalar as `json.dumps` prints it.
+fn write_scalar(node: &Node<'_>, out: &mut Vec<u8>) {
     match node {
         Node::Null => out.extend_from_slice(b"null"),
         Node::Bool(true) => out.extend_from_slice(b"true"),
@@ -49,40 +160,8 @@ fn write_node(node: Node<'_>, out: &mut Vec<u8>) {
         Node::NegInfinity => out.extend_from_slice(b"-Infinity"),
         Node::Int(digits) => write_int(digits, out),
         Node::Float(_, text) if is_python_repr(text) => out.extend_from_slice(text),
-        Node::Float(x, _) => write_float(x, out),
-        Node::Str(s) => write_str(&s, out),
-        Node::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_node(item, out);
-            }
-            out.push(b']');
-        }
-        Node::Object(mut members) => {
-            // Stable sort, then keep the last of equal keys: a dict's last-wins.
-            if !members.is_sorted_by(|a, b| a.0 <= b.0) {
-                members.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            out.push(b'{');
-            let mut first = true;
-            let mut iter = members.into_iter().peekable();
-            while let Some((key, value)) = iter.next() {
-                if iter.peek().is_some_and(|next| next.0 == key) {
-                    continue;
-                }
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                write_str(&key, out);
-                out.push(b':');
-                write_node(value, out);
-            }
-            out.push(b'}');
-        }
+        Node::Float(x, _) => write_float(*x, out),
+        Node::Str(s) => write_str(s, out),
     }
 }
 

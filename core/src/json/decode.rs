@@ -39,8 +39,8 @@ impl std::fmt::Display for SyntaxError {
     }
 }
 
-/// One parsed JSON value; strings are generalized UTF-8 bytes. A [`Build`]er gets the scalars
-/// (never `Array` or `Object`, which it makes itself). Exhaustive on purpose, as [`Value`](super::Value) is.
+/// One parsed scalar JSON value (a [`Build`]er makes the arrays and objects itself); strings are
+/// generalized UTF-8 bytes. Exhaustive on purpose, as [`Value`](super::Value) is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node<'a> {
     /// `null`
@@ -61,21 +61,22 @@ pub enum Node<'a> {
     /// A string as generalized UTF-8: valid UTF-8 unless it holds a lone surrogate, each of which
     /// is encoded on its own (as Python's `surrogatepass` encodes it).
     Str(Cow<'a, [u8]>),
-    /// An array (only in the tree of the canonical printer).
-    Array(Vec<Node<'a>>),
-    /// Members in document order; duplicates are kept here and resolved by the consumer.
-    Object(Vec<(Cow<'a, [u8]>, Node<'a>)>),
 }
 
-/// Decodes `input` (detecting its encoding) and parses it, handing the tree and whether the
-/// document is [plain](Parser::plain) to `f`. A document of more than `max_nodes` nodes (values
-/// and keys) is refused with [`TOO_MANY_NODES`] before the tree grows past that.
-pub(crate) fn parse<R>(input: &[u8], max_nodes: usize, f: impl FnOnce(Node<'_>, bool) -> R) -> Result<R, SyntaxError> {
+/// Decodes `input` (detecting its encoding) and parses it into `builder`, as [`parse_with`]
+/// does, with a budget: a document of more than `max_nodes` nodes (values and keys) is refused
+/// with [`TOO_MANY_NODES`] before the builder sees more than that. Also says whether the
+/// document is [plain](Parser::plain).
+pub(crate) fn parse_bounded<B: for<'a> Build<'a, Value = V>, V>(
+    input: &[u8],
+    max_nodes: usize,
+    builder: &mut B,
+) -> Result<(V, bool), SyntaxError> {
     let (text, plain) = start(input)?;
     let mut parser = Parser::new(&text, plain);
     parser.nodes_left = max_nodes;
-    let node = parser.document(&mut Tree)?;
-    Ok(f(node, parser.plain))
+    let value = parser.document(builder)?;
+    Ok((value, parser.plain))
 }
 
 /// Decodes and parses `input` (exactly CPython's `json.loads(bytes)` rules) straight into
@@ -131,8 +132,8 @@ fn start(input: &[u8]) -> Result<(Cow<'_, [u8]>, bool), SyntaxError> {
     Ok((text, bom == 0 && matches!(encoding, Encoding::Utf8)))
 }
 
-/// What the parser makes of each value as it completes: one builder makes the [`Node`] tree
-/// the canonical printer needs; another makes [`Value`](super::Value)s directly.
+/// What the parser makes of each value as it completes: one builder prints the canonical form
+/// as it goes; another makes [`Value`](super::Value)s; a binding makes its language's objects.
 pub trait Build<'a> {
     /// Whether the builder looks at scalars and keys at all (a validator does not, so the
     /// parser skips decoding escapes and converting floats for it).
@@ -141,7 +142,12 @@ pub trait Build<'a> {
     type Value;
     /// An object key.
     type Key;
-    /// A scalar (never `Node::Array` or `Node::Object`).
+    /// An array (`object` false) or an object opens: its items or members follow, then
+    /// [`Build::array`] or [`Build::object`] closes it. Nothing by default.
+    fn open(&mut self, object: bool) {
+        let _ = object;
+    }
+    /// A scalar.
     fn scalar(&mut self, node: Node<'a>) -> Self::Value;
     /// An object key.
     fn key(&mut self, key: Cow<'a, [u8]>) -> Self::Key;
@@ -162,26 +168,6 @@ impl<'a> Build<'a> for Skip {
     fn key(&mut self, _: Cow<'a, [u8]>) {}
     fn array(&mut self, _: Drain<'_, ()>) {}
     fn object(&mut self, _: Drain<'_, ((), ())>) {}
-}
-
-/// Builds the [`Node`] tree.
-struct Tree;
-
-impl<'a> Build<'a> for Tree {
-    type Value = Node<'a>;
-    type Key = Cow<'a, [u8]>;
-    fn scalar(&mut self, node: Node<'a>) -> Node<'a> {
-        node
-    }
-    fn key(&mut self, key: Cow<'a, [u8]>) -> Cow<'a, [u8]> {
-        key
-    }
-    fn array(&mut self, items: Drain<'_, Node<'a>>) -> Node<'a> {
-        Node::Array(items.collect())
-    }
-    fn object(&mut self, members: Drain<'_, (Cow<'a, [u8]>, Node<'a>)>) -> Node<'a> {
-        Node::Object(members.collect())
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,6 +508,7 @@ impl<'a> Parser<'a> {
                     return self.err("nesting too deep");
                 }
                 self.pos += 1;
+                b.open(open == b'{');
                 self.skip_ws();
                 if open == b'[' {
                     if self.peek() == Some(b']') {

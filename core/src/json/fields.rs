@@ -18,11 +18,11 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    /// What `node` is (`None`: an array or object the scan did not keep).
+    /// What `node` is (`None`: an array or an object).
     fn of(node: Option<&Node<'_>>) -> Field {
         match node {
             Some(Node::Null) => Field::Null,
-            None | Some(Node::Array(_) | Node::Object(_)) => Field::Container,
+            None => Field::Container,
             Some(scalar) => Field::Scalar(from_node(scalar)),
         }
     }
@@ -39,9 +39,7 @@ pub(crate) struct Fields {
 impl Fields {
     /// Validates `input` as CPython's `json.loads(bytes)` would and reads the members `keys`.
     pub(crate) fn scan<S: AsRef<str>>(input: &[u8], keys: &[S]) -> Result<Fields, SyntaxError> {
-        let mut values = vec![None; keys.len()];
-        let plain = scan(input, keys, |i, node| values[i] = Some(Field::of(node.as_ref())))?;
-        Ok(Fields { values, plain })
+        Fields::read(keys, |visit| scan(input, keys, visit).map(|plain| ((), plain))).map(|((), fields)| fields)
     }
 
     /// One parse giving the canonical bytes of `input` and its members `keys`, for a document
@@ -51,17 +49,17 @@ impl Fields {
         keys: &[S],
         max_nodes: usize,
     ) -> Result<(Vec<u8>, Fields), SyntaxError> {
-        canonicalize_with(input, max_nodes, |node, plain| {
-            let mut values = vec![None; keys.len()];
-            if let Node::Object(members) = node {
-                for (key, value) in members {
-                    if let Some(i) = keys.iter().position(|k| k.as_ref().as_bytes() == &**key) {
-                        values[i] = Some(Field::of(Some(value)));
-                    }
-                }
-            }
-            Fields { values, plain }
-        })
+        Fields::read(keys, |visit| canonicalize_with(input, max_nodes, keys, visit))
+    }
+
+    /// Runs a parse that hands `visit` the members it finds, and keeps the last of each key.
+    fn read<S, R>(
+        keys: &[S],
+        parse: impl FnOnce(&mut dyn FnMut(usize, Option<Node<'_>>)) -> Result<(R, bool), SyntaxError>,
+    ) -> Result<(R, Fields), SyntaxError> {
+        let mut values = vec![None; keys.len()];
+        let (made, plain) = parse(&mut |i, node| values[i] = Some(Field::of(node.as_ref())))?;
+        Ok((made, Fields { values, plain }))
     }
 
     /// The member for key index `i`.

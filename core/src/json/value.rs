@@ -161,7 +161,7 @@ fn lossy(mut b: &[u8]) -> String {
     s
 }
 
-/// The value of a parsed tree (the tree is left as it is, for the canonical printer).
+/// The value of a scalar.
 pub(crate) fn from_node(node: &Node<'_>) -> Value {
     match node {
         Node::Null => Value::Null,
@@ -175,8 +175,6 @@ pub(crate) fn from_node(node: &Node<'_>) -> Value {
         }
         Node::Float(x, _) => Value::Number(Number::Float(*x)),
         Node::Str(s) => Value::String(to_string(s)),
-        Node::Array(items) => Value::Array(items.iter().map(from_node).collect()),
-        Node::Object(members) => Value::Object(dict(members)),
     }
 }
 
@@ -226,11 +224,6 @@ fn dedup(members: Vec<(String, Value)>) -> Vec<(String, Value)> {
         }
     }
     out
-}
-
-/// An object of the tree as a dict.
-fn dict(members: &[(Cow<'_, [u8]>, Node<'_>)]) -> Vec<(String, Value)> {
-    dedup(members.iter().map(|(k, v)| (to_string(k), from_node(v))).collect())
 }
 
 impl Serialize for Number {
