@@ -690,7 +690,13 @@ impl<'a> Parser<'a> {
             }
         }
         let mut out = if self.keep {
-            self.src[start..self.pos].to_vec()
+            // Escapes only shrink text, so up to the next quote (the closing one, unless it is
+            // escaped) is room enough, most of the time, for the whole decoded string.
+            let rest = &self.src[self.pos..];
+            let room = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+            let mut out = Vec::with_capacity(self.pos - start + room);
+            out.extend_from_slice(&self.src[start..self.pos]);
+            out
         } else {
             let mut scratch = std::mem::take(&mut self.scratch);
             scratch.clear();
