@@ -1,8 +1,9 @@
 //! What verification allocates (issue 13, item 6): for a 256 KiB body, at most twice the body
 //! (the event keeps one copy of the payload; the check itself should keep next to nothing).
 //! Measured by a counting global allocator around `verify_at`, one preset at a time. The
-//! canonical-JSON presets are printed, not held to it: they build the document's tree to sort
-//! its keys (about 7× the body in all, 5× at the peak, on this body).
+//! canonical-JSON presets are printed, not held to it: besides the event's copy they print the
+//! canonical form (one body) and move an unsorted object's members aside to sort them (here the
+//! envelope's, so nearly one body more).
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -35,7 +35,8 @@ pub(crate) fn canonicalize_with<S: AsRef<str>>(
     visit: impl FnMut(usize, Option<Node<'_>>),
 ) -> Result<(Vec<u8>, bool), SyntaxError> {
     let mut printer = Printer {
-        out: Vec::with_capacity(input.len()),
+        // Room for the canonical form of a compact document, and the comma after it.
+        out: Vec::with_capacity(input.len() + 1),
         opens: Vec::new(),
         aside: Vec::new(),
         order: Vec::new(),
