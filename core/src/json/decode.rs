@@ -90,7 +90,7 @@ pub fn parse_with<B: for<'a> Build<'a, Value = V>, V>(input: &[u8], builder: &mu
     Parser::new(&text, plain).document(builder)
 }
 
-/// Validates `input` with exactly the rules of [`parse`] without building a tree, handing
+/// Validates `input` with exactly the rules of [`parse_with`] without building anything, handing
 /// `visit` each top-level member whose key is one of `keys` (by index, in document order, so
 /// the last call for a key is the one a dict keeps): its scalar, or `None` for an array or an
 /// object (validated, not kept). Returns whether the document is plain.

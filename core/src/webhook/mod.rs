@@ -37,9 +37,9 @@ use mac::Keyed;
 /// Default payload limit: 5 MiB.
 pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 5 * 1024 * 1024;
 
-/// A canonical-JSON scheme builds the body's tree before it can check the MAC, so a body within
-/// the byte limit may hold at most one node (a value or a key) per this many bytes of the limit:
-/// 655,360 at 5 MiB. That bounds the memory an unsigned `[[],[],…]` body costs.
+/// A canonical-JSON scheme parses and prints the whole body before it can check the MAC, so a
+/// body within the byte limit may hold at most one node (a value or a key) per this many bytes of
+/// the limit: 655,360 at 5 MiB. That bounds the work an unsigned `[[],[],…]` body costs.
 const BYTES_PER_CANONICAL_NODE: usize = 8;
 
 /// The node limit of a canonical-JSON scheme never goes below this, whatever the byte limit.
@@ -501,7 +501,7 @@ mod tests {
                 assert!(error.message().contains("655360 JSON values and keys"), "{error}");
             }
         }
-        // Raw-body schemes never build a tree: the same body is just a mismatch there.
+        // Raw-body schemes have no node limit: the same body is just a mismatch there.
         let github = Webhook::from_preset("github", ["s"]).unwrap();
         let headers = [("X-Hub-Signature-256", format!("sha256={}", "0".repeat(64)))];
         assert_eq!(github.verify_at(&body, &headers, 0).unwrap_err().kind(), ErrorKind::SignatureMismatch);
