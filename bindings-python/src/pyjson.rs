@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::vec::Drain;
 
-use hookwise::json::{parse_with, Build, Node};
+use hookwise::json::{float_value, parse_with, Build, Node};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
@@ -97,7 +97,7 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
             Node::Infinity => Ok(PyFloat::new(py, f64::INFINITY).into_any()),
             Node::NegInfinity => Ok(PyFloat::new(py, f64::NEG_INFINITY).into_any()),
             Node::Int(digits) => self.int(digits),
-            Node::Float(value, _) => Ok(PyFloat::new(py, value).into_any()),
+            Node::Float(text) => Ok(PyFloat::new(py, float_value(text)).into_any()),
             Node::Str(text) => self.string(&text).map(Bound::into_any),
         };
         self.keep(made)

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::vec::Drain;
 
-use super::decode::{decode_code_point, parse_bounded, Build, Node, SyntaxError};
+use super::decode::{decode_code_point, float_value, parse_bounded, Build, Node, SyntaxError};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -160,8 +160,8 @@ fn write_scalar(node: &Node<'_>, out: &mut Vec<u8>) {
         Node::Infinity => out.extend_from_slice(b"Infinity"),
         Node::NegInfinity => out.extend_from_slice(b"-Infinity"),
         Node::Int(digits) => write_int(digits, out),
-        Node::Float(_, text) if is_python_repr(text) => out.extend_from_slice(text),
-        Node::Float(x, _) => write_float(*x, out),
+        Node::Float(text) if is_python_repr(text) => out.extend_from_slice(text),
+        Node::Float(text) => write_float(float_value(text), out),
         Node::Str(s) => write_str(s, out),
     }
 }

@@ -55,12 +55,19 @@ pub enum Node<'a> {
     NegInfinity,
     /// Decimal digits with an optional leading `-`, as written.
     Int(&'a [u8]),
-    /// The value and its text as written (the printer reuses the text when it is already
-    /// Python's `repr`).
-    Float(f64, &'a [u8]),
+    /// A float as written: [`float_value`] reads it, only where it is wanted (the canonical
+    /// printer copies the text when it is already Python's `repr`).
+    Float(&'a [u8]),
     /// A string as generalized UTF-8: valid UTF-8 unless it holds a lone surrogate, each of which
     /// is encoded on its own (as Python's `surrogatepass` encodes it).
     Str(Cow<'a, [u8]>),
+}
+
+/// The value of a [`Node::Float`]'s text, as CPython's `float(text)` reads it: correctly rounded,
+/// and infinite past the largest double. Every text the parser gives as a float converts (ASCII
+/// by construction); `NaN` would stand for any other.
+pub fn float_value(text: &[u8]) -> f64 {
+    std::str::from_utf8(text).ok().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
 }
 
 /// Decodes `input` (detecting its encoding) and parses it into `builder`, as [`parse_with`]
@@ -136,7 +143,7 @@ fn start(input: &[u8]) -> Result<(Cow<'_, [u8]>, bool), SyntaxError> {
 /// as it goes; another makes [`Value`](super::Value)s; a binding makes its language's objects.
 pub trait Build<'a> {
     /// Whether the builder looks at scalars and keys at all (a validator does not, so the
-    /// parser skips decoding escapes and converting floats for it).
+    /// parser skips decoding escapes for it).
     const KEEPS: bool = true;
     /// A finished value.
     type Value;
@@ -638,16 +645,8 @@ impl<'a> Parser<'a> {
         };
         self.pos += shape.len;
         let text = &self.src[start..self.pos];
-        if shape.float && !self.keep {
-            // Every text the grammar accepts converts (overflow is infinity).
-            Ok(Node::Float(0.0, text))
-        } else if shape.float {
-            // ASCII by construction, and Rust's parse is correctly rounded like CPython's.
-            let parsed = std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok());
-            match parsed {
-                Some(x) => Ok(Node::Float(x, text)),
-                None => self.err("Expecting value"),
-            }
+        if shape.float {
+            Ok(Node::Float(text))
         } else {
             shape.integer_rules(text, &mut self.plain).or_else(|message| self.err(message))?;
             Ok(Node::Int(text))

@@ -10,7 +10,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::canonical::write_float;
-use super::decode::{decode_code_point, parse_with, Build, Node, SyntaxError};
+use super::decode::{decode_code_point, float_value, parse_with, Build, Node, SyntaxError};
 
 /// A JSON value. Objects keep document order with Python's duplicate-key rule (the first
 /// position, the last value); integers keep every digit.
@@ -173,7 +173,7 @@ pub(crate) fn from_node(node: &Node<'_>) -> Value {
             let digits = if *digits == b"-0" { "0" } else { std::str::from_utf8(digits).unwrap_or("0") };
             Value::Number(Number::Int(digits.to_owned()))
         }
-        Node::Float(x, _) => Value::Number(Number::Float(*x)),
+        Node::Float(text) => Value::Number(Number::Float(float_value(text))),
         Node::Str(s) => Value::String(to_string(s)),
     }
 }
