@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::vec::Drain;
 
-use super::decode::{decode_code_point, float_value, parse_bounded, Build, Node, SyntaxError};
+use super::decode::{decode_code_point, float_value, parse_bounded, plain_bytes, plain_run, Build, Node, SyntaxError};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -275,6 +275,8 @@ fn shortest_digits(s: &str) -> (Vec<u8>, i32) {
 /// case, astral characters as surrogate pairs, lone surrogates as themselves).
 pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // What `json`'s `ESCAPE_ASCII` leaves as it is: space to `~`, other than `"` and `\\`.
+    const PRINTABLE: [bool; 256] = plain_bytes(b'~');
     let push_u = |out: &mut Vec<u8>, u: u32| {
         out.extend_from_slice(b"\\u");
         for shift in [12, 8, 4, 0] {
@@ -285,9 +287,7 @@ pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < s.len() {
         let run = i;
-        while i < s.len() && matches!(s[i], 0x20..=0x7E) && s[i] != b'"' && s[i] != b'\\' {
-            i += 1;
-        }
+        i += plain_run(&s[i..], &PRINTABLE);
         out.extend_from_slice(&s[run..i]);
         if i >= s.len() {
             break;

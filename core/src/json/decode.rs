@@ -299,6 +299,23 @@ pub(crate) fn push_code_point(out: &mut Vec<u8>, cp: u32) {
     }
 }
 
+/// The bytes a string holds as they are: ASCII from space to `last`, other than `"` and `\\`.
+pub(crate) const fn plain_bytes(last: u8) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0x20;
+    while b <= last {
+        table[b as usize] = b != b'"' && b != b'\\';
+        b += 1;
+    }
+    table
+}
+
+/// How many bytes at the start of `bytes` are plain by `table` (a [`plain_bytes`] table).
+#[inline]
+pub(crate) fn plain_run(bytes: &[u8], table: &[bool; 256]) -> usize {
+    bytes.iter().position(|&b| !table[usize::from(b)]).unwrap_or(bytes.len())
+}
+
 /// Length of the generalized UTF-8 sequence starting at `b[0]` (a non-ASCII lead byte), if it is
 /// one Python's UTF-8 decoder with `surrogatepass` accepts.
 pub(crate) fn sequence_len(b: &[u8]) -> Option<usize> {
@@ -653,20 +670,10 @@ impl<'a> Parser<'a> {
         }
     }
     /// The rest of a string after its opening quote.
-    /// Skips printable ASCII other than `"` and `\\`: the bulk of most strings.
+    /// Skips ASCII from space to DEL other than `"` and `\\`: the bulk of most strings.
     fn skip_plain(&mut self) {
-        const fn plain_table() -> [bool; 256] {
-            let mut table = [false; 256];
-            let mut b = 0x20;
-            while b < 0x80 {
-                table[b] = b != b'"' as usize && b != b'\\' as usize;
-                b += 1;
-            }
-            table
-        }
-        const PLAIN: [bool; 256] = plain_table();
-        let rest = &self.src[self.pos..];
-        self.pos += rest.iter().position(|&b| !PLAIN[usize::from(b)]).unwrap_or(rest.len());
+        const PLAIN: [bool; 256] = plain_bytes(0x7F);
+        self.pos += plain_run(&self.src[self.pos..], &PLAIN);
     }
 
     #[inline]
