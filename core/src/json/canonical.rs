@@ -2,6 +2,7 @@
 //! `json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))`.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::vec::Drain;
 
 use super::decode::{decode_code_point, float_value, parse_bounded, plain_bytes, plain_run, Build, Node, SyntaxError};
@@ -96,7 +97,7 @@ impl<S, F> Printer<'_, S, F> {
         };
         self.order.clear();
         self.order.extend(0..members.len());
-        self.order.sort_by(|&a, &b| members[a].0 .0.cmp(&members[b].0 .0));
+        self.order.sort_by(|&a, &b| key_order(&members[a].0 .0, &members[b].0 .0));
         for (n, &i) in self.order.iter().enumerate() {
             let repeated = self.order.get(n + 1).is_some_and(|&next| members[next].0 .0 == members[i].0 .0);
             if !repeated {
@@ -143,10 +144,19 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Build<'a> for Printer
 
     fn object(&mut self, members: Drain<'_, Member<'a>>) {
         let members = members.as_slice();
-        if !members.windows(2).all(|pair| pair[0].0 .0 < pair[1].0 .0) {
+        if !members.windows(2).all(|pair| key_order(&pair[0].0 .0, &pair[1].0 .0).is_lt()) {
             self.sort(members);
         }
         self.close(b'}');
+    }
+}
+
+/// Keys in code-point order (generalized UTF-8's byte order), decided by the first byte where it
+/// can: most keys of an object differ there, and comparing whole slices is a call.
+fn key_order(a: &[u8], b: &[u8]) -> Ordering {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
     }
 }
 
