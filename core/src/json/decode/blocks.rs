@@ -16,7 +16,7 @@
 
 use wide::u8x16;
 
-use super::{detect_encoding, Encoding, Node, NumberShape, Parser, MAX_DEPTH};
+use super::{detect_encoding, scan_exact, Encoding, Node, NumberShape, Parser, MAX_DEPTH};
 
 /// The masks of one 64-byte block: bit `i` stands for byte `i`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,14 +27,25 @@ struct Classes {
     control: u64,
     /// `' '`, `\t`, `\n`, `\r`.
     space: u64,
+    /// `{` and `[`.
+    open: u64,
+    /// `}` and `]`.
+    close: u64,
+    comma: u64,
+    colon: u64,
+}
+
+impl Classes {
     /// `{ } [ ] , :`
-    operator: u64,
+    fn operators(&self) -> u64 {
+        self.open | self.close | self.comma | self.colon
+    }
 }
 
 impl Classes {
     #[inline]
     fn of(block: &[u8; 64]) -> Classes {
-        let mut c = Classes { quote: 0, backslash: 0, control: 0, space: 0, operator: 0 };
+        let mut c = Classes { quote: 0, backslash: 0, control: 0, space: 0, open: 0, close: 0, comma: 0, colon: 0 };
         for (lane, bytes) in block.chunks_exact(16).enumerate() {
             let mut array = [0u8; 16];
             array.copy_from_slice(bytes);
@@ -47,8 +58,10 @@ impl Classes {
             c.backslash |= mask(is(b'\\'));
             c.control |= mask(v.min(u8x16::splat(0x1F)).simd_eq(v));
             c.space |= mask(is(b' ') | is(b'\t') | is(b'\n') | is(b'\r'));
-            c.operator |=
-                mask(folded.simd_eq(u8x16::splat(b'{')) | folded.simd_eq(u8x16::splat(b'}')) | is(b',') | is(b':'));
+            c.open |= mask(folded.simd_eq(u8x16::splat(b'{')));
+            c.close |= mask(folded.simd_eq(u8x16::splat(b'}')));
+            c.comma |= mask(is(b','));
+            c.colon |= mask(is(b':'));
         }
         c
     }
@@ -70,11 +83,17 @@ struct Carry {
 struct Layout {
     /// Bytes escaped by a backslash, other than backslashes: the byte after an odd run.
     escaped: u64,
+    /// Quotes that are not escaped: strings' opening and closing quotes.
+    quote: u64,
     /// Bytes inside strings: the opening quote and the content, not the closing quote.
     in_string: u64,
     /// The tokens the grammar sees: operators and opening quotes outside strings, and the
     /// first byte of each atom.
     tokens: u64,
+    /// The first byte of each atom (a number or a literal).
+    atom_starts: u64,
+    /// The byte after each atom.
+    after_atoms: u64,
     /// Bytes wrong wherever they stand: a control byte in a string, or outside one other than
     /// whitespace; a backslash outside a string.
     wrong: u64,
@@ -116,46 +135,72 @@ impl Layout {
         let in_string = prefix_xor(quote) ^ carry.in_string;
         carry.in_string = 0u64.wrapping_sub(in_string >> 63);
         let wrong = (c.control & (in_string | !c.space)) | (c.backslash & !in_string);
-        let atom = !(c.operator | c.space | quote | in_string);
+        let atom = !(c.operators() | c.space | quote | in_string);
         let atom_starts = atom & !((atom << 1) | carry.atom);
+        let after_atoms = ((atom << 1) | carry.atom) & !atom;
         carry.atom = atom >> 63;
-        let tokens = (c.operator & !in_string) | (quote & in_string) | atom_starts;
-        Layout { escaped, in_string, tokens, wrong }
+        let tokens = (c.operators() & !in_string) | (quote & in_string) | atom_starts;
+        Layout { escaped, quote, in_string, tokens, atom_starts, after_atoms, wrong }
     }
 }
 
-/// What the grammar expects at the next token.
+/// How far the document has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    /// The document's value.
-    Document,
-    /// An array's first item, or its `]`.
-    FirstItem,
-    /// An item after a `,`.
-    Item,
-    /// `,` or `]` after an item.
-    AfterItem,
-    /// An object's first key, or its `}`.
-    FirstKey,
-    /// A key after a `,`.
-    Key,
-    /// The `:` after a key.
-    Colon,
-    /// A member's value.
-    Value,
-    /// `,` or `}` after a member.
-    AfterValue,
-    /// Nothing: the document's value is complete.
+enum Stage {
+    /// No token yet: the first one must open the top-level container.
+    Before,
+    /// Inside the top-level container.
+    Inside,
+    /// The top-level container has closed: only whitespace may follow.
     Done,
 }
 
-/// The grammar over the tokens, in document order.
+/// Where each kind of token ended, carried into the next block: the bit 0 of a token that ended
+/// on the block's last byte, or whose whitespace after it runs past the block's end.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pending {
+    /// After `{`: a key or the `}`.
+    brace: u64,
+    /// After `,` in an object: a key.
+    member: u64,
+    /// After `[`: a value or the `]`.
+    bracket: u64,
+    /// After `:` or `,` in an array: a value.
+    value: u64,
+    /// After a value: `,` or a closer.
+    after_value: u64,
+    /// After a key: `:`.
+    after_key: u64,
+    /// 1 when a key's string runs into the next block.
+    key: u64,
+}
+
+/// The tokens that follow the ones marked in `after` (a bit on the byte after each), past
+/// whitespace: each run of `space` is crossed by one carrying addition. `pending` carries a bit
+/// in from the last block and out to the next one.
+#[inline]
+fn follow(after: u64, pending: &mut u64, space: u64) -> u64 {
+    let after = after | *pending;
+    let (sum, over) = space.overflowing_add(after & space);
+    *pending = u64::from(over);
+    (after | sum) & !space
+}
+
+/// Each bit `XORed` with every bit below it, then flipped everywhere when `from` is set: the
+/// bits where a state that `toggles` flips holds, starting from `from`.
+fn toggled(toggles: u64, from: bool) -> u64 {
+    prefix_xor(toggles) ^ 0u64.wrapping_sub(u64::from(from))
+}
+
+/// The grammar, checked over each block's masks: which kind of token follows which, found for
+/// every token at once; only brackets (their nesting), atoms and escapes are visited one by one.
 struct Walk<'a, 'k, S, F> {
     parser: Parser<'a>,
     /// The top-level members to hand to `visit`.
     keys: &'k [S],
     visit: F,
-    expect: Expect,
+    stage: Stage,
+    pending: Pending,
     /// The open containers: bit `i % 64` of word `i / 64` set for an object at depth `i`.
     kinds: [u64; MAX_DEPTH.div_ceil(64)],
     /// How many containers are open.
@@ -163,8 +208,6 @@ struct Walk<'a, 'k, S, F> {
     /// Whether the innermost open container is an object (kept beside `kinds`, so a value's
     /// end needs no look-up).
     in_object: bool,
-    /// The index in `keys` of the top-level member whose value comes next.
-    member: Option<usize>,
 }
 
 /// Whether `byte` may follow an atom (anything else would continue it).
@@ -174,21 +217,98 @@ fn ends_atom(byte: Option<&u8>) -> bool {
 
 impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
     fn block(&mut self, block: &[u8; 64], base: usize, carry: &mut Carry) -> Option<()> {
-        let layout = Layout::of(&Classes::of(block), carry);
+        let classes = Classes::of(block);
+        let layout = Layout::of(&classes, carry);
         if layout.wrong != 0 {
             return None;
         }
         for pos in bits(layout.escaped) {
             self.escape(base + pos)?;
         }
-        // The state stays in a register across the block's tokens.
-        let src = self.parser.src;
-        let mut expect = self.expect;
-        for pos in bits(layout.tokens) {
-            let pos = base + pos;
-            expect = self.token(expect, pos, *src.get(pos)?)?;
+        let outside = !layout.in_string;
+        let (open, close) = (classes.open & outside, classes.close & outside);
+        let (comma, colon) = (classes.comma & outside, classes.colon & outside);
+        match self.stage {
+            Stage::Before if layout.tokens != 0 && open & layout.tokens & layout.tokens.wrapping_neg() == 0 => {
+                return None;
+            }
+            Stage::Done if layout.tokens != 0 => return None,
+            _ => {}
         }
-        self.expect = expect;
+        let (in_object, top) = (self.in_object, self.depth == 1);
+        let (mut objects, mut object_toggles, mut top_toggles) = (0u64, 0u64, 0u64);
+        for pos in bits(open | close) {
+            let (was_object, was_top) = (self.in_object, self.depth == 1);
+            if block[pos] & 0xDF == b'[' {
+                if self.depth + 2 >= MAX_DEPTH {
+                    return None;
+                }
+                self.in_object = block[pos] == b'{';
+                objects |= u64::from(self.in_object) << pos;
+                let (word, bit) = (self.depth / 64, self.depth % 64);
+                self.kinds[word] = self.kinds[word] & !(1 << bit) | u64::from(self.in_object) << bit;
+                self.depth += 1;
+                self.stage = Stage::Inside;
+            } else {
+                if self.stage != Stage::Inside || (block[pos] == b'}') != self.in_object {
+                    return None;
+                }
+                self.depth -= 1;
+                self.in_object =
+                    self.depth.checked_sub(1).is_some_and(|top| self.kinds[top / 64] >> (top % 64) & 1 == 1);
+                if self.depth == 0 {
+                    // Nothing but whitespace after the document's value.
+                    if layout.tokens & !(u64::MAX >> (63 - pos)) != 0 {
+                        return None;
+                    }
+                    self.stage = Stage::Done;
+                }
+            }
+            object_toggles |= u64::from(self.in_object != was_object) << pos;
+            top_toggles |= u64::from((self.depth == 1) != was_top) << pos;
+        }
+        let in_objects = toggled(object_toggles, in_object);
+        let opening_quote = layout.quote & layout.in_string;
+        let closing_quote = layout.quote & outside;
+        let value_start = opening_quote | layout.atom_starts | open;
+        let space = classes.space;
+        let p = &mut self.pending;
+        let after_brace = follow((objects) << 1, &mut p.brace, space);
+        let after_member = follow((comma & in_objects) << 1, &mut p.member, space);
+        let after_bracket = follow((open & !objects) << 1, &mut p.bracket, space);
+        let value = follow((colon | comma & !in_objects) << 1, &mut p.value, space);
+        let keys = (after_brace | after_member) & opening_quote;
+        let (sum, over) = layout.in_string.overflowing_add(keys | p.key);
+        p.key = u64::from(over);
+        let key_ends = sum & closing_quote;
+        let value_ends = close | closing_quote & !key_ends;
+        let after_value = follow(value_ends << 1 | layout.after_atoms, &mut p.after_value, space);
+        let after_key = follow(key_ends << 1, &mut p.after_key, space);
+        // A bit carried out of the block's last byte.
+        p.brace |= objects >> 63;
+        p.member |= (comma & in_objects) >> 63;
+        p.bracket |= (open & !objects) >> 63;
+        p.value |= (colon | comma & !in_objects) >> 63;
+        p.after_value |= value_ends >> 63;
+        p.after_key |= key_ends >> 63;
+        if after_brace & !(opening_quote | close) != 0
+            || after_member & !opening_quote != 0
+            || after_bracket & !(value_start | close) != 0
+            || value & !value_start != 0
+            || after_value & !(comma | close) != 0
+            || after_key & !colon != 0
+        {
+            return None;
+        }
+        for pos in bits(layout.atom_starts) {
+            self.atom(base + pos)?;
+        }
+        // Top-level keys, in the blocks where the top level is open at all.
+        if !self.keys.is_empty() && keys != 0 && (top || top_toggles != 0) {
+            for pos in bits(keys & toggled(top_toggles, top)) {
+                self.member(base + pos)?;
+            }
+        }
         Some(())
     }
 
@@ -201,59 +321,31 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
         }
     }
 
-    /// What the grammar expects after the token at `pos`.
-    #[inline]
-    fn token(&mut self, expect: Expect, pos: usize, byte: u8) -> Option<Expect> {
-        Some(match (expect, byte) {
-            (Expect::Colon, b':') => Expect::Value,
-            (Expect::AfterValue, b',') => Expect::Key,
-            (Expect::AfterItem, b',') => Expect::Item,
-            (Expect::FirstKey | Expect::Key, b'"') => self.key(pos)?,
-            (Expect::FirstItem | Expect::AfterItem, b']') | (Expect::FirstKey | Expect::AfterValue, b'}') => {
-                self.close()
-            }
-            (Expect::Document | Expect::FirstItem | Expect::Item | Expect::Value, _) => {
-                let member = if expect == Expect::Value && self.depth == 1 { self.member.take() } else { None };
-                self.value(pos, byte, member)?
-            }
-            _ => return None,
-        })
-    }
-
-    /// A value's first token; `member` is its index in `keys` when it is a wanted top-level
-    /// member's.
-    #[inline]
-    fn value(&mut self, pos: usize, byte: u8, member: Option<usize>) -> Option<Expect> {
-        match (byte, member) {
-            (b'{' | b'[', _) => {
-                // Near the limit the exact parser decides.
-                if self.depth + 2 >= MAX_DEPTH {
-                    return None;
-                }
-                if let Some(i) = member {
-                    (self.visit)(i, None);
-                }
-                let (word, bit) = (self.depth / 64, self.depth % 64);
-                self.kinds[word] = self.kinds[word] & !(1 << bit) | u64::from(byte == b'{') << bit;
-                self.depth += 1;
-                self.in_object = byte == b'{';
-                return Some(if self.in_object { Expect::FirstKey } else { Expect::FirstItem });
-            }
-            (b'}' | b']' | b',' | b':', _) => return None,
-            // A string the masks validated, not wanted whole.
-            (b'"', None) => {}
-            (_, None) => self.atom(pos)?,
-            (_, Some(i)) => {
-                self.parser.pos = pos;
-                self.parser.keep = true;
-                let node = self.parser.scalar().ok()?;
-                if byte != b'"' && !ends_atom(self.parser.src.get(self.parser.pos)) {
-                    return None;
-                }
-                (self.visit)(i, Some(node));
-            }
+    /// A top-level member whose key opens at `pos`: read whole, to know whether it is wanted, and
+    /// then its value (the masks have checked their grammar).
+    fn member(&mut self, pos: usize) -> Option<()> {
+        self.parser.pos = pos + 1;
+        self.parser.keep = true;
+        let key = self.parser.string().ok()?;
+        let Some(i) = self.keys.iter().position(|k| k.as_ref().as_bytes() == &*key) else {
+            return Some(());
+        };
+        self.parser.skip_ws();
+        if self.parser.peek() != Some(b':') {
+            return None;
         }
-        Some(self.complete())
+        self.parser.pos += 1;
+        self.parser.skip_ws();
+        if let Some(b'{' | b'[') = self.parser.peek() {
+            (self.visit)(i, None);
+            return Some(());
+        }
+        let node = self.parser.scalar().ok()?;
+        if !matches!(node, Node::Str(_)) && !ends_atom(self.parser.src.get(self.parser.pos)) {
+            return None;
+        }
+        (self.visit)(i, Some(node));
+        Some(())
     }
 
     /// Validates the number or literal at `pos` without building it; numbers, the common
@@ -273,35 +365,6 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             self.parser.pos - pos
         };
         ends_atom(rest.get(len)).then_some(())
-    }
-
-    /// A key's opening quote: a top-level key is read whole, to know whether it is wanted.
-    fn key(&mut self, pos: usize) -> Option<Expect> {
-        if self.depth == 1 && !self.keys.is_empty() {
-            self.parser.pos = pos + 1;
-            self.parser.keep = true;
-            let key = self.parser.string().ok()?;
-            self.member = self.keys.iter().position(|k| k.as_ref().as_bytes() == &*key);
-        }
-        Some(Expect::Colon)
-    }
-
-    /// A value is complete: what its container expects next.
-    fn complete(&self) -> Expect {
-        if self.in_object {
-            Expect::AfterValue
-        } else if self.depth > 0 {
-            Expect::AfterItem
-        } else {
-            Expect::Done
-        }
-    }
-
-    /// The innermost container closes: what the one around it expects next.
-    fn close(&mut self) -> Expect {
-        self.depth -= 1;
-        self.in_object = self.depth.checked_sub(1).is_some_and(|top| self.kinds[top / 64] >> (top % 64) & 1 == 1);
-        self.complete()
     }
 }
 
@@ -325,15 +388,19 @@ pub(super) fn scan<'a, S: AsRef<str>>(
     if !matches!(detect_encoding(input), (Encoding::Utf8, 0)) || simdutf8::basic::from_utf8(input).is_err() {
         return None;
     }
+    // A document that is not a container is one value, which the exact parser reads as fast.
+    if !matches!(input.iter().find(|b| !b" \t\n\r".contains(b)), Some(b'{' | b'[')) {
+        return scan_exact(input, &[] as &[&str], |_, _| {}).ok();
+    }
     let mut walk = Walk {
         parser: Parser::new(input, true),
         keys,
         visit,
-        expect: Expect::Document,
+        stage: Stage::Before,
+        pending: Pending::default(),
         kinds: [0; MAX_DEPTH.div_ceil(64)],
         depth: 0,
         in_object: false,
-        member: None,
     };
     let mut carry = Carry::default();
     let mut blocks = input.chunks_exact(64);
@@ -350,7 +417,7 @@ pub(super) fn scan<'a, S: AsRef<str>>(
         last[..rest.len()].copy_from_slice(rest);
         walk.block(&last, base, &mut carry)?;
     }
-    (walk.expect == Expect::Done && carry.in_string == 0).then_some(walk.parser.plain)
+    (walk.stage == Stage::Done && carry.in_string == 0).then_some(walk.parser.plain)
 }
 
 #[cfg(test)]
@@ -425,10 +492,15 @@ mod tests {
             "-?(0|[1-9][0-9]{0,5})(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?",
             "\"([a-z é€😀{}:,]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4}|\\\\\\\\\\\\\"){0,40}\"",
         ];
-        leaf.prop_recursive(5, 64, 6, |inner| {
+        // Whitespace, sometimes a run longer than a block.
+        let ws = || prop_oneof![3 => "[ \t\n\r]{0,2}", 1 => "[ \n]{60,70}"];
+        leaf.prop_recursive(5, 64, 6, move |inner| {
             prop_oneof![
-                prop::collection::vec(inner.clone(), 0..6).prop_map(|items| format!("[{}]", items.join(","))),
-                prop::collection::vec(("\"(type|a|data|x|)\"", "[ \t\n\r]{0,2}", inner), 0..6).prop_map(|members| {
+                prop::collection::vec((ws(), inner.clone()), 0..6).prop_map(|items| {
+                    let items: Vec<String> = items.iter().map(|(ws, item)| format!("{ws}{item}{ws}")).collect();
+                    format!("[{}]", items.join(","))
+                }),
+                prop::collection::vec(("\"(type|a|data|x|)\"", ws(), inner), 0..6).prop_map(|members| {
                     let members: Vec<String> = members.iter().map(|(k, ws, v)| format!("{k}{ws}:{ws}{v}")).collect();
                     format!("{{{}}}", members.join(" , "))
                 }),
@@ -498,6 +570,54 @@ mod tests {
             }
         }
         assert!(taken > 90, "{taken} documents on the fast path");
+    }
+
+    /// Every token placed on every byte of a block: the grammar's checks carry across block edges.
+    #[test]
+    fn short_documents_at_every_offset_of_a_block() {
+        let documents = [
+            r#"[[1]"x"]"#,
+            "[[1] 2]",
+            r#"{"a":1 "b":2}"#,
+            r#"{"a" 1}"#,
+            r#"["a":1]"#,
+            "[1,]",
+            r#"{"a":1,}"#,
+            r#"{,"a":1}"#,
+            "[,1]",
+            r#"{"a"}"#,
+            r#"{"a":}"#,
+            "[1 2]",
+            r#"["a" "b"]"#,
+            r#"{"a":"b" "c"}"#,
+            "[{}{}]",
+            "[[]1]",
+            "[true false]",
+            r#"{"a":[] "b":1}"#,
+            r#"{"a":1}:"#,
+            "[1]]",
+            "[[1]",
+            r#"{"a":{"b":[1,2.5,-0]}}"#,
+            r#"[{"a":"b"},{"c":[true,null]}]"#,
+            r#"{"type":"t","a":[1],"data":{"x":"y"}}"#,
+            r#"{"a":1,"a":2}"#,
+            r#"[1,{"a":2}]"#,
+            r#"{"a":""",:1}"#,
+            "[01]",
+            "[1.]",
+            "[-]",
+            r#"{"a":1}{"#,
+        ];
+        for document in documents {
+            for gap in ["", " ", &" ".repeat(70)] {
+                let spaced: String = document.chars().flat_map(|c| [c.to_string(), gap.to_owned()]).collect();
+                for offset in 0..130 {
+                    let text = format!("{}{spaced}", " ".repeat(offset));
+                    let (fast, exact) = both(text.as_bytes());
+                    assert_eq!(fast, exact, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
