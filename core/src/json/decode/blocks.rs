@@ -25,7 +25,8 @@ struct Classes {
     backslash: u64,
     /// Bytes below 0x20.
     control: u64,
-    /// `' '`, `\t`, `\n`, `\r`.
+    /// `' '` and the bytes below it: whitespace, once the walk has refused the other control
+    /// bytes (see `control`).
     space: u64,
     /// `{` and `[`.
     open: u64,
@@ -46,18 +47,14 @@ impl Classes {
     #[inline]
     fn of(block: &[u8; 64]) -> Classes {
         let mut c = Classes { quote: 0, backslash: 0, control: 0, space: 0, open: 0, close: 0, comma: 0, colon: 0 };
-        for (lane, bytes) in block.chunks_exact(16).enumerate() {
-            let mut array = [0u8; 16];
-            array.copy_from_slice(bytes);
-            let v = u8x16::from(array);
+        for (v, mask) in lanes(block) {
             let is = |byte: u8| v.simd_eq(u8x16::splat(byte));
-            let mask = |m: u8x16| u64::from(m.to_bitmask()) << (16 * lane);
             // `[`/`{` and `]`/`}` differ only in bit 0x20.
             let folded = v | u8x16::splat(0x20);
             c.quote |= mask(is(b'"'));
             c.backslash |= mask(is(b'\\'));
             c.control |= mask(v.min(u8x16::splat(0x1F)).simd_eq(v));
-            c.space |= mask(is(b' ') | is(b'\t') | is(b'\n') | is(b'\r'));
+            c.space |= mask(v.min(u8x16::splat(b' ')).simd_eq(v));
             c.open |= mask(folded.simd_eq(u8x16::splat(b'{')));
             c.close |= mask(folded.simd_eq(u8x16::splat(b'}')));
             c.comma |= mask(is(b','));
@@ -65,6 +62,17 @@ impl Classes {
         }
         c
     }
+}
+
+/// The block's four 16-byte lanes, each with a function that turns a comparison over it into
+/// its bits of the block's mask.
+#[inline]
+fn lanes(block: &[u8; 64]) -> impl Iterator<Item = (u8x16, impl Fn(u8x16) -> u64)> + use<'_> {
+    block.chunks_exact(16).enumerate().map(|(lane, bytes)| {
+        let mut array = [0u8; 16];
+        array.copy_from_slice(bytes);
+        (u8x16::from(array), move |m: u8x16| u64::from(m.to_bitmask()) << (16 * lane))
+    })
 }
 
 /// What the blocks carry into the next one.
@@ -92,10 +100,11 @@ struct Layout {
     tokens: u64,
     /// The first byte of each atom (a number or a literal).
     atom_starts: u64,
+    /// The bytes of atoms.
+    atoms: u64,
     /// The byte after each atom.
     after_atoms: u64,
-    /// Bytes wrong wherever they stand: a control byte in a string, or outside one other than
-    /// whitespace; a backslash outside a string.
+    /// Bytes wrong wherever they stand: a control byte in a string, a backslash outside one.
     wrong: u64,
 }
 
@@ -134,13 +143,69 @@ impl Layout {
         let quote = c.quote & !escaped;
         let in_string = prefix_xor(quote) ^ carry.in_string;
         carry.in_string = 0u64.wrapping_sub(in_string >> 63);
-        let wrong = (c.control & (in_string | !c.space)) | (c.backslash & !in_string);
+        let wrong = (c.control & in_string) | (c.backslash & !in_string);
         let atom = !(c.operators() | c.space | quote | in_string);
         let atom_starts = atom & !((atom << 1) | carry.atom);
         let after_atoms = ((atom << 1) | carry.atom) & !atom;
         carry.atom = atom >> 63;
         let tokens = (c.operators() & !in_string) | (quote & in_string) | atom_starts;
-        Layout { escaped, quote, in_string, tokens, atom_starts, after_atoms, wrong }
+        Layout { escaped, quote, in_string, tokens, atom_starts, atoms: atom, after_atoms, wrong }
+    }
+}
+
+/// The bytes numbers are made of, in one block: bit `i` stands for byte `i`.
+struct Numbers {
+    digit: u64,
+    zero: u64,
+    dot: u64,
+    minus: u64,
+}
+
+impl Numbers {
+    fn of(block: &[u8; 64]) -> Numbers {
+        let mut n = Numbers { digit: 0, zero: 0, dot: 0, minus: 0 };
+        for (v, mask) in lanes(block) {
+            let from_zero = v - u8x16::splat(b'0');
+            n.digit |= mask(from_zero.min(u8x16::splat(9)).simd_eq(from_zero));
+            n.zero |= mask(v.simd_eq(u8x16::splat(b'0')));
+            n.dot |= mask(v.simd_eq(u8x16::splat(b'.')));
+            n.minus |= mask(v.simd_eq(u8x16::splat(b'-')));
+        }
+        n
+    }
+
+    /// Of the atoms (their bytes `atoms`, their first bytes `starts`), the starts of those left to
+    /// the exact routine: the ones that are not plainly numbers of the common shape
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, checked here for all at once (literals, exponents, anything
+    /// invalid, and `-0…`, which the exact routine marks not plain), and the one that runs on into
+    /// the next block.
+    fn unchecked(&self, atoms: u64, starts: u64) -> u64 {
+        let Numbers { digit, zero, dot, minus } = *self;
+        // Not the atom that runs on into the next block. (The end of one from the last block,
+        // before the first start, is never reached by the carries below.)
+        let reaching_end = u64::MAX.checked_shr((!atoms).leading_zeros()).map_or(u64::MAX, |m| !m);
+        let inside = atoms & !reaching_end;
+        let (starts, running_on) = (starts & inside, starts & !inside);
+        let signed = starts & minus;
+        let first_digit = (starts & !minus) | (signed << 1);
+        let undotted = inside & !dot;
+        // The first dot of each atom (a carry from its start stops there), then the next.
+        let first_dots = undotted.wrapping_add(starts) & !undotted & dot;
+        let second_dots = undotted.wrapping_add(first_dots << 1) & !undotted & dot;
+        let wrong = inside & !(digit | dot | signed)
+            | starts & !(digit | signed & (digit >> 1))
+            | first_digit & zero & (digit >> 1)
+            | (signed << 1) & zero
+            | inside & dot & !((digit << 1) & (digit >> 1))
+            | second_dots;
+        // A carry from each start through its right bytes stops at its first wrong one.
+        let right = inside & !wrong;
+        let stops = right.wrapping_add(starts) & wrong;
+        bits(stops).fold(running_on, |unchecked, stop| {
+            // The atom's start: the last at or before the stop (there always is one; if not,
+            // every atom is checked).
+            unchecked | (starts & (u64::MAX >> (63 - stop))).checked_ilog2().map_or(starts, |start| 1 << start)
+        })
     }
 }
 
@@ -175,21 +240,22 @@ struct Pending {
     key: u64,
 }
 
-/// The tokens that follow the ones marked in `after` (a bit on the byte after each), past
-/// whitespace: each run of `space` is crossed by one carrying addition. `pending` carries a bit
-/// in from the last block and out to the next one.
+/// The tokens that follow the ones ending at `ends` (a bit on each one's last byte) or before
+/// `after` (a bit on the byte after each), past whitespace: each run of `space` is crossed by one
+/// carrying addition. `pending` carries a bit in from the last block and out to the next one.
 #[inline]
-fn follow(after: u64, pending: &mut u64, space: u64) -> u64 {
-    let after = after | *pending;
+fn follow(ends: u64, after: u64, pending: &mut u64, space: u64) -> u64 {
+    let after = ends << 1 | after | *pending;
     let (sum, over) = space.overflowing_add(after & space);
-    *pending = u64::from(over);
+    *pending = u64::from(over) | ends >> 63;
     (after | sum) & !space
 }
 
 /// Each bit `XORed` with every bit below it, then flipped everywhere when `from` is set: the
 /// bits where a state that `toggles` flips holds, starting from `from`.
 fn toggled(toggles: u64, from: bool) -> u64 {
-    prefix_xor(toggles) ^ 0u64.wrapping_sub(u64::from(from))
+    let flipped = if toggles == 0 { 0 } else { prefix_xor(toggles) };
+    flipped ^ 0u64.wrapping_sub(u64::from(from))
 }
 
 /// The grammar, checked over each block's masks: which kind of token follows which, found for
@@ -225,6 +291,12 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
         for pos in bits(layout.escaped) {
             self.escape(base + pos)?;
         }
+        // Outside strings, the only control bytes allowed are whitespace.
+        for pos in bits(classes.control & !layout.in_string) {
+            if !matches!(block[pos], b'\t' | b'\n' | b'\r') {
+                return None;
+            }
+        }
         let outside = !layout.in_string;
         let (open, close) = (classes.open & outside, classes.close & outside);
         let (comma, colon) = (classes.comma & outside, classes.colon & outside);
@@ -236,61 +308,27 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             _ => {}
         }
         let (in_object, top) = (self.in_object, self.depth == 1);
-        let (mut objects, mut object_toggles, mut top_toggles) = (0u64, 0u64, 0u64);
-        for pos in bits(open | close) {
-            let (was_object, was_top) = (self.in_object, self.depth == 1);
-            if block[pos] & 0xDF == b'[' {
-                if self.depth + 2 >= MAX_DEPTH {
-                    return None;
-                }
-                self.in_object = block[pos] == b'{';
-                objects |= u64::from(self.in_object) << pos;
-                let (word, bit) = (self.depth / 64, self.depth % 64);
-                self.kinds[word] = self.kinds[word] & !(1 << bit) | u64::from(self.in_object) << bit;
-                self.depth += 1;
-                self.stage = Stage::Inside;
-            } else {
-                if self.stage != Stage::Inside || (block[pos] == b'}') != self.in_object {
-                    return None;
-                }
-                self.depth -= 1;
-                self.in_object =
-                    self.depth.checked_sub(1).is_some_and(|top| self.kinds[top / 64] >> (top % 64) & 1 == 1);
-                if self.depth == 0 {
-                    // Nothing but whitespace after the document's value.
-                    if layout.tokens & !(u64::MAX >> (63 - pos)) != 0 {
-                        return None;
-                    }
-                    self.stage = Stage::Done;
-                }
-            }
-            object_toggles |= u64::from(self.in_object != was_object) << pos;
-            top_toggles |= u64::from((self.depth == 1) != was_top) << pos;
-        }
+        let (objects, object_toggles, top_toggles) = self.brackets(block, open | close, layout.tokens)?;
         let in_objects = toggled(object_toggles, in_object);
         let opening_quote = layout.quote & layout.in_string;
         let closing_quote = layout.quote & outside;
         let value_start = opening_quote | layout.atom_starts | open;
         let space = classes.space;
-        let p = &mut self.pending;
-        let after_brace = follow((objects) << 1, &mut p.brace, space);
-        let after_member = follow((comma & in_objects) << 1, &mut p.member, space);
-        let after_bracket = follow((open & !objects) << 1, &mut p.bracket, space);
-        let value = follow((colon | comma & !in_objects) << 1, &mut p.value, space);
+        // The carried bits in locals, so they stay in registers.
+        let mut p = self.pending;
+        let after_brace = follow(objects, 0, &mut p.brace, space);
+        let after_member = follow(comma & in_objects, 0, &mut p.member, space);
+        let after_bracket = follow(open & !objects, 0, &mut p.bracket, space);
+        let value = follow(colon | comma & !in_objects, 0, &mut p.value, space);
         let keys = (after_brace | after_member) & opening_quote;
+        // A carry from each key's opening quote through its string stops at its closing quote.
         let (sum, over) = layout.in_string.overflowing_add(keys | p.key);
         p.key = u64::from(over);
         let key_ends = sum & closing_quote;
         let value_ends = close | closing_quote & !key_ends;
-        let after_value = follow(value_ends << 1 | layout.after_atoms, &mut p.after_value, space);
-        let after_key = follow(key_ends << 1, &mut p.after_key, space);
-        // A bit carried out of the block's last byte.
-        p.brace |= objects >> 63;
-        p.member |= (comma & in_objects) >> 63;
-        p.bracket |= (open & !objects) >> 63;
-        p.value |= (colon | comma & !in_objects) >> 63;
-        p.after_value |= value_ends >> 63;
-        p.after_key |= key_ends >> 63;
+        let after_value = follow(value_ends, layout.after_atoms, &mut p.after_value, space);
+        let after_key = follow(key_ends, 0, &mut p.after_key, space);
+        self.pending = p;
         if after_brace & !(opening_quote | close) != 0
             || after_member & !opening_quote != 0
             || after_bracket & !(value_start | close) != 0
@@ -300,8 +338,15 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
         {
             return None;
         }
-        for pos in bits(layout.atom_starts) {
-            self.atom(base + pos)?;
+        // Two atoms or more: their numbers checked at once pay for finding the bytes of numbers.
+        if layout.atom_starts & layout.atom_starts.wrapping_sub(1) == 0 {
+            for pos in bits(layout.atom_starts) {
+                self.atom(base + pos)?;
+            }
+        } else {
+            for pos in bits(Numbers::of(block).unchecked(layout.atoms, layout.atom_starts)) {
+                self.atom(base + pos)?;
+            }
         }
         // Top-level keys, in the blocks where the top level is open at all.
         if !self.keys.is_empty() && keys != 0 && (top || top_toggles != 0) {
@@ -310,6 +355,47 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             }
         }
         Some(())
+    }
+
+    /// The block's brackets, in order: each closer closes its own kind, and nothing follows the
+    /// document's. Returns the openers of objects, and where the innermost container's kind
+    /// and whether the top level is innermost change (bits for [`toggled`]).
+    #[inline]
+    fn brackets(&mut self, block: &[u8; 64], brackets: u64, tokens: u64) -> Option<(u64, u64, u64)> {
+        // The state in locals, so it stays in registers.
+        let (mut depth, mut in_object) = (self.depth, self.in_object);
+        let (mut objects, mut object_toggles, mut top_toggles) = (0u64, 0u64, 0u64);
+        for pos in bits(brackets) {
+            let (was_object, was_top) = (in_object, depth == 1);
+            if block[pos] & 0xDF == b'[' {
+                if depth + 2 >= MAX_DEPTH {
+                    return None;
+                }
+                in_object = block[pos] == b'{';
+                objects |= u64::from(in_object) << pos;
+                let (word, bit) = (depth / 64, depth % 64);
+                self.kinds[word] = self.kinds[word] & !(1 << bit) | u64::from(in_object) << bit;
+                depth += 1;
+                self.stage = Stage::Inside;
+            } else {
+                if depth == 0 || (block[pos] == b'}') != in_object {
+                    return None;
+                }
+                depth -= 1;
+                in_object = depth.checked_sub(1).is_some_and(|top| self.kinds[top / 64] >> (top % 64) & 1 == 1);
+                if depth == 0 {
+                    // Nothing but whitespace after the document's value.
+                    if tokens & !(u64::MAX >> (63 - pos)) != 0 {
+                        return None;
+                    }
+                    self.stage = Stage::Done;
+                }
+            }
+            object_toggles |= u64::from(in_object != was_object) << pos;
+            top_toggles |= u64::from((depth == 1) != was_top) << pos;
+        }
+        (self.depth, self.in_object) = (depth, in_object);
+        Some((objects, object_toggles, top_toggles))
     }
 
     /// The byte after a backslash: one of CPython's escapes.
@@ -606,6 +692,23 @@ mod tests {
             "[01]",
             "[1.]",
             "[-]",
+            "[1.2.3]",
+            "[1.2.3,4]",
+            "[-0]",
+            "[-0.5,0.5,-1.25,10.01]",
+            "[1e5,1.5E-3,-2e+1]",
+            "[--1]",
+            "[1-]",
+            "[.5]",
+            "[-.5]",
+            "[00]",
+            "[-01]",
+            "[1..2]",
+            "[NaN,-Infinity,Infinity]",
+            "[1,2,12a]",
+            "[1,2,-1.5x,3]",
+            "[1,2,tru,3]",
+            "[1,2,3.25.5,4]",
             r#"{"a":1}{"#,
         ];
         for document in documents {
