@@ -1,7 +1,10 @@
 //! The validator's fast path: the body in 64-byte blocks, each classified with 16-byte vector
 //! compares into bit masks (quotes, backslashes, control bytes, whitespace, structural
-//! characters), strings found with a prefix XOR of the unescaped quotes, and the
-//! grammar checked over the structural positions alone, as simdjson's two stages do.
+//! characters), strings found with a prefix XOR of the unescaped quotes, as simdjson's first
+//! stage does; then the grammar checked on the masks too, for all of a block's tokens at once:
+//! the token after each kind of token is found past the whitespace by a carrying addition, and
+//! must be of a kind allowed there. Only brackets (their nesting), escapes and atoms are visited
+//! one by one, and a block's numbers of the common shape are checked together.
 //!
 //! It answers only when it is sure: `Some(plain)` for a document CPython's `json.loads(bytes)`
 //! accepts, `None` for anything else (invalid JSON, a BOM or another encoding, text that is not
@@ -12,7 +15,9 @@
 //! SSE4.2 at run time where the CPU has them, NEON on arm64).
 //!
 //! Atoms (numbers and literals) and the envelope's top-level members go through the exact
-//! parser's own routines, so their rules are written once.
+//! parser's own routines, so their rules are written once; only numbers of the shape
+//! `-?(0|[1-9][0-9]*)(\.[0-9]+)?` are accepted by masks as well ([`Numbers::unchecked`]), and
+//! anything else about an atom goes to those routines.
 
 use wide::u8x16;
 
@@ -41,9 +46,7 @@ impl Classes {
     fn operators(&self) -> u64 {
         self.open | self.close | self.comma | self.colon
     }
-}
 
-impl Classes {
     #[inline]
     fn of(block: &[u8; 64]) -> Classes {
         let mut c = Classes { quote: 0, backslash: 0, control: 0, space: 0, open: 0, close: 0, comma: 0, colon: 0 };
@@ -338,15 +341,14 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
         {
             return None;
         }
-        // Two atoms or more: their numbers checked at once pay for finding the bytes of numbers.
-        if layout.atom_starts & layout.atom_starts.wrapping_sub(1) == 0 {
-            for pos in bits(layout.atom_starts) {
-                self.atom(base + pos)?;
-            }
-        } else {
-            for pos in bits(Numbers::of(block).unchecked(layout.atoms, layout.atom_starts)) {
-                self.atom(base + pos)?;
-            }
+        // With two atoms or more, checking their numbers at once pays for finding the bytes of
+        // numbers; the others go to the exact routine.
+        let exact = match layout.atom_starts & layout.atom_starts.wrapping_sub(1) {
+            0 => layout.atom_starts,
+            _ => Numbers::of(block).unchecked(layout.atoms, layout.atom_starts),
+        };
+        for pos in bits(exact) {
+            self.atom(base + pos)?;
         }
         // Top-level keys, in the blocks where the top level is open at all.
         if !self.keys.is_empty() && keys != 0 && (top || top_toggles != 0) {
