@@ -27,6 +27,14 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
+    /// Floats as JSON writes them, short ones (the fast path) and long ones, read to the same
+    /// double, sign of zero included, as Rust's own correctly rounded parser reads them.
+    #[test]
+    fn floats_read_as_a_correctly_rounded_parser_reads_them(text in r"-?(0|[1-9][0-9]{0,17})\.[0-9]{1,18}([eE][+-]?[0-9]{1,3})?") {
+        let expected: f64 = text.parse().unwrap();
+        prop_assert_eq!(hookwise::json::float_value(text.as_bytes()).to_bits(), expected.to_bits(), "{}", text);
+    }
+
     #[test]
     fn canonicalize_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let _ = canonicalize(&bytes);

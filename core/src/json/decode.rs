@@ -67,7 +67,39 @@ pub enum Node<'a> {
 /// and infinite past the largest double. Every text the parser gives as a float converts (ASCII
 /// by construction); `NaN` would stand for any other.
 pub fn float_value(text: &[u8]) -> f64 {
-    std::str::from_utf8(text).ok().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
+    short_decimal(text)
+        .unwrap_or_else(|| std::str::from_utf8(text).ok().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN))
+}
+
+/// The powers of ten a fast-path float can be scaled by (a double holds each exactly).
+const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// Clinger's fast path for the common float, `-?digits.digits` with at most 15 digits and no
+/// exponent: its digits as an integer and the power of ten are both exact doubles, so one
+/// division, correctly rounded by IEEE 754, is the correctly rounded value. `None` for any other
+/// text (the full conversion reads it).
+fn short_decimal(text: &[u8]) -> Option<f64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut point = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = digits.len() - 1 - point.filter(|&p| p > 0 && p + 1 < digits.len())?;
+    // At most 15 digits: below 2^53, so the conversion is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let value = mantissa as f64 / POWERS_OF_TEN[scale];
+    Some(if negative { -value } else { value })
 }
 
 /// Decodes `input` (detecting its encoding) and parses it into `builder`, as [`parse_with`]
