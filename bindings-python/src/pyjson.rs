@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::vec::Drain;
 
-use hookwise::json::{float_value, parse_with, Build, Node};
+use hookwise::json::{float_value, parse_with, small_int_value, Build, Node};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
@@ -73,7 +73,7 @@ impl<'py> Builder<'py, '_> {
 
     fn int(&self, digits: &[u8]) -> PyResult<Bound<'py, PyAny>> {
         static INT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        if let Some(n) = small_int(digits) {
+        if let Some(n) = small_int_value(digits) {
             return n.into_bound_py_any(self.py);
         }
         let text = std::str::from_utf8(digits).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
@@ -138,19 +138,6 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
         }
         dict.into_any()
     }
-}
-
-/// An integer of at most 18 digits (which an `i64` always holds), with its sign.
-fn small_int(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    if digits.len() > 18 {
-        return None;
-    }
-    let n = digits.iter().try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))?;
-    Some(if negative { -n } else { n })
 }
 
 /// A key's slot in the cache: its length and its first, middle and last bytes, mixed.

@@ -35,6 +35,14 @@ proptest! {
         prop_assert_eq!(hookwise::json::float_value(text.as_bytes()).to_bits(), expected.to_bits(), "{}", text);
     }
 
+    /// Integers of up to 18 digits read as Rust reads them; longer ones are left to the caller.
+    #[test]
+    fn small_integers_read_as_rust_reads_them(text in r"-?(0|[1-9][0-9]{0,19})") {
+        let digits = text.trim_start_matches('-').len();
+        let expected = (digits <= 18).then(|| text.parse::<i64>().unwrap());
+        prop_assert_eq!(hookwise::json::small_int_value(text.as_bytes()), expected, "{}", text);
+    }
+
     #[test]
     fn canonicalize_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let _ = canonicalize(&bytes);

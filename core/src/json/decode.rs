@@ -79,10 +79,7 @@ const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1
 /// division, correctly rounded by IEEE 754, is the correctly rounded value. `None` for any other
 /// text (the full conversion reads it).
 fn short_decimal(text: &[u8]) -> Option<f64> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
+    let (negative, digits) = sign(text);
     if digits.len() > 16 {
         return None;
     }
@@ -100,6 +97,25 @@ fn short_decimal(text: &[u8]) -> Option<f64> {
     #[allow(clippy::cast_precision_loss)]
     let value = mantissa as f64 / POWERS_OF_TEN[scale];
     Some(if negative { -value } else { value })
+}
+
+/// The value of a [`Node::Int`]'s text when it has at most 18 digits (which an `i64` always
+/// holds); `None` for a longer one (or any other text).
+pub fn small_int_value(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = sign(text);
+    if digits.len() > 18 {
+        return None;
+    }
+    let n = digits.iter().try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))?;
+    Some(if negative { -n } else { n })
+}
+
+/// A number's text split into whether it is negative and its digits.
+fn sign(text: &[u8]) -> (bool, &[u8]) {
+    match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    }
 }
 
 /// Decodes `input` (detecting its encoding) and parses it into `builder`, as [`parse_with`]

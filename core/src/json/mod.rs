@@ -12,6 +12,6 @@ mod value;
 pub use canonical::canonicalize;
 pub(crate) use canonical::canonicalize_bounded;
 pub(crate) use decode::TOO_MANY_NODES;
-pub use decode::{float_value, parse_with, Build, Node, SyntaxError, MAX_DEPTH};
+pub use decode::{float_value, parse_with, small_int_value, Build, Node, SyntaxError, MAX_DEPTH};
 pub(crate) use fields::{Field, Fields};
 pub use value::{Number, Value};
