@@ -103,7 +103,7 @@ fn short_decimal(text: &[u8]) -> Option<f64> {
 /// holds); `None` for a longer one (or any other text).
 pub fn small_int_value(text: &[u8]) -> Option<i64> {
     let (negative, digits) = sign(text);
-    if digits.len() > 18 {
+    if digits.is_empty() || digits.len() > 18 {
         return None;
     }
     let n = digits.iter().try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))?;
