@@ -1,11 +1,12 @@
 //! JSON straight into Python objects, in the core's one pass (`hookwise::json::parse_with`), with
 //! exactly the values `json.loads` gives: integers of any size, floats as Python reads them,
-//! `NaN`/`Infinity`, lone surrogates, duplicate keys last-wins in the first position. Object keys
-//! are built once and shared (as orjson and CPython's own scanner do), found again through a
-//! direct-mapped cache as orjson's is: a slot per key by its length and a few of its bytes, so a
-//! hit costs one short comparison and no hashing of the whole key. Two keys that share a slot
-//! each evict the other and are made again, which changes nothing but the time. The parser
-//! carries a key as its index in the builder's table, so sharing costs no reference counting.
+//! `NaN`/`Infinity`, lone surrogates, duplicate keys last-wins in the first position. Keys and
+//! short string values are made once and shared, as pydantic's `jiter` does by default (CPython's
+//! own scanner shares keys), found again through a direct-mapped cache as orjson's key cache is:
+//! a slot per string by its [`Fingerprint`] (its length and its first and last eight bytes,
+//! which are the whole of a string of up to 16 bytes), so a hit costs two compares and no
+//! hashing of the whole string, and a miss next to nothing. Two strings that share a slot each
+//! evict the other and are made again, which changes nothing but the time.
 
 use std::borrow::Cow;
 use std::vec::Drain;
@@ -16,17 +17,17 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use pyo3::IntoPyObjectExt as _;
 
-/// Keys longer than this are not shared (they rarely repeat).
-const MAX_CACHED_KEY: usize = 64;
+/// Strings longer than this are not shared (they rarely repeat).
+const MAX_SHARED: usize = 64;
 
-/// Slots in the key cache (a power of two).
-const KEY_SLOTS: usize = 128;
+/// Slots in the string cache (a power of two).
+const SLOTS: usize = 256;
 
 /// `json.loads(input)`, built in one pass. The input is already known to be JSON (verified), but
 /// a `SyntaxError` is still reported, as `ValueError`.
 pub fn loads<'py>(py: Python<'py>, input: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     let text = simdutf8::basic::from_utf8(input).unwrap_or_default();
-    let mut builder = Builder { py, text, slots: [None; KEY_SLOTS], keys: Vec::new(), error: None };
+    let mut builder = Builder { py, text, shared: std::array::from_fn(|_| None), error: None };
     let value = parse_with(input, &mut builder)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON: {e}")))?;
     match builder.error {
@@ -40,10 +41,8 @@ struct Builder<'py, 'i> {
     /// The input as text, checked once (empty when it is not strict UTF-8): a string the parser
     /// hands over as it stands in the input is then sliced from it, not checked again.
     text: &'i str,
-    /// The key cache: an index in `keys`, by [`slot`].
-    slots: [Option<u32>; KEY_SLOTS],
-    /// Every key made so far, with its bytes when it is in the cache.
-    keys: Vec<(Bound<'py, PyString>, Box<[u8]>)>,
+    /// The string cache: keys and short values (valid UTF-8 only), by [`Fingerprint::slot`].
+    shared: [Option<(Fingerprint, Bound<'py, PyString>)>; SLOTS],
     /// The first failure to make an object (out of memory, …): the parse finishes with `None`s
     /// in its place and this is raised.
     error: Option<PyErr>,
@@ -57,18 +56,29 @@ impl<'py> Builder<'py, '_> {
         })
     }
 
-    /// A `str` from generalized UTF-8: valid UTF-8, or with lone surrogates, which Python's
-    /// `surrogatepass` decodes as `json.loads` keeps them.
-    fn string(&self, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    /// A `str` from generalized UTF-8: valid UTF-8 (shared through the cache when it is short),
+    /// or with lone surrogates, which Python's `surrogatepass` decodes as `json.loads` keeps them.
+    fn string(&mut self, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
         let start = bytes.as_ptr().addr().wrapping_sub(self.text.as_ptr().addr());
         let sliced = start.checked_add(bytes.len()).and_then(|end| self.text.get(start..end));
-        match sliced.map_or_else(|| std::str::from_utf8(bytes), Ok) {
-            Ok(text) => Ok(PyString::new(self.py, text)),
-            Err(_) => PyBytes::new(self.py, bytes)
+        let Ok(text) = sliced.map_or_else(|| std::str::from_utf8(bytes), Ok) else {
+            return PyBytes::new(self.py, bytes)
                 .call_method1("decode", ("utf-8", "surrogatepass"))?
                 .cast_into()
-                .map_err(Into::into),
+                .map_err(Into::into);
+        };
+        if text.len() > MAX_SHARED {
+            return Ok(PyString::new(self.py, text));
         }
+        let print = Fingerprint::of(bytes);
+        let slot = &mut self.shared[print.slot()];
+        let hit = |(held, made): &(Fingerprint, Bound<'py, PyString>)| {
+            *held == print && (bytes.len() <= 16 || made.to_str().is_ok_and(|s| s == text))
+        };
+        if let Some((_, made)) = slot.as_ref().filter(|held| hit(held)) {
+            return Ok(made.clone());
+        }
+        Ok(slot.insert((print, PyString::new(self.py, text))).1.clone())
     }
 
     fn int(&self, digits: &[u8]) -> PyResult<Bound<'py, PyAny>> {
@@ -83,7 +93,7 @@ impl<'py> Builder<'py, '_> {
 
 impl<'a, 'py> Build<'a> for Builder<'py, '_> {
     type Value = Bound<'py, PyAny>;
-    type Key = usize;
+    type Key = Bound<'py, PyString>;
 
     fn scalar(&mut self, node: Node<'a>) -> Bound<'py, PyAny> {
         let py = self.py;
@@ -100,28 +110,11 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
         self.keep(made)
     }
 
-    fn key(&mut self, key: Cow<'a, [u8]>) -> usize {
-        let slot = (key.len() <= MAX_CACHED_KEY).then(|| slot(&key));
-        if let Some(index) = slot.and_then(|slot| self.slots[slot]).map(|i| i as usize) {
-            if *self.keys[index].1 == *key {
-                return index;
-            }
-        }
-        let made = self.string(&key).unwrap_or_else(|e| {
+    fn key(&mut self, key: Cow<'a, [u8]>) -> Bound<'py, PyString> {
+        self.string(&key).unwrap_or_else(|e| {
             self.error.get_or_insert(e);
             PyString::new(self.py, "")
-        });
-        let index = self.keys.len();
-        // Only a cached key's bytes are compared again, so only they are kept.
-        let bytes = match slot.zip(u32::try_from(index).ok()) {
-            Some((slot, cached)) => {
-                self.slots[slot] = Some(cached);
-                key.into_owned().into_boxed_slice()
-            }
-            None => Box::default(),
-        };
-        self.keys.push((made, bytes));
-        index
+        })
     }
 
     fn array(&mut self, items: Drain<'_, Bound<'py, PyAny>>) -> Bound<'py, PyAny> {
@@ -129,10 +122,10 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
         self.keep(made)
     }
 
-    fn object(&mut self, members: Drain<'_, (usize, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
+    fn object(&mut self, members: Drain<'_, (Bound<'py, PyString>, Bound<'py, PyAny>)>) -> Bound<'py, PyAny> {
         let dict = PyDict::new(self.py);
         for (key, value) in members {
-            if let Err(e) = dict.set_item(&self.keys[key].0, value) {
+            if let Err(e) = dict.set_item(key, value) {
                 self.error.get_or_insert(e);
             }
         }
@@ -140,10 +133,31 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
     }
 }
 
-/// A key's slot in the cache: its length and its first, middle and last bytes, mixed.
-fn slot(key: &[u8]) -> usize {
-    let byte = |i: usize| key.get(i).map_or(0, |&b| usize::from(b));
-    let len = key.len();
-    let mixed = len.wrapping_mul(0x9E37) ^ byte(0) ^ byte(len / 2) << 3 ^ byte(len.wrapping_sub(1)) << 5;
-    (mixed ^ mixed >> 8) & (KEY_SLOTS - 1)
+/// A string's length and its first and last eight bytes (overlapping; a string under eight bytes
+/// is read whole into both): equal fingerprints are equal strings up to 16 bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Fingerprint {
+    fn of(bytes: &[u8]) -> Fingerprint {
+        let len = bytes.len();
+        let word = |at: usize| bytes.get(at..at + 8).and_then(|w| w.try_into().ok()).map(u64::from_le_bytes);
+        let (head, tail) = if let (Some(head), Some(tail)) = (word(0), word(len.wrapping_sub(8))) {
+            (head, tail)
+        } else {
+            let word = bytes.iter().rev().fold(0, |word, &b| word << 8 | u64::from(b));
+            (word, word)
+        };
+        Fingerprint { len, head, tail }
+    }
+
+    /// Its slot in the cache: the words mixed by a multiplication, the top bits taken.
+    fn slot(self) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        usize::try_from(mixed >> (64 - SLOTS.trailing_zeros())).unwrap_or_default()
+    }
 }

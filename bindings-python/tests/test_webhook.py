@@ -44,6 +44,22 @@ def test_payload_values_are_what_json_loads_gives_even_where_rust_strings_cannot
         assert repr(event.payload) == repr(json.loads(body))
 
 
+def test_shared_strings_are_told_apart_by_their_whole_text() -> None:
+    """Keys and short values are shared through a cache keyed by length, first and last eight
+    bytes: strings equal there but not in the middle, just past 16 and 64 bytes, escaped and raw
+    spellings of one text, and lone surrogates (never shared) must all read as json.loads reads
+    them, in every order."""
+    hook = hookwise.Webhook("k", scheme="github")
+    texts = [
+        "aaaaaaaaXbbbbbbbb", "aaaaaaaaYbbbbbbbb", "aaaaaaaaXYbbbbbbbb", "aaaaaaaabbbbbbbb", "a" * 64, "a" * 65,
+        "é" * 8, "é" * 9, "éé", "café", "caf\\u00e9", "\\ud800", "\\udc00x", "", "x", "k",
+    ]
+    items = [[t, {t: t, "k": t}] for t in texts + texts[::-1]]
+    body = json.dumps(items, ensure_ascii=False).replace("\\\\", "\\").encode()
+    expected = json.loads(body)
+    assert repr(hook.verify(body, hook.sign(body)).payload) == repr(expected)
+
+
 def test_a_payload_nested_deeper_than_the_recursion_budget_still_converts() -> None:
     import sys
 

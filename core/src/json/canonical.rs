@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::vec::Drain;
 
-use super::decode::{decode_code_point, float_value, parse_bounded, plain_bytes, plain_run, Build, Node, SyntaxError};
+use super::decode::{decode_code_point, float_value, parse_bounded, plain_run, Build, Node, SyntaxError};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -285,8 +285,6 @@ fn shortest_digits(s: &str) -> (Vec<u8>, i32) {
 /// case, astral characters as surrogate pairs, lone surrogates as themselves).
 pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    // What `json`'s `ESCAPE_ASCII` leaves as it is: space to `~`, other than `"` and `\\`.
-    const PRINTABLE: [bool; 256] = plain_bytes(b'~');
     let push_u = |out: &mut Vec<u8>, u: u32| {
         out.extend_from_slice(b"\\u");
         for shift in [12, 8, 4, 0] {
@@ -297,7 +295,8 @@ pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < s.len() {
         let run = i;
-        i += plain_run(&s[i..], &PRINTABLE);
+        // What `json`'s `ESCAPE_ASCII` leaves as it is: space to `~`, other than `"` and `\\`.
+        i += plain_run::<b'~'>(&s[i..]);
         out.extend_from_slice(&s[run..i]);
         if i >= s.len() {
             break;

@@ -347,21 +347,32 @@ pub(crate) fn push_code_point(out: &mut Vec<u8>, cp: u32) {
     }
 }
 
-/// The bytes a string holds as they are: ASCII from space to `last`, other than `"` and `\\`.
-pub(crate) const fn plain_bytes(last: u8) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut b = 0x20;
-    while b <= last {
-        table[b as usize] = b != b'"' && b != b'\\';
-        b += 1;
-    }
-    table
-}
-
-/// How many bytes at the start of `bytes` are plain by `table` (a [`plain_bytes`] table).
+/// How many bytes at the start of `bytes` a string holds as they are: ASCII from space to
+/// `LAST` (at most DEL), other than `"` and `\\`. Eight bytes at a time, as one word: a byte is
+/// flagged by the borrow of a subtraction (below space; equal to `"` or `\\`, as a zero after an
+/// XOR) or by its high bit after an addition (above `LAST`). A borrow or carry can only flag a
+/// byte above a byte that is flagged rightly, so the lowest flag is the first byte that ends the
+/// run.
 #[inline]
-pub(crate) fn plain_run(bytes: &[u8], table: &[bool; 256]) -> usize {
-    bytes.iter().position(|&b| !table[usize::from(b)]).unwrap_or(bytes.len())
+pub(crate) fn plain_run<const LAST: u8>(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES * 0x80;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    let mut words = bytes.chunks_exact(8);
+    let mut done = 0;
+    for word in words.by_ref() {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let ends = below(x, b' ')
+            | below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            | ((x.wrapping_add(ONES * u64::from(0x7F - LAST)) | x) & HIGHS);
+        if ends != 0 {
+            return done + (ends.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let plain = |b: &u8| (b' '..=LAST).contains(b) && *b != b'"' && *b != b'\\';
+    done + words.remainder().iter().take_while(|b| plain(b)).count()
 }
 
 /// Length of the generalized UTF-8 sequence starting at `b[0]` (a non-ASCII lead byte), if it is
@@ -720,8 +731,7 @@ impl<'a> Parser<'a> {
     /// The rest of a string after its opening quote.
     /// Skips ASCII from space to DEL other than `"` and `\\`: the bulk of most strings.
     fn skip_plain(&mut self) {
-        const PLAIN: [bool; 256] = plain_bytes(0x7F);
-        self.pos += plain_run(&self.src[self.pos..], &PLAIN);
+        self.pos += plain_run::<0x7F>(&self.src[self.pos..]);
     }
 
     #[inline]
@@ -838,5 +848,32 @@ impl<'a> Parser<'a> {
         }
         push_code_point(out, cp);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::plain_run;
+
+    /// The run byte by byte, by the definition: space to `last`, other than `"` and `\\`.
+    fn by_byte(bytes: &[u8], last: u8) -> usize {
+        bytes.iter().take_while(|&&b| (b' '..=last).contains(&b) && b != b'"' && b != b'\\').count()
+    }
+
+    /// The bytes on either side of each bound, and the two that end a run inside it.
+    const EDGES: &[u8] = b"\x00\x1f !\"#[\\]}~\x7f\x80\xc3\xff";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn plain_runs_end_where_the_first_byte_outside_them_is(
+            bytes in prop::collection::vec(prop_oneof![4 => Just(b'a'), 1 => prop::sample::select(EDGES), 1 => any::<u8>()], 0..40),
+        ) {
+            prop_assert_eq!(plain_run::<0x7F>(&bytes), by_byte(&bytes, 0x7F));
+            prop_assert_eq!(plain_run::<b'~'>(&bytes), by_byte(&bytes, b'~'));
+        }
     }
 }
