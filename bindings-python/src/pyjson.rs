@@ -145,8 +145,8 @@ struct Fingerprint {
 impl Fingerprint {
     fn of(bytes: &[u8]) -> Fingerprint {
         let len = bytes.len();
-        let word = |at: usize| bytes.get(at..at + 8).and_then(|w| w.try_into().ok()).map(u64::from_le_bytes);
-        let (head, tail) = if let (Some(head), Some(tail)) = (word(0), word(len.wrapping_sub(8))) {
+        let word = |at: usize| bytes.get(at..).and_then(<[u8]>::first_chunk::<8>).map(|w| u64::from_le_bytes(*w));
+        let (head, tail) = if let (Some(head), Some(tail)) = (word(0), len.checked_sub(8).and_then(word)) {
             (head, tail)
         } else {
             let word = bytes.iter().rev().fold(0, |word, &b| word << 8 | u64::from(b));
