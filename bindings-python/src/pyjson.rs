@@ -70,10 +70,10 @@ impl<'py> Builder<'py, '_> {
         if text.len() > MAX_SHARED {
             return Ok(PyString::new(self.py, text));
         }
-        let print = Fingerprint::of(bytes);
+        let print = Fingerprint::of(text.as_bytes());
         let slot = &mut self.shared[print.slot()];
         let hit = |(held, made): &(Fingerprint, Bound<'py, PyString>)| {
-            *held == print && (bytes.len() <= 16 || made.to_str().is_ok_and(|s| s == text))
+            *held == print && (text.len() <= 16 || made.to_str().is_ok_and(|s| s == text))
         };
         if let Some((_, made)) = slot.as_ref().filter(|held| hit(held)) {
             return Ok(made.clone());
