@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::BufferSlice;
+use napi::Env;
 use napi_derive::napi;
 use serde_json::Value as Json;
 
@@ -95,7 +96,7 @@ impl NativeWebhook {
     /// the order received: the core matches names in any case, and the first of a repeated name
     /// wins.
     #[napi(catch_unwind)]
-    pub fn verify(&self, payload: Buffer, headers: Vec<String>, now: Option<i64>) -> napi::Result<String> {
+    pub fn verify(&self, payload: BufferSlice, headers: Vec<String>, now: Option<i64>) -> napi::Result<String> {
         panic_if_asked("verify");
         let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
@@ -104,7 +105,12 @@ impl NativeWebhook {
 
     /// Stripe-style: verifies with the signature header's value alone.
     #[napi(catch_unwind)]
-    pub fn construct_event(&self, payload: Buffer, signature_header: String, now: Option<i64>) -> napi::Result<String> {
+    pub fn construct_event(
+        &self,
+        payload: BufferSlice,
+        signature_header: String,
+        now: Option<i64>,
+    ) -> napi::Result<String> {
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
         event_json(&self.inner.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?)
     }
@@ -113,7 +119,7 @@ impl NativeWebhook {
     #[napi(catch_unwind)]
     pub fn sign(
         &self,
-        payload: Buffer,
+        payload: BufferSlice,
         id: Option<String>,
         timestamp: Option<i64>,
     ) -> napi::Result<HashMap<String, String>> {
@@ -143,9 +149,12 @@ impl NativeWebhook {
 
 /// CPython's `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"))`, byte for byte.
 #[napi(catch_unwind)]
-pub fn canonicalize(data: Buffer) -> napi::Result<Buffer> {
+pub fn canonicalize<'env>(env: &'env Env, data: BufferSlice) -> napi::Result<BufferSlice<'env>> {
     panic_if_asked("canonicalize");
-    hookwise::canonicalize(&data).map(Buffer::from).map_err(|e| webhook_error(&e.into()))
+    let bytes = hookwise::canonicalize(&data).map_err(|e| webhook_error(&e.into()))?;
+    // Copied into a Buffer of Node's own: an external Buffer over the Vec (what `Buffer::from`
+    // makes) costs more than the copy, its finalizer included (README, target 3 of issue 13).
+    BufferSlice::copy_from(env, bytes)
 }
 
 /// The names of the shipped presets.
