@@ -4,9 +4,10 @@
     python3 scripts/bench_chart.py RESULTS.json OUT.svg
 
 RESULTS.json is what a bench script writes: {"title": ..., "rows": [{"size": bytes, "ours": name,
-"peer": name, "ratio": hookwise ÷ peer (speed), "lazy": bool}, ...]}. The chart has one group of
-bars per body size and one bar per comparison (verify-and-read rows only: a lazy figure is never
-shown as the headline), on a log scale with the line of parity at 1×.
+"peer": name, "ratio": hookwise ÷ peer (speed), "lazy": bool, "bound": bool (optional)}, ...]}. The
+chart has one group of bars per body size and one bar per comparison (verify-and-read rows only: a
+lazy figure is never shown as the headline, and a bound, other projects' code, is not hookwise's),
+on a log scale with the line of parity at 1×.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def size_label(size: int) -> str:
 
 def draw(results: dict[str, Any], out: Path) -> None:
     plt = pyplot()
-    rows = [r for r in results["rows"] if not r["lazy"]]
+    rows = [r for r in results["rows"] if not r["lazy"] and not r.get("bound")]
     sizes = sorted({r["size"] for r in rows})
     pairs = list(dict.fromkeys((r["ours"], r["peer"]) for r in rows))
     ratio = {(r["size"], r["ours"], r["peer"]): r["ratio"] for r in rows}
