@@ -235,12 +235,34 @@ class Event {
   }
 }
 
+/** A field of the native event's text: empty when absent, else `=` and the field. */
+const present = (text) => (text === '' ? null : text.slice(1))
+
+/** The record of a native verification, from the text `event_text` (src/webhook.rs) makes: the
+ * envelope's fields split on NUL, then the payload or data as JSON text when the body's bytes do
+ * not serve; or, when a field held a NUL, the whole record as one JSON object. */
+function toRecord(text) {
+  if (text.charCodeAt(0) === 0x7b) return JSON.parse(text)
+  const [id, type, createdAt, dataField, scheme, unsigned, json] = text.split('\0')
+  const extras = json === '' ? {} : JSON.parse(json)
+  return {
+    id: present(id),
+    type: present(type),
+    createdAt: present(createdAt),
+    dataField: dataField === '' ? undefined : dataField.slice(1),
+    scheme,
+    unsignedFields: unsigned === '' ? [] : unsigned.split(','),
+    data: extras.data,
+    payload: extras.payload,
+  }
+}
+
 /** The event of a native verification of `body`. The native record carries the payload unless
  * the body is plain JSON; then a copy of the bytes is taken now (the caller may reuse its Buffer,
  * and the payload must be parsed from the bytes that were verified). */
 function toEvent(text, rawBody, body) {
-  const record = JSON.parse(text)
-  return new Event(record, 'payload' in record ? undefined : typeof rawBody === 'string' ? rawBody : Buffer.from(body))
+  const record = toRecord(text)
+  return new Event(record, record.payload !== undefined ? undefined : typeof rawBody === 'string' ? rawBody : Buffer.from(body))
 }
 
 /** Verifies (and signs) webhooks for one scheme and one or more secrets. */

@@ -43,6 +43,25 @@ test('a body JSON.parse would read differently comes as the core read it (NaN, w
   }
 })
 
+test("the envelope's fields come through whatever their text: a NUL, '=', ',', empty", () => {
+  const hook = new hookwise.Webhook('whsec_test', { scheme: 'stripe' })
+  for (const [id, type] of [['evt\u00001', 'a=b,c'], ['', 'a=b,c'], ['=x,y', 't\u0000'], ['evt_1', '']]) {
+    const payload = { id, type, created: 1700000000, data: { object: { n: 1 } } }
+    const body = Buffer.from(JSON.stringify(payload))
+    const event = hook.verify(body, hook.sign(body, { timestamp: 1700000000 }), { now: 1700000000 })
+    assert.deepEqual(
+      [event.id, event.type, event.createdAt, event.data, event.payload, event.unsignedFields],
+      [id, payload.type, '2023-11-14T22:13:20Z', payload.data, payload, []],
+      JSON.stringify(id),
+    )
+  }
+  const github = new hookwise.Webhook('k', { scheme: 'github' })
+  for (const type of ['a,b', 'a,b\u0000']) {
+    const event = github.verify(BODY, { ...github.sign(BODY), 'X-GitHub-Event': type, 'X-GitHub-Delivery': '' })
+    assert.deepEqual([event.id, event.type, event.unsignedFields], ['', type, ['id', 'type']])
+  }
+})
+
 test("Node's IncomingHttpHeaders (lower-case keys, string[] values) and fetch Headers work", () => {
   const hook = new hookwise.Webhook('k', { scheme: 'github' })
   const signed = hook.sign(BODY)
