@@ -95,7 +95,7 @@ impl<'a, 'py> Build<'a> for Builder<'py, '_> {
     type Value = Bound<'py, PyAny>;
     type Key = Bound<'py, PyString>;
 
-    fn scalar(&mut self, node: Node<'a>) -> Bound<'py, PyAny> {
+    fn scalar(&mut self, node: Node<'_>) -> Bound<'py, PyAny> {
         let py = self.py;
         let made = match node {
             Node::Null => Ok(py.None().into_bound(py)),

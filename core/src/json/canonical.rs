@@ -84,28 +84,51 @@ impl<S, F> Printer<'_, S, F> {
     }
 
     /// Reprints the members of the innermost object (each `"key":value,` from its key's start)
-    /// sorted by key, keeping the last of equal keys: a dict's last-wins.
+    /// sorted by key, keeping the last of equal keys: a dict's last-wins. The members are moved
+    /// aside and copied back in order; in an object of [`SORT_IN_PLACE`] bytes or more, the
+    /// largest member kept stays out of that and moves once, within the output, to where it
+    /// belongs (an envelope's `data` is most of the body: sorting the envelope then sets next
+    /// to nothing aside).
     fn sort(&mut self, members: &[Member<'_>]) {
         let Some(((_, first), ())) = members.first() else { return };
-        let first = *first;
-        self.aside.clear();
-        self.aside.extend_from_slice(&self.out[first..]);
-        self.out.truncate(first);
-        let span = |i: usize| {
-            let end = members.get(i + 1).map_or(first + self.aside.len(), |((_, next), ())| *next);
-            members[i].0 .1 - first..end - first
-        };
+        let (first, end) = (*first, self.out.len());
+        let span = |i: usize| members[i].0 .1..members.get(i + 1).map_or(end, |((_, next), ())| *next);
+        let key = |i: usize| &members[i].0 .0;
+        // From the last member back, so that a stable sort puts the last of equal keys first;
+        // the rest of them are dropped.
         self.order.clear();
-        self.order.extend(0..members.len());
-        self.order.sort_by(|&a, &b| key_order(&members[a].0 .0, &members[b].0 .0));
-        for (n, &i) in self.order.iter().enumerate() {
-            let repeated = self.order.get(n + 1).is_some_and(|&next| members[next].0 .0 == members[i].0 .0);
-            if !repeated {
-                self.out.extend_from_slice(&self.aside[span(i)]);
-            }
+        self.order.extend((0..members.len()).rev());
+        self.order.sort_by(|&a, &b| key_order(key(a), key(b)));
+        self.order.dedup_by(|later, kept| key(*later) == key(*kept));
+        let largest =
+            if end - first >= SORT_IN_PLACE { self.order.iter().copied().max_by_key(|&i| span(i).len()) } else { None };
+        // Aside: the members in document order, but the largest.
+        let held = largest.map_or(end..end, span);
+        self.aside.clear();
+        self.aside.extend_from_slice(&self.out[first..held.start]);
+        self.aside.extend_from_slice(&self.out[held.end..end]);
+        if let Some(largest) = largest {
+            // Its place: after the members that sort before it (their bytes are aside by now).
+            let before: usize = self.order.iter().take_while(|&&i| i != largest).map(|&i| span(i).len()).sum();
+            self.out.copy_within(held.clone(), first + before);
         }
+        let mut at = first;
+        for &i in &self.order {
+            let from = span(i);
+            let len = from.len();
+            if Some(i) != largest {
+                let from = from.start - first - if from.start >= held.end { held.len() } else { 0 };
+                self.out[at..at + len].copy_from_slice(&self.aside[from..from + len]);
+            }
+            at += len;
+        }
+        self.out.truncate(at);
     }
 }
+
+/// The size from which an object being sorted keeps its largest member in place (below it,
+/// all of it is moved aside: a few KiB at most).
+const SORT_IN_PLACE: usize = 4096;
 
 impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Build<'a> for Printer<'_, S, F> {
     type Value = ();
@@ -120,7 +143,7 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Build<'a> for Printer
         self.out.push(if object { b'{' } else { b'[' });
     }
 
-    fn scalar(&mut self, node: Node<'a>) {
+    fn scalar(&mut self, node: Node<'_>) {
         write_scalar(&node, &mut self.out);
         self.out.push(b',');
         if let Some(i) = self.watched.take() {

@@ -190,8 +190,8 @@ fn start(input: &[u8]) -> Result<(Cow<'_, [u8]>, bool), SyntaxError> {
 /// What the parser makes of each value as it completes: one builder prints the canonical form
 /// as it goes; another makes [`Value`](super::Value)s; a binding makes its language's objects.
 pub trait Build<'a> {
-    /// Whether the builder looks at scalars and keys at all (a validator does not, so the
-    /// parser skips decoding escapes for it).
+    /// Whether the builder keeps keys at all (a validator does not, so the parser does not copy
+    /// a key it decoded from escapes).
     const KEEPS: bool = true;
     /// A finished value.
     type Value;
@@ -202,8 +202,9 @@ pub trait Build<'a> {
     fn open(&mut self, object: bool) {
         let _ = object;
     }
-    /// A scalar.
-    fn scalar(&mut self, node: Node<'a>) -> Self::Value;
+    /// A scalar. A string the input spells with escapes arrives decoded in the parser's one
+    /// reused buffer, so the node is borrowed for this call only: no string allocates.
+    fn scalar(&mut self, node: Node<'_>) -> Self::Value;
     /// An object key.
     fn key(&mut self, key: Cow<'a, [u8]>) -> Self::Key;
     /// A finished array.
@@ -219,7 +220,7 @@ impl<'a> Build<'a> for Skip {
     const KEEPS: bool = false;
     type Value = ();
     type Key = ();
-    fn scalar(&mut self, _: Node<'a>) {}
+    fn scalar(&mut self, _: Node<'_>) {}
     fn key(&mut self, _: Cow<'a, [u8]>) {}
     fn array(&mut self, _: Drain<'_, ()>) {}
     fn object(&mut self, _: Drain<'_, ((), ())>) {}
@@ -470,6 +471,12 @@ enum Frame<K> {
     Object(usize, Option<K>),
 }
 
+/// Where a string's text is: in the input as it stands, or decoded from escapes into a buffer.
+enum Text<'a> {
+    Input(&'a [u8]),
+    Decoded,
+}
+
 struct Parser<'a> {
     src: &'a [u8],
     pos: usize,
@@ -479,7 +486,7 @@ struct Parser<'a> {
     plain: bool,
     /// Whether scalars and keys are wanted (see [`Build::KEEPS`]).
     keep: bool,
-    /// Where escapes are decoded when nothing is kept, reused across strings.
+    /// Where escapes are decoded, reused across strings.
     scratch: Vec<u8>,
     /// How many more nodes (values and keys) the document may hold.
     nodes_left: usize,
@@ -538,7 +545,7 @@ impl<'a> Parser<'a> {
     fn members<S: AsRef<str>>(
         &mut self,
         keys: &[S],
-        visit: &mut impl FnMut(usize, Option<Node<'a>>),
+        visit: &mut impl FnMut(usize, Option<Node<'_>>),
     ) -> Result<(), SyntaxError> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -554,10 +561,9 @@ impl<'a> Parser<'a> {
                     visit(i, None);
                 }
                 (Some(i), _) => {
-                    self.keep = true;
-                    let node = self.scalar()?;
-                    self.keep = false;
-                    visit(i, Some(node));
+                    let mut decoded = std::mem::take(&mut self.scratch);
+                    visit(i, Some(self.scalar_into(&mut decoded)?));
+                    self.scratch = decoded;
                 }
                 (None, _) => self.value(&mut Skip, 1)?,
             }
@@ -580,6 +586,7 @@ impl<'a> Parser<'a> {
     /// enclosing containers.
     fn value<B: Build<'a>>(&mut self, b: &mut B, depth: usize) -> Result<B::Value, SyntaxError> {
         self.keep = B::KEEPS;
+        let mut decoded = std::mem::take(&mut self.scratch);
         let mut stack: Vec<Frame<B::Key>> = Vec::new();
         let mut items: Vec<B::Value> = Vec::new();
         let mut members: Vec<(B::Key, B::Value)> = Vec::new();
@@ -611,13 +618,15 @@ impl<'a> Parser<'a> {
                     continue 'value;
                 }
             } else {
-                let scalar = self.scalar()?;
-                b.scalar(scalar)
+                b.scalar(self.scalar_into(&mut decoded)?)
             };
             // A value is complete: hand it to the enclosing containers, closing those that end.
             loop {
                 match stack.last_mut() {
-                    None => return Ok(node),
+                    None => {
+                        self.scratch = decoded;
+                        return Ok(node);
+                    }
                     Some(&mut Frame::Array(start)) => {
                         items.push(node);
                         self.skip_ws();
@@ -686,12 +695,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The scalar at `pos`: a string with escapes is decoded into `decoded` (cleared first) and
+    /// borrowed from there, anything else borrows the input.
     #[inline]
-    fn scalar(&mut self) -> Result<Node<'a>, SyntaxError> {
+    fn scalar_into<'s>(&mut self, decoded: &'s mut Vec<u8>) -> Result<Node<'s>, SyntaxError>
+    where
+        'a: 's,
+    {
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                Ok(Node::Str(self.string()?))
+                Ok(Node::Str(Cow::Borrowed(match self.string_text(decoded)? {
+                    Text::Input(text) => text,
+                    Text::Decoded => decoded,
+                })))
             }
             Some(b'n') => self.literal(b"null", Node::Null),
             Some(b't') => self.literal(b"true", Node::Bool(true)),
@@ -734,8 +751,23 @@ impl<'a> Parser<'a> {
         self.pos += plain_run::<0x7F>(&self.src[self.pos..]);
     }
 
-    #[inline]
+    /// A key's text after its opening quote: borrowed from the input when it has no escape, else
+    /// decoded and copied (or, when keys are not kept, dropped: empty).
     fn string(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
+        let mut decoded = std::mem::take(&mut self.scratch);
+        let text = match self.string_text(&mut decoded)? {
+            Text::Input(text) => Cow::Borrowed(text),
+            Text::Decoded if self.keep => Cow::Owned(decoded.clone()),
+            Text::Decoded => Cow::Borrowed(&[][..]),
+        };
+        self.scratch = decoded;
+        Ok(text)
+    }
+
+    /// The rest of a string after its opening quote, past its closing one: as it stands in the
+    /// input when it holds no escape, else decoded into `decoded` (cleared first).
+    #[inline]
+    fn string_text(&mut self, decoded: &mut Vec<u8>) -> Result<Text<'a>, SyntaxError> {
         let start = self.pos;
         // Fast path: no escapes, borrow the bytes as they are.
         loop {
@@ -745,7 +777,7 @@ impl<'a> Parser<'a> {
                 Some(b'"') => {
                     let s = &self.src[start..self.pos];
                     self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
+                    return Ok(Text::Input(s));
                 }
                 Some(b'\\') => break,
                 Some(0..=0x1F) => return self.err("Invalid control character"),
@@ -753,41 +785,26 @@ impl<'a> Parser<'a> {
                 Some(_) => self.multibyte()?,
             }
         }
-        let mut out = if self.keep {
-            // Escapes only shrink text, so up to the next quote (the closing one, unless it is
-            // escaped) is room enough, most of the time, for the whole decoded string.
-            let rest = &self.src[self.pos..];
-            let room = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
-            let mut out = Vec::with_capacity(self.pos - start + room);
-            out.extend_from_slice(&self.src[start..self.pos]);
-            out
-        } else {
-            let mut scratch = std::mem::take(&mut self.scratch);
-            scratch.clear();
-            scratch
-        };
+        decoded.clear();
+        decoded.extend_from_slice(&self.src[start..self.pos]);
         loop {
             match self.peek() {
                 None => return self.err("Unterminated string starting"),
                 Some(b'"') => {
                     self.pos += 1;
-                    if self.keep {
-                        return Ok(Cow::Owned(out));
-                    }
-                    self.scratch = out;
-                    return Ok(Cow::Borrowed(&[]));
+                    return Ok(Text::Decoded);
                 }
-                Some(b'\\') => self.escape(&mut out)?,
+                Some(b'\\') => self.escape(decoded)?,
                 Some(0..=0x1F) => return self.err("Invalid control character"),
                 Some(0x20..=0x7F) => {
                     let run = self.pos;
                     self.skip_plain();
-                    out.extend_from_slice(&self.src[run..self.pos]);
+                    decoded.extend_from_slice(&self.src[run..self.pos]);
                 }
                 Some(_) => {
                     let from = self.pos;
                     self.multibyte()?;
-                    out.extend_from_slice(&self.src[from..self.pos]);
+                    decoded.extend_from_slice(&self.src[from..self.pos]);
                 }
             }
         }

@@ -184,7 +184,7 @@ struct Direct;
 impl<'a> Build<'a> for Direct {
     type Value = Value;
     type Key = String;
-    fn scalar(&mut self, node: Node<'a>) -> Value {
+    fn scalar(&mut self, node: Node<'_>) -> Value {
         match node {
             Node::Str(s) => Value::String(into_string(s)),
             other => from_node(&other),

@@ -170,6 +170,13 @@ def keys():
         ('{"\\u007a":1,"\\u00e9":[{"\\ud83d\\ude00":{"b":2,"a":1},"\\uffff":0}],"a\\"b":2,"a\\\\":3}',
          "escaped keys sort by their characters, not by their escapes"),
         ('{"10":1,"9":2,"1":3}', "numeric-looking keys sort as text"),
+        # Objects of 4 KiB and more keep their largest member in place while sorting the rest.
+        ('{"b":"' + "x" * 4100 + '","a":1}', "the largest member first moves last"),
+        ('{"c":1,"a":[' + "1," * 2100 + '1],"b":2}', "the largest member in the middle moves first"),
+        ('{"b":"' + "x" * 4100 + '","a":1,"b":2}', "the largest member is a repeated key's first: dropped"),
+        ('{"b":2,"c":0,"a":1,"b":"' + "x" * 4100 + '"}', "the largest member is a repeated key's last: kept"),
+        ('{"z":0,"a":{"c":"' + "x" * 4100 + '","b":[{"e":1,"d":2}]},"m":{"q":1,"p":2}}',
+         "the largest member holds unsorted objects of its own"),
         ('{"ab":1,"a":2,"abc":3,"b":4}', "prefixes sort first"),
         ('{"a\\u0000b":1,"a":2}', "key with an escaped NUL"),
         ('{"a":1,}', "trailing comma in an object"), ('{a:1}', "unquoted key"), ("{'a':1}", "single-quoted key"),

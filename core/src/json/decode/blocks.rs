@@ -284,7 +284,7 @@ fn ends_atom(byte: Option<&u8>) -> bool {
     matches!(byte, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"'))
 }
 
-impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
+impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
     fn block(&mut self, block: &[u8; 64], base: usize, carry: &mut Carry) -> Option<()> {
         let classes = Classes::of(block);
         let layout = Layout::of(&classes, carry);
@@ -428,11 +428,13 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             (self.visit)(i, None);
             return Some(());
         }
-        let node = self.parser.scalar().ok()?;
+        let mut decoded = std::mem::take(&mut self.parser.scratch);
+        let node = self.parser.scalar_into(&mut decoded).ok()?;
         if !matches!(node, Node::Str(_)) && !ends_atom(self.parser.src.get(self.parser.pos)) {
             return None;
         }
         (self.visit)(i, Some(node));
+        self.parser.scratch = decoded;
         Some(())
     }
 
@@ -448,8 +450,9 @@ impl<'a, S: AsRef<str>, F: FnMut(usize, Option<Node<'a>>)> Walk<'a, '_, S, F> {
             shape.len
         } else {
             self.parser.pos = pos;
-            self.parser.keep = false;
-            self.parser.scalar().ok()?;
+            let mut decoded = std::mem::take(&mut self.parser.scratch);
+            self.parser.scalar_into(&mut decoded).ok()?;
+            self.parser.scratch = decoded;
             self.parser.pos - pos
         };
         ends_atom(rest.get(len)).then_some(())
@@ -468,10 +471,10 @@ fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
 /// [`scan`](super::scan)'s fast path: `Some(plain)` when `input` is certainly a document CPython
 /// accepts (each wanted top-level member handed to `visit`), `None` when the exact parser must
 /// decide.
-pub(super) fn scan<'a, S: AsRef<str>>(
-    input: &'a [u8],
+pub(super) fn scan<S: AsRef<str>>(
+    input: &[u8],
     keys: &[S],
-    visit: impl FnMut(usize, Option<Node<'a>>),
+    visit: impl FnMut(usize, Option<Node<'_>>),
 ) -> Option<bool> {
     if !matches!(detect_encoding(input), (Encoding::Utf8, 0)) || simdutf8::basic::from_utf8(input).is_err() {
         return None;
