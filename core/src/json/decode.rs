@@ -484,7 +484,7 @@ struct Parser<'a> {
     /// literal, no raw (unescaped) surrogate and no `-0` integer, so any RFC 8259 parser reads
     /// it as CPython does (up to number precision).
     plain: bool,
-    /// Whether scalars and keys are wanted (see [`Build::KEEPS`]).
+    /// Whether keys are kept (see [`Build::KEEPS`]).
     keep: bool,
     /// Where escapes are decoded, reused across strings.
     scratch: Vec<u8>,
@@ -560,11 +560,7 @@ impl<'a> Parser<'a> {
                     self.value(&mut Skip, 1)?;
                     visit(i, None);
                 }
-                (Some(i), _) => {
-                    let mut decoded = std::mem::take(&mut self.scratch);
-                    visit(i, Some(self.scalar_into(&mut decoded)?));
-                    self.scratch = decoded;
-                }
+                (Some(i), _) => self.scalar_then(|node, _| visit(i, Some(node)))?,
                 (None, _) => self.value(&mut Skip, 1)?,
             }
             self.skip_ws();
@@ -586,6 +582,8 @@ impl<'a> Parser<'a> {
     /// enclosing containers.
     fn value<B: Build<'a>>(&mut self, b: &mut B, depth: usize) -> Result<B::Value, SyntaxError> {
         self.keep = B::KEEPS;
+        // The buffer for strings with escapes, held for the whole value (not taken per scalar,
+        // as `scalar_then` does): this is the hot loop.
         let mut decoded = std::mem::take(&mut self.scratch);
         let mut stack: Vec<Frame<B::Key>> = Vec::new();
         let mut items: Vec<B::Value> = Vec::new();
@@ -693,6 +691,17 @@ impl<'a> Parser<'a> {
         } else {
             self.err("Expecting value")
         }
+    }
+
+    /// Reads the scalar at `pos` and hands it to `f` with the position after it. A string with
+    /// escapes is decoded into the parser's one reused buffer and borrowed from there for the
+    /// call; anything else borrows the input.
+    #[inline]
+    fn scalar_then<R>(&mut self, f: impl FnOnce(Node<'_>, usize) -> R) -> Result<R, SyntaxError> {
+        let mut decoded = std::mem::take(&mut self.scratch);
+        let made = self.scalar_into(&mut decoded).map(|node| f(node, self.pos));
+        self.scratch = decoded;
+        made
     }
 
     /// The scalar at `pos`: a string with escapes is decoded into `decoded` (cleared first) and

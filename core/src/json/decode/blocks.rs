@@ -428,14 +428,18 @@ impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
             (self.visit)(i, None);
             return Some(());
         }
-        let mut decoded = std::mem::take(&mut self.parser.scratch);
-        let node = self.parser.scalar_into(&mut decoded).ok()?;
-        if !matches!(node, Node::Str(_)) && !ends_atom(self.parser.src.get(self.parser.pos)) {
-            return None;
-        }
-        (self.visit)(i, Some(node));
-        self.parser.scratch = decoded;
-        Some(())
+        let src = self.parser.src;
+        let visit = &mut self.visit;
+        self.parser
+            .scalar_then(|node, end| {
+                let whole = matches!(node, Node::Str(_)) || ends_atom(src.get(end));
+                if whole {
+                    visit(i, Some(node));
+                }
+                whole
+            })
+            .ok()?
+            .then_some(())
     }
 
     /// Validates the number or literal at `pos` without building it; numbers, the common
@@ -450,10 +454,7 @@ impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
             shape.len
         } else {
             self.parser.pos = pos;
-            let mut decoded = std::mem::take(&mut self.parser.scratch);
-            self.parser.scalar_into(&mut decoded).ok()?;
-            self.parser.scratch = decoded;
-            self.parser.pos - pos
+            self.parser.scalar_then(|_, end| end - pos).ok()?
         };
         ends_atom(rest.get(len)).then_some(())
     }
