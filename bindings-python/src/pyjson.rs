@@ -2,13 +2,15 @@
 //! exactly the values `json.loads` gives: integers of any size, floats as Python reads them,
 //! `NaN`/`Infinity`, lone surrogates, duplicate keys last-wins in the first position. Keys and
 //! short string values are made once and shared, as pydantic's `jiter` does by default (CPython's
-//! own scanner shares keys), found again through a direct-mapped cache as orjson's key cache is:
-//! a slot per string by its [`Fingerprint`] (its length and its first and last eight bytes,
-//! which are the whole of a string of up to 16 bytes), so a hit costs two compares and no
+//! own scanner shares keys), found again through a direct-mapped cache that, like orjson's key
+//! cache, lives as long as the process (the next event's keys are this one's, already made and
+//! hashed): a slot per string by its [`Fingerprint`] (its length and its first and last eight
+//! bytes, which are the whole of a string of up to 16 bytes), so a hit costs two compares and no
 //! hashing of the whole string, and a miss next to nothing. Two strings that share a slot each
 //! evict the other and are made again, which changes nothing but the time.
 
 use std::borrow::Cow;
+use std::sync::{Mutex, TryLockError};
 use std::vec::Drain;
 
 use hookwise::json::{float_value, parse_with, small_int_value, Build, Node};
@@ -23,11 +25,29 @@ const MAX_SHARED: usize = 64;
 /// Slots in the string cache (a power of two).
 const SLOTS: usize = 256;
 
+/// The string cache: keys and short values (valid UTF-8 only), by [`Fingerprint::slot`].
+type Shared = [Option<(Fingerprint, Py<PyString>)>; SLOTS];
+
+/// The process's string cache. A parse that finds it in use (another thread's, which can only
+/// be running while that one waits for the GIL) makes a cache of its own rather than wait.
+static SHARED: Mutex<Shared> = Mutex::new([const { None }; SLOTS]);
+
 /// `json.loads(input)`, built in one pass. The input is already known to be JSON (verified), but
 /// a `SyntaxError` is still reported, as `ValueError`.
 pub fn loads<'py>(py: Python<'py>, input: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    // A poisoned cache is still whole (a slot is only ever replaced whole).
+    let mut held = match SHARED.try_lock() {
+        Ok(cache) => Some(cache),
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    };
+    let mut own = None;
+    let shared = match held.as_deref_mut() {
+        Some(shared) => shared,
+        None => own.insert([const { None }; SLOTS]),
+    };
     let text = simdutf8::basic::from_utf8(input).unwrap_or_default();
-    let mut builder = Builder { py, text, shared: std::array::from_fn(|_| None), error: None };
+    let mut builder = Builder { py, text, shared, error: None };
     let value = parse_with(input, &mut builder)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid JSON: {e}")))?;
     match builder.error {
@@ -41,8 +61,8 @@ struct Builder<'py, 'i> {
     /// The input as text, checked once (empty when it is not strict UTF-8): a string the parser
     /// hands over as it stands in the input is then sliced from it, not checked again.
     text: &'i str,
-    /// The string cache: keys and short values (valid UTF-8 only), by [`Fingerprint::slot`].
-    shared: [Option<(Fingerprint, Bound<'py, PyString>)>; SLOTS],
+    /// The string cache.
+    shared: &'i mut Shared,
     /// The first failure to make an object (out of memory, …): the parse finishes with `None`s
     /// in its place and this is raised.
     error: Option<PyErr>,
@@ -72,13 +92,16 @@ impl<'py> Builder<'py, '_> {
         }
         let print = Fingerprint::of(text.as_bytes());
         let slot = &mut self.shared[print.slot()];
-        let hit = |(held, made): &(Fingerprint, Bound<'py, PyString>)| {
-            *held == print && (text.len() <= 16 || made.to_str().is_ok_and(|s| s == text))
+        let py = self.py;
+        let hit = |(held, made): &(Fingerprint, Py<PyString>)| {
+            *held == print && (text.len() <= 16 || made.bind(py).to_str().is_ok_and(|s| s == text))
         };
         if let Some((_, made)) = slot.as_ref().filter(|held| hit(held)) {
-            return Ok(made.clone());
+            return Ok(made.bind(py).clone());
         }
-        Ok(slot.insert((print, PyString::new(self.py, text))).1.clone())
+        let made = PyString::new(py, text);
+        *slot = Some((print, made.clone().unbind()));
+        Ok(made)
     }
 
     fn int(&self, digits: &[u8]) -> PyResult<Bound<'py, PyAny>> {

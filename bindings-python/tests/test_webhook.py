@@ -60,6 +60,19 @@ def test_shared_strings_are_told_apart_by_their_whole_text() -> None:
     assert repr(hook.verify(body, hook.sign(body)).payload) == repr(expected)
 
 
+def test_the_string_cache_outlives_an_event_and_still_tells_strings_apart() -> None:
+    """The cache lives as long as the process (as orjson's key cache does): the next event's keys
+    are the same `str` objects, and a string cached by one event is never handed to another event
+    whose string only looks alike (same length, same first and last eight bytes)."""
+    hook = hookwise.Webhook("k", scheme="github")
+    first, second = (hook.verify(b, hook.sign(b)).data for b in (b'{"customer": 1}', b'{"customer": 2}'))
+    assert next(iter(first)) is next(iter(second))
+    for middle in "XYZXY":
+        text = f"aaaaaaaa{middle}{middle}bbbbbbbb"
+        body = json.dumps({text: text, "v": [text]}).encode()
+        assert hook.verify(body, hook.sign(body)).data == {text: text, "v": [text]}
+
+
 def test_a_payload_nested_deeper_than_the_recursion_budget_still_converts() -> None:
     import sys
 
