@@ -4,7 +4,8 @@
 //! compact body and on the same spaced as Python's `json.dumps` writes it (the bench scripts'
 //! bodies). The canonical-JSON presets also print the canonical form the signature covers, as
 //! long as the body when it is compact: they are held to twice the body and 4 KiB of
-//! bookkeeping, and to one body at a time.
+//! bookkeeping, and to one body at a time. A body that is already canonical (what Argus says it
+//! sends) is not printed again: there they are held to the event's copy and 4 KiB.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -54,17 +55,34 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// A 256 KiB event shaped like the bench bodies: items with numbers, floats and escaped text;
-/// compact, or with a space after each `,` and `:` as `json.dumps` writes it.
-fn body(spaced: bool) -> Vec<u8> {
+/// How a body is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Compact,
+    /// With a space after each `,` and `:`, as `json.dumps` writes it.
+    Spaced,
+    /// Compact with every object's keys in order: `json.dumps(…, sort_keys=True, separators=(",", ":"))`.
+    Canonical,
+}
+
+/// A 256 KiB event shaped like the bench bodies: items with numbers, floats and escaped text.
+fn body(shape: Shape) -> Vec<u8> {
     let items: Vec<String> = (0..4400)
-        .map(|i| format!(r#"{{"sku":"item-{i}","qty":{i},"price":{}.5,"note":"caf\u00e9"}}"#, i * 3))
+        .map(|i| match shape {
+            Shape::Canonical => format!(r#"{{"note":"caf\u00e9","price":{}.5,"qty":{i},"sku":"item-{i}"}}"#, i * 3),
+            _ => format!(r#"{{"sku":"item-{i}","qty":{i},"price":{}.5,"note":"caf\u00e9"}}"#, i * 3),
+        })
         .collect();
-    let text = format!(
-        r#"{{"id":"evt_1","type":"order.created","created_at":"2026-11-22T00:00:00Z","data":{{"items":[{}]}}}}"#,
-        items.join(",")
-    );
-    if spaced {
+    let items = items.join(",");
+    let text = match shape {
+        Shape::Canonical => format!(
+            r#"{{"created_at":"2026-11-22T00:00:00Z","data":{{"items":[{items}]}},"id":"evt_1","type":"order.created"}}"#
+        ),
+        _ => format!(
+            r#"{{"id":"evt_1","type":"order.created","created_at":"2026-11-22T00:00:00Z","data":{{"items":[{items}]}}}}"#
+        ),
+    };
+    if shape == Shape::Spaced {
         text.replace(',', ", ").replace(':', ": ").replace("T00: 00: 00Z", "T00:00:00Z").into_bytes()
     } else {
         text.into_bytes()
@@ -75,8 +93,9 @@ fn body(spaced: bool) -> Vec<u8> {
 fn verifying_a_256_kib_body_allocates_at_most_twice_the_body() {
     let now = 1_700_000_000;
     let mut over = Vec::new();
-    for payload in [body(false), body(true)] {
-        assert!(payload.len() >= 256 * 1024, "{}", payload.len());
+    for shape in [Shape::Compact, Shape::Spaced, Shape::Canonical] {
+        let payload = body(shape);
+        assert!(payload.len() >= 250 * 1024, "{}", payload.len());
         for scheme in presets() {
             let hook = Webhook::from_preset(&scheme.name, ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]).unwrap();
             let headers = hook.sign(&payload, Some("msg_1"), Some(now)).unwrap();
@@ -97,8 +116,9 @@ fn verifying_a_256_kib_body_allocates_at_most_twice_the_body() {
                 ratio(total),
                 ratio(peak)
             );
-            let bookkeeping = if scheme.signed_content == SignedContent::CanonicalJson { 4096 } else { 0 };
-            if total > 2 * payload.len() + bookkeeping || peak > payload.len() + 4096 {
+            let printed = scheme.signed_content == SignedContent::CanonicalJson && shape != Shape::Canonical;
+            let bound = if printed { 2 * payload.len() + 4096 } else { payload.len() + 4096 };
+            if total > bound || peak > payload.len() + 4096 {
                 over.push(format!("{} ({} bytes)", scheme.name, payload.len()));
             }
         }

@@ -3,9 +3,12 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::vec::Drain;
 
-use super::decode::{decode_code_point, float_value, parse_bounded, plain_run, Build, Node, SyntaxError};
+use super::decode::{
+    decode_code_point, float_value, parse_bounded, parse_with, plain_run, scan_fast, Build, Node, SyntaxError,
+};
 
 /// Returns the canonical JSON bytes of `input`, exactly as CPython's
 /// `json.dumps(json.loads(input), sort_keys=True, separators=(",", ":")).encode("utf-8")`.
@@ -13,12 +16,12 @@ use super::decode::{decode_code_point, float_value, parse_bounded, plain_run, Bu
 /// # Errors
 /// [`SyntaxError`] when CPython's `json.loads` would refuse the input.
 pub fn canonicalize(input: &[u8]) -> Result<Vec<u8>, SyntaxError> {
-    canonicalize_bounded(input, usize::MAX)
+    canonicalize_bounded(input, usize::MAX).map(Cow::into_owned)
 }
 
 /// [`canonicalize`] of a document of at most `max_nodes` nodes (values and keys); a larger one
 /// is refused with [`TOO_MANY_NODES`](super::decode::TOO_MANY_NODES) before more is printed.
-pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Vec<u8>, SyntaxError> {
+pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Cow<'_, [u8]>, SyntaxError> {
     canonicalize_with(input, max_nodes, &[] as &[&str], |_, _| ()).map(|(out, _)| out)
 }
 
@@ -27,9 +30,30 @@ pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Vec
 /// [`scan`](super::decode::scan) does: by index, in document order, its scalar or `None` for an
 /// array or an object. Returns the bytes and whether the document is plain.
 ///
+/// A sender that signs the canonical form usually sends it (Argus's documentation says it
+/// does). So a document that [reads as its own canonical form](as_is) and that the validator's
+/// fast path accepts is its canonical form, borrowed: nothing is printed or copied. Otherwise
+/// it is printed (and `visit` hears again of members the fast path had read, in order).
+///
 /// # Errors
 /// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input, or it is too big.
-pub(crate) fn canonicalize_with<S: AsRef<str>>(
+pub(crate) fn canonicalize_with<'i, S: AsRef<str>>(
+    input: &'i [u8],
+    max_nodes: usize,
+    keys: &[S],
+    mut visit: impl FnMut(usize, Option<Node<'_>>),
+) -> Result<(Cow<'i, [u8]>, bool), SyntaxError> {
+    if as_is(input, max_nodes) {
+        if let Some(plain) = scan_fast(input, keys, &mut visit) {
+            return Ok((Cow::Borrowed(input), plain));
+        }
+    }
+    print(input, max_nodes, keys, visit).map(|(out, plain)| (Cow::Owned(out), plain))
+}
+
+/// Prints the canonical form of `input` (read as [`canonicalize_with`] reads it), and says
+/// whether the document is plain.
+fn print<S: AsRef<str>>(
     input: &[u8],
     max_nodes: usize,
     keys: &[S],
@@ -49,6 +73,114 @@ pub(crate) fn canonicalize_with<S: AsRef<str>>(
     let mut out = printer.out;
     out.pop(); // The comma every value is followed by.
     Ok((out, plain))
+}
+
+/// Whether `input` reads as its own canonical form, with at most `max_nodes` nodes (values and
+/// keys): no whitespace, each scalar spelled as [`write_scalar`] prints it, the keys of each
+/// object strictly in order. Only tokens are read, not the grammar: the answer is meaningful for
+/// JSON only (the validator decides that). Stops at the first byte that differs.
+fn as_is(input: &[u8], max_nodes: usize) -> bool {
+    // Per open container: `None` for an array; for an object, where its last key's text is.
+    let mut open: Vec<Option<Option<Range<usize>>>> = Vec::new();
+    let mut nodes = 0usize;
+    let mut at = 0;
+    while let Some(&byte) = input.get(at) {
+        let rest = &input[at..];
+        at += match byte {
+            b'{' | b'[' => {
+                open.push((byte == b'{').then_some(None));
+                nodes += 1;
+                1
+            }
+            b'}' | b']' => {
+                open.pop();
+                1
+            }
+            b',' | b':' => 1,
+            b'"' => {
+                let Some(len) = string_as_is(&rest[1..]) else { return false };
+                let text = at + 1..at + 1 + len;
+                if let (Some(b':'), Some(Some(last))) = (rest.get(len + 2), open.last_mut()) {
+                    if last.as_ref().is_some_and(|last| !key_before(&input[last.clone()], &input[text.clone()])) {
+                        return false;
+                    }
+                    *last = Some(text);
+                }
+                nodes += 1;
+                len + 2
+            }
+            _ => {
+                let len =
+                    rest.iter().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')).count();
+                if len == 0 || !atom_as_is(&rest[..len]) {
+                    return false;
+                }
+                nodes += 1;
+                len
+            }
+        };
+        if nodes > max_nodes {
+            return false;
+        }
+    }
+    true
+}
+
+/// The length of the string whose content starts `text` (after its opening quote), if
+/// [`write_str`] prints it as it is: printable ASCII but `"` and `\\`, and the escapes it writes.
+fn string_as_is(text: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        at += plain_run::<b'~'>(&text[at..]);
+        match text.get(at)? {
+            b'"' => return Some(at),
+            b'\\' => at += 1 + escape_as_is(&text[at + 1..])?,
+            _ => return None,
+        }
+    }
+}
+
+/// The length of the escape after a backslash, if [`write_str`] writes it so: a short escape,
+/// or `\\u` and four lower-case hex digits for a code point it has no other spelling for.
+fn escape_as_is(escape: &[u8]) -> Option<usize> {
+    let &kind = escape.first()?;
+    if SHORT_ESCAPES.iter().any(|&(_, letter)| letter == kind) {
+        return Some(1);
+    }
+    let hex = escape.get(1..5).filter(|_| kind == b'u')?;
+    let cp =
+        hex.iter().try_fold(0u32, |cp, &h| Some(cp * 16 + u32::try_from(HEX.iter().position(|&d| d == h)?).ok()?))?;
+    let plain = (0x20..=0x7E).contains(&cp);
+    (!plain && !SHORT_ESCAPES.iter().any(|&(short, _)| u32::from(short) == cp)).then_some(5)
+}
+
+/// Whether a number or literal (one the validator accepts) is spelled as [`write_scalar`]
+/// prints it.
+fn atom_as_is(text: &[u8]) -> bool {
+    if !matches!(text.first(), Some(b'-' | b'0'..=b'9')) || text.starts_with(b"-I") {
+        return true; // A literal: printed as JSON spells it.
+    }
+    if !text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return text != b"-0"; // What `write_int` changes.
+    }
+    is_python_repr(text) || {
+        let mut printed = Vec::new();
+        write_float(float_value(text), &mut printed);
+        printed == text
+    }
+}
+
+/// Whether a key spelled `a` sorts before one spelled `b` (both as [`write_str`] writes them,
+/// without quotes): their bytes when neither holds an escape, else their decoded texts.
+fn key_before(a: &[u8], b: &[u8]) -> bool {
+    if !a.contains(&b'\\') && !b.contains(&b'\\') {
+        return key_order(a, b).is_lt();
+    }
+    let value = |text: &[u8]| {
+        let quoted = [b"\"", text, b"\""].concat();
+        parse_with(&quoted, &mut StringValue).ok().flatten()
+    };
+    matches!((value(a), value(b)), (Some(a), Some(b)) if key_order(&a, &b).is_lt())
 }
 
 /// Prints the canonical form as the parser goes, with no tree: every value is printed where it
@@ -304,10 +436,48 @@ fn shortest_digits(s: &str) -> (Vec<u8>, i32) {
     (digits, decpt)
 }
 
+/// Reads a string's value (`None` for any other document).
+struct StringValue;
+
+impl<'a> Build<'a> for StringValue {
+    type Value = Option<Vec<u8>>;
+    type Key = ();
+    fn scalar(&mut self, node: Node<'_>) -> Option<Vec<u8>> {
+        match node {
+            Node::Str(text) => Some(text.into_owned()),
+            _ => None,
+        }
+    }
+    fn key(&mut self, _: Cow<'a, [u8]>) {}
+    fn array(&mut self, _: Drain<'_, Option<Vec<u8>>>) -> Option<Vec<u8>> {
+        None
+    }
+    fn object(&mut self, _: Drain<'_, ((), Option<Vec<u8>>)>) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// The characters `json.dumps` escapes with a letter (`\n`), and that letter.
+const SHORT_ESCAPES: [(u8, u8); 7] =
+    [(b'"', b'"'), (b'\\', b'\\'), (0x08, b'b'), (0x0C, b'f'), (b'\n', b'n'), (b'\r', b'r'), (b'\t', b't')];
+
+/// [`SHORT_ESCAPES`] by character: the letter, or 0.
+const LETTERS: [u8; 128] = {
+    let mut letters = [0; 128];
+    let mut i = 0;
+    while i < SHORT_ESCAPES.len() {
+        letters[SHORT_ESCAPES[i].0 as usize] = SHORT_ESCAPES[i].1;
+        i += 1;
+    }
+    letters
+};
+
+/// The digits of a `\uXXXX` escape as `json.dumps` writes them.
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 /// A string with `ensure_ascii`: printable ASCII as is, everything else escaped (`\uXXXX`, lower
 /// case, astral characters as surrogate pairs, lone surrogates as themselves).
 pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let push_u = |out: &mut Vec<u8>, u: u32| {
         out.extend_from_slice(b"\\u");
         for shift in [12, 8, 4, 0] {
@@ -326,21 +496,147 @@ pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
         }
         let (cp, len) = decode_code_point(&s[i..]);
         i += len;
-        match cp {
-            0x22 => out.extend_from_slice(b"\\\""),
-            0x5C => out.extend_from_slice(b"\\\\"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0C => out.extend_from_slice(b"\\f"),
-            0x0A => out.extend_from_slice(b"\\n"),
-            0x0D => out.extend_from_slice(b"\\r"),
-            0x09 => out.extend_from_slice(b"\\t"),
-            0x10000.. => {
-                let v = cp - 0x10000;
-                push_u(out, 0xD800 | (v >> 10));
-                push_u(out, 0xDC00 | (v & 0x3FF));
-            }
-            _ => push_u(out, cp),
+        if let Some(&letter) = usize::try_from(cp).ok().and_then(|c| LETTERS.get(c)).filter(|&&l| l != 0) {
+            out.extend_from_slice(&[b'\\', letter]);
+        } else if let Some(v) = cp.checked_sub(0x10000) {
+            push_u(out, 0xD800 | (v >> 10));
+            push_u(out, 0xDC00 | (v & 0x3FF));
+        } else {
+            push_u(out, cp);
         }
     }
     out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{as_is, canonicalize_bounded, print, scan_fast};
+
+    /// Scalars spelled as the canonical form spells them and as it does not: `-0`, exponents,
+    /// trailing zeros, upper-case and needless escapes, raw non-ASCII, DEL, surrogates.
+    const SCALARS: &[&str] = &[
+        "null",
+        "true",
+        "false",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "0",
+        "-0",
+        "12",
+        "-3",
+        "1.5",
+        "1.50",
+        "-0.0",
+        "0.1",
+        "1e5",
+        "1E5",
+        "1e+16",
+        "1.0e+16",
+        "0.0001",
+        "1e-05",
+        "123456789012345678",
+        "0.30000000000000004",
+        "\"\"",
+        "\"a b\"",
+        "\"\\u00e9\"",
+        "\"\\u00E9\"",
+        "\"\u{e9}\"",
+        "\"\\/\"",
+        "\"\\n\"",
+        "\"\\u000a\"",
+        "\"\\u001f\"",
+        "\"\\ud800\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\u{1F600}\"",
+        "\"\\u007f\"",
+        "\"\u{7f}\"",
+        "\"~\"",
+        "\"\\\"\"",
+        "\"\\u0041\"",
+        "\"\\u0022\"",
+        "\"\\u005c\"",
+        "\"\\u0008\"",
+        "\"\\\\\"",
+    ];
+    /// Keys (as spelled, and as read) that sort apart by their first byte, by a later one, by
+    /// length, and escaped or not.
+    const KEYS: &[(&str, &str)] = &[
+        ("a", "a"),
+        ("b", "b"),
+        ("B", "B"),
+        ("aa", "aa"),
+        ("", ""),
+        ("\\u00e9", "\u{e9}"),
+        ("\u{e9}", "\u{e9}"),
+        ("\\n", "\n"),
+        ("z\\u0000", "z\0"),
+    ];
+
+    /// Documents of those scalars and keys, most of them with the canonical separators (so that
+    /// some are canonical through and through), some with spaces.
+    fn document() -> impl Strategy<Value = String> {
+        let sep = |canonical: &'static str, other: &'static str| prop_oneof![6 => Just(canonical), 1 => Just(other)];
+        let leaf = prop::sample::select(SCALARS).prop_map(str::to_owned);
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                (prop::collection::vec(inner.clone(), 0..6), sep(",", ", "))
+                    .prop_map(|(items, comma)| format!("[{}]", items.join(comma))),
+                (
+                    prop::collection::vec((prop::sample::select(KEYS), inner), 0..6),
+                    sep(",", " ,"),
+                    sep(":", ": "),
+                    any::<bool>()
+                )
+                    .prop_map(|(mut members, comma, colon, sorted)| {
+                        if sorted {
+                            members.sort_by_key(|((_, read), _)| *read);
+                            members.dedup_by_key(|((_, read), _)| *read);
+                        }
+                        let members: Vec<String> =
+                            members.iter().map(|((key, _), value)| format!("\"{key}\"{colon}{value}")).collect();
+                        format!("{{{}}}", members.join(comma))
+                    }),
+            ]
+        })
+    }
+
+    /// A canonical document over the node budget is refused as a printed one is, and one within
+    /// it is borrowed, not copied.
+    #[test]
+    fn the_node_budget_holds_for_a_document_kept_as_it_is() {
+        let refused = canonicalize_bounded(b"{\"a\":[0,0]}", 4).map_err(|e| e.message);
+        assert_eq!(refused, Err(crate::json::TOO_MANY_NODES));
+        let kept = canonicalize_bounded(b"{\"a\":[0,0]}", 5).unwrap();
+        assert!(matches!(kept, std::borrow::Cow::Borrowed(_)));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The input is taken as its own canonical form exactly when the printer prints it back
+        /// byte for byte; either way the bytes and the error are the printer's.
+        #[test]
+        fn a_document_is_kept_as_it_is_exactly_when_it_prints_as_itself(text in document(), pad in any::<bool>()) {
+            let text = if pad { format!(" {text}\n") } else { text };
+            let input = text.as_bytes();
+            let printed = print(input, usize::MAX, &[] as &[&str], |_, _| ());
+            let kept = |input: &[u8]| as_is(input, usize::MAX) && scan_fast(input, &[] as &[&str], |_, _| ()).is_some();
+            match &printed {
+                Ok((out, _)) => {
+                    prop_assert_eq!(kept(input), out == input, "{}", text);
+                    let canonical = canonicalize_bounded(input, usize::MAX).unwrap();
+                    prop_assert_eq!(canonical.as_ref(), out.as_slice());
+                    // The printed form is canonical: kept as it is.
+                    prop_assert!(kept(out), "{}", text);
+                }
+                Err(e) => {
+                    prop_assert!(!kept(input), "{}", text);
+                    prop_assert_eq!(canonicalize_bounded(input, usize::MAX), Err(e.clone()), "{}", text);
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! the document's tree: verification validates the whole body but pays for a tree only when a
 //! caller asks for the payload.
 
+use std::borrow::Cow;
+
 use super::canonical::canonicalize_with;
 use super::decode::{scan, Node, SyntaxError};
 use super::value::{from_node, Value};
@@ -44,11 +46,11 @@ impl Fields {
 
     /// One parse giving the canonical bytes of `input` and its members `keys`, for a document
     /// of at most `max_nodes` nodes (values and keys).
-    pub(crate) fn canonicalize<S: AsRef<str>>(
-        input: &[u8],
+    pub(crate) fn canonicalize<'i, S: AsRef<str>>(
+        input: &'i [u8],
         keys: &[S],
         max_nodes: usize,
-    ) -> Result<(Vec<u8>, Fields), SyntaxError> {
+    ) -> Result<(Cow<'i, [u8]>, Fields), SyntaxError> {
         Fields::read(keys, |visit| canonicalize_with(input, max_nodes, keys, visit))
     }
 
