@@ -25,8 +25,8 @@ pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Cow
     canonicalize_with(input, max_nodes, &[] as &[&str], |_, _| ()).map(|(out, _)| out)
 }
 
-/// Parses once (at most `max_nodes` nodes, as [`canonicalize_bounded`]), printing the canonical
-/// bytes as it goes, and hands `visit` each top-level member whose key is one of `keys`, as
+/// The canonical bytes of `input` (at most `max_nodes` nodes, as [`canonicalize_bounded`]),
+/// handing `visit` each top-level member whose key is one of `keys`, as
 /// [`scan`](super::decode::scan) does: by index, in document order, its scalar or `None` for an
 /// array or an object. Returns the bytes and whether the document is plain.
 ///
