@@ -685,7 +685,15 @@ impl<'a> Parser<'a> {
             return self.err("Expecting property name enclosed in double quotes");
         }
         self.pos += 1;
-        let key = self.string()?;
+        // Most keys are short plain ASCII, borrowed as they stand without the general path.
+        let run = plain_run::<0x7F>(&self.src[self.pos..]);
+        let key = if self.src.get(self.pos + run) == Some(&b'"') {
+            let key = &self.src[self.pos..self.pos + run];
+            self.pos += run + 1;
+            Cow::Borrowed(key)
+        } else {
+            self.string()?
+        };
         self.skip_ws();
         if self.peek() != Some(b':') {
             return self.err("Expecting ':' delimiter");
