@@ -80,61 +80,99 @@ fn print<S: AsRef<str>>(
 /// object strictly in order. Only tokens are read, not the grammar: the answer is meaningful for
 /// JSON only (the validator decides that). Stops at the first byte that differs.
 fn as_is(input: &[u8], max_nodes: usize) -> bool {
-    // Per open container: `None` for an array; for an object, where its last key's text is.
-    let mut open: Vec<Option<Option<Range<usize>>>> = Vec::new();
+    // Per open container: `None` for an array; for an object, its last key (see `Key`).
+    let mut open: Vec<Option<Option<Key>>> = Vec::new();
     let mut nodes = 0usize;
     let mut at = 0;
     while let Some(&byte) = input.get(at) {
         let rest = &input[at..];
-        at += match byte {
+        let len = match byte {
             b'{' | b'[' => {
                 open.push((byte == b'{').then_some(None));
-                nodes += 1;
                 1
             }
             b'}' | b']' => {
                 open.pop();
-                1
+                at += 1 + usize::from(input.get(at + 1) == Some(&b','));
+                continue;
             }
-            b',' | b':' => 1,
             b'"' => {
-                let Some(len) = string_as_is(&rest[1..]) else { return false };
-                let text = at + 1..at + 1 + len;
+                let Some((len, escaped)) = string_as_is(&rest[1..]) else { return false };
                 if let (Some(b':'), Some(Some(last))) = (rest.get(len + 2), open.last_mut()) {
-                    if last.as_ref().is_some_and(|last| !key_before(&input[last.clone()], &input[text.clone()])) {
+                    let key = Key { text: at + 1..at + 1 + len, escaped };
+                    if last.as_ref().is_some_and(|last| !last.before(&key, input)) {
                         return false;
                     }
-                    *last = Some(text);
+                    *last = Some(key);
                 }
-                nodes += 1;
                 len + 2
             }
             _ => {
-                let len =
-                    rest.iter().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')).count();
+                let len = rest.iter().take_while(|&&b| ATOM_BYTES[usize::from(b)]).count();
                 if len == 0 || !atom_as_is(&rest[..len]) {
                     return false;
                 }
-                nodes += 1;
                 len
             }
         };
+        // A value or a key: a node, and the comma or colon after it.
+        nodes += 1;
         if nodes > max_nodes {
             return false;
         }
+        at += len + usize::from(matches!(input.get(at + len), Some(b',' | b':')));
     }
     true
 }
 
-/// The length of the string whose content starts `text` (after its opening quote), if
-/// [`write_str`] prints it as it is: printable ASCII but `"` and `\\`, and the escapes it writes.
-fn string_as_is(text: &[u8]) -> Option<usize> {
-    let mut at = 0;
+/// The bytes of numbers and literals: `-+.`, digits and letters.
+const ATOM_BYTES: [bool; 256] = {
+    let mut bytes = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let byte = b as u8;
+        bytes[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'+' | b'.');
+        b += 1;
+    }
+    bytes
+};
+
+/// A key as [`as_is`] keeps it: where its text is (without quotes), and whether it holds an escape.
+struct Key {
+    text: Range<usize>,
+    escaped: bool,
+}
+
+impl Key {
+    /// Whether this key sorts before `next` (both in `input`): by their bytes when neither holds
+    /// an escape, else by their decoded texts.
+    fn before(&self, next: &Key, input: &[u8]) -> bool {
+        let (a, b) = (&input[self.text.clone()], &input[next.text.clone()]);
+        if !self.escaped && !next.escaped {
+            return key_order(a, b).is_lt();
+        }
+        let value = |text: &[u8]| {
+            let quoted = [b"\"", text, b"\""].concat();
+            parse_with(&quoted, &mut StringValue).ok().flatten()
+        };
+        matches!((value(a), value(b)), (Some(a), Some(b)) if key_order(&a, &b).is_lt())
+    }
+}
+
+/// The length of the string whose content starts `text` (after its opening quote), and whether
+/// it holds an escape, if [`write_str`] prints it as it is: printable ASCII but `"` and `\\`, and
+/// the escapes it writes.
+fn string_as_is(text: &[u8]) -> Option<(usize, bool)> {
+    let (mut at, mut escaped) = (0, false);
     loop {
         at += plain_run::<b'~'>(&text[at..]);
         match text.get(at)? {
-            b'"' => return Some(at),
-            b'\\' => at += 1 + escape_as_is(&text[at + 1..])?,
+            b'"' => return Some((at, escaped)),
+            b'\\' => {
+                at += 1 + escape_as_is(&text[at + 1..])?;
+                escaped = true;
+            }
             _ => return None,
         }
     }
@@ -168,19 +206,6 @@ fn atom_as_is(text: &[u8]) -> bool {
         write_float(float_value(text), &mut printed);
         printed == text
     }
-}
-
-/// Whether a key spelled `a` sorts before one spelled `b` (both as [`write_str`] writes them,
-/// without quotes): their bytes when neither holds an escape, else their decoded texts.
-fn key_before(a: &[u8], b: &[u8]) -> bool {
-    if !a.contains(&b'\\') && !b.contains(&b'\\') {
-        return key_order(a, b).is_lt();
-    }
-    let value = |text: &[u8]| {
-        let quoted = [b"\"", text, b"\""].concat();
-        parse_with(&quoted, &mut StringValue).ok().flatten()
-    };
-    matches!((value(a), value(b)), (Some(a), Some(b)) if key_order(&a, &b).is_lt())
 }
 
 /// Prints the canonical form as the parser goes, with no tree: every value is printed where it
