@@ -188,8 +188,7 @@ fn escape_as_is(escape: &[u8]) -> Option<usize> {
     let hex = escape.get(1..5).filter(|_| kind == b'u')?;
     let cp =
         hex.iter().try_fold(0u32, |cp, &h| Some(cp * 16 + u32::try_from(HEX.iter().position(|&d| d == h)?).ok()?))?;
-    let plain = (0x20..=0x7E).contains(&cp);
-    (!plain && !SHORT_ESCAPES.iter().any(|&(short, _)| u32::from(short) == cp)).then_some(5)
+    (!(0x20..=0x7E).contains(&cp) && letter(cp).is_none()).then_some(5)
 }
 
 /// Whether a number or literal (one the validator accepts) is spelled as [`write_scalar`]
@@ -497,6 +496,11 @@ const LETTERS: [u8; 128] = {
     letters
 };
 
+/// The letter `json.dumps` escapes a code point with, if it has one.
+fn letter(cp: u32) -> Option<u8> {
+    usize::try_from(cp).ok().and_then(|c| LETTERS.get(c)).copied().filter(|&l| l != 0)
+}
+
 /// The digits of a `\uXXXX` escape as `json.dumps` writes them.
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
@@ -521,7 +525,7 @@ pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
         }
         let (cp, len) = decode_code_point(&s[i..]);
         i += len;
-        if let Some(&letter) = usize::try_from(cp).ok().and_then(|c| LETTERS.get(c)).filter(|&&l| l != 0) {
+        if let Some(letter) = letter(cp) {
             out.extend_from_slice(&[b'\\', letter]);
         } else if let Some(v) = cp.checked_sub(0x10000) {
             push_u(out, 0xD800 | (v >> 10));

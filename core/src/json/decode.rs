@@ -685,15 +685,7 @@ impl<'a> Parser<'a> {
             return self.err("Expecting property name enclosed in double quotes");
         }
         self.pos += 1;
-        // Most keys are short plain ASCII, borrowed as they stand without the general path.
-        let run = plain_run::<0x7F>(&self.src[self.pos..]);
-        let key = if self.src.get(self.pos + run) == Some(&b'"') {
-            let key = &self.src[self.pos..self.pos + run];
-            self.pos += run + 1;
-            Cow::Borrowed(key)
-        } else {
-            self.string()?
-        };
+        let key = self.string()?;
         self.skip_ws();
         if self.peek() != Some(b':') {
             return self.err("Expecting ':' delimiter");
@@ -783,7 +775,21 @@ impl<'a> Parser<'a> {
 
     /// A key's text after its opening quote: borrowed from the input when it has no escape, else
     /// decoded and copied (or, when keys are not kept, dropped: empty).
+    #[inline]
     fn string(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
+        // Most keys are short plain ASCII: borrowed as they stand, without the general path.
+        let end = self.pos + plain_run::<0x7F>(&self.src[self.pos..]);
+        if self.src.get(end) == Some(&b'"') {
+            let key = &self.src[self.pos..end];
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(key));
+        }
+        self.escaped_string()
+    }
+
+    /// [`Parser::string`] past its fast path: a key with an escape or a non-ASCII character.
+    #[inline(never)]
+    fn escaped_string(&mut self) -> Result<Cow<'a, [u8]>, SyntaxError> {
         let mut decoded = std::mem::take(&mut self.scratch);
         let text = match self.string_text(&mut decoded)? {
             Text::Input(text) => Cow::Borrowed(text),

@@ -44,8 +44,8 @@ impl Fields {
         Fields::read(keys, |visit| scan(input, keys, visit).map(|plain| ((), plain))).map(|((), fields)| fields)
     }
 
-    /// One parse giving the canonical bytes of `input` and its members `keys`, for a document
-    /// of at most `max_nodes` nodes (values and keys).
+    /// The canonical bytes of `input` (the input itself when it is already canonical) and its
+    /// members `keys`, for a document of at most `max_nodes` nodes (values and keys).
     pub(crate) fn canonicalize<'i, S: AsRef<str>>(
         input: &'i [u8],
         keys: &[S],
