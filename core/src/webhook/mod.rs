@@ -20,6 +20,7 @@ mod presets;
 mod scheme;
 mod signature;
 
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorKind};
@@ -44,6 +45,12 @@ const BYTES_PER_CANONICAL_NODE: usize = 8;
 
 /// The node limit of a canonical-JSON scheme never goes below this, whatever the byte limit.
 const MIN_CANONICAL_NODES: usize = 4096;
+
+/// From this size on, a raw body is validated on this thread while its MAC is computed on
+/// another, when the machine has a second core. A thread takes 40–50 µs to start and return on
+/// a small VM, about what the MAC of 64 KiB costs; at 128 KiB the verify takes 140 µs instead of
+/// 183, at 256 KiB 240 µs instead of 365.
+const READ_ALONGSIDE_FROM: usize = 128 * 1024;
 
 /// A verifier (and signer) for one scheme and one or more secrets.
 ///
@@ -161,10 +168,15 @@ impl Webhook {
     pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
         let fields = match self.check(payload, headers, now, true)? {
             Some(fields) => fields,
-            None => Fields::scan(payload, &self.fields)
-                .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))?,
+            None => self.read(payload)?,
         };
         Ok(Event::build(&self.scheme, &self.fields, payload, &fields, headers))
+    }
+
+    /// Validates a raw body and reads the envelope's members.
+    fn read(&self, payload: &[u8]) -> Result<Fields, Error> {
+        Fields::scan(payload, &self.fields)
+            .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("the body is not valid JSON: {e}")))
     }
 
     /// Stripe-style: verifies with only the signature header's value (for schemes whose
@@ -184,8 +196,10 @@ impl Webhook {
         self.check(payload, headers, now, false).map(|_| ())
     }
 
-    /// Every check but the body parse, in the documented order. A canonical-JSON scheme parses
-    /// the body to canonicalize it; with `want_fields` that one parse also reads the envelope.
+    /// Every check but the body parse, in the documented order, and the envelope's members when
+    /// they were read on the way (with `want_fields`): a canonical-JSON scheme parses the body to
+    /// canonicalize it, and a large raw body is read while its MAC is computed. Either way a
+    /// body whose signature does not match is refused as such, whatever its JSON.
     fn check<H: Headers + ?Sized>(
         &self,
         payload: &[u8],
@@ -253,8 +267,16 @@ impl Webhook {
         };
         let body = canonical.as_deref().unwrap_or(payload);
         let parts = signed_parts(&scheme.signed_content, id, timestamp, body);
-        if self.keys.iter().any(|key| candidates.matches(&key.tag(&parts))) {
-            Ok(parsed)
+        let signed = || self.keys.iter().any(|key| candidates.matches(&key.tag(&parts)));
+        let (matched, read) = if want_fields && parsed.is_none() && payload.len() >= READ_ALONGSIDE_FROM && spare_core()
+        {
+            let (matched, read) = alongside(signed, || self.read(payload));
+            (matched, Some(read))
+        } else {
+            (signed(), None)
+        };
+        if matched {
+            read.map_or(Ok(parsed), |read| read.map(Some))
         } else {
             let n = self.keys.len();
             Err(Error::new(
@@ -376,6 +398,24 @@ impl Webhook {
         headers.push((scheme.signature_header.clone(), value));
         Ok(headers)
     }
+}
+
+/// Whether the machine has a core to spare for [`alongside`] (asked once: it reads cgroup files).
+fn spare_core() -> bool {
+    static SPARE: OnceLock<bool> = OnceLock::new();
+    *SPARE.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
+
+/// Runs `there` on a thread of its own while `here` runs on this one. `there` runs here too
+/// when no thread can be started, or when it panicked there (so a panic surfaces as it would
+/// have without the thread).
+fn alongside<T: Send, H>(there: impl Fn() -> T + Sync, here: impl FnOnce() -> H) -> (T, H) {
+    std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new().spawn_scoped(scope, &there);
+        let here = here();
+        let there = helper.ok().and_then(|helper| helper.join().ok()).unwrap_or_else(&there);
+        (there, here)
+    })
 }
 
 /// The byte slices whose concatenation is signed.
@@ -530,6 +570,31 @@ mod tests {
         let tiny = Webhook::from_preset("auggie", ["s"]).unwrap().with_max_payload_bytes(16 * 1024);
         let body = empty_arrays(4095);
         assert!(tiny.verify(&body, &tiny.sign(&body, None, None).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_large_raw_body_read_alongside_its_mac_keeps_the_order_of_the_checks() {
+        let items = vec![r#"{"sku": "caf\u00e9", "qty": 1, "price": 2.5}"#; 8_000].join(", ");
+        let body = format!(r#"{{"id": "evt_big", "type": "order.created", "data": {{"items": [{items}]}}}}"#);
+        assert!(body.len() > 2 * super::READ_ALONGSIDE_FROM, "{}", body.len());
+        let broken = format!("{body},");
+        let hook = Webhook::from_preset("stripe", ["whsec_old", "whsec_new"]).unwrap();
+        let sender = Webhook::from_preset("stripe", ["whsec_new"]).unwrap();
+        let signed = |body: &str| sender.sign(body.as_bytes(), None, None).unwrap();
+        let kind = |body: &str, headers: &[(String, String)]| {
+            hook.verify(body.as_bytes(), headers).map(|_| ()).unwrap_err().kind()
+        };
+
+        let event = hook.verify(body.as_bytes(), &signed(&body)).unwrap();
+        assert_eq!((event.id.as_deref(), event.event_type.as_deref()), (Some("evt_big"), Some("order.created")));
+        let Some(crate::json::Value::Array(items)) = event.data().get("items") else { panic!("no items") };
+        assert_eq!((items.len(), items[7_999].get("sku").and_then(|s| s.as_str())), (8_000, Some("café")));
+        assert!(event.is_plain_json());
+        // Signed but not JSON: refused for its JSON.
+        assert_eq!(kind(&broken, &signed(&broken)), ErrorKind::InvalidJson);
+        // Not signed, JSON or not: refused for the signature, as when the body is read after it.
+        assert_eq!(kind(&broken, &signed(&body)), ErrorKind::SignatureMismatch);
+        assert_eq!(kind(&body, &signed(&broken)), ErrorKind::SignatureMismatch);
     }
 
     #[test]
