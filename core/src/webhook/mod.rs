@@ -47,9 +47,11 @@ const BYTES_PER_CANONICAL_NODE: usize = 8;
 const MIN_CANONICAL_NODES: usize = 4096;
 
 /// From this size on, a raw body is validated on this thread while its MAC is computed on
-/// another, when the machine has a second core. A thread takes 40–50 µs to start and return on
-/// a small VM, about what the MAC of 64 KiB costs; at 128 KiB the verify takes 140 µs instead of
-/// 183, at 256 KiB 240 µs instead of 365.
+/// another, when the machine has a second core. Starting the thread costs this thread about
+/// 15 µs and the other 30–35 µs before it runs, more when that core is busy; on a small VM the
+/// second thread pays off reliably from about 128 KiB (a verify then takes 135–174 µs instead of
+/// 181–218, at 256 KiB 245–269 instead of 362–396), and is a gamble below (112 KiB: 117–175 µs
+/// against 158–171).
 const READ_ALONGSIDE_FROM: usize = 128 * 1024;
 
 /// A verifier (and signer) for one scheme and one or more secrets.
