@@ -23,6 +23,46 @@ use wide::u8x16;
 
 use super::{detect_encoding, scan_exact, Encoding, Node, NumberShape, Parser, MAX_DEPTH};
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
+/// How a block's masks are made: with AVX-512BW where the CPU has it, else with the baseline
+/// build's 16-byte compares.
+#[derive(Debug, Clone, Copy)]
+enum Classify {
+    Baseline,
+    #[cfg(target_arch = "x86_64")]
+    Avx512(avx512::Avx512),
+}
+
+impl Classify {
+    fn detect() -> Classify {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(simd) = avx512::Avx512::detect() {
+            return Classify::Avx512(simd);
+        }
+        Classify::Baseline
+    }
+
+    #[inline]
+    fn classes(self, block: &[u8; 64]) -> Classes {
+        match self {
+            Classify::Baseline => Classes::of(block),
+            #[cfg(target_arch = "x86_64")]
+            Classify::Avx512(simd) => simd.classes(block),
+        }
+    }
+
+    #[inline]
+    fn numbers(self, block: &[u8; 64]) -> Numbers {
+        match self {
+            Classify::Baseline => Numbers::of(block),
+            #[cfg(target_arch = "x86_64")]
+            Classify::Avx512(simd) => simd.numbers(block),
+        }
+    }
+}
+
 /// The masks of one 64-byte block: bit `i` stands for byte `i`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Classes {
@@ -157,6 +197,7 @@ impl Layout {
 }
 
 /// The bytes numbers are made of, in one block: bit `i` stands for byte `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Numbers {
     digit: u64,
     zero: u64,
@@ -265,6 +306,7 @@ fn toggled(toggles: u64, from: bool) -> u64 {
 /// every token at once; only brackets (their nesting), atoms and escapes are visited one by one.
 struct Walk<'a, 'k, S, F> {
     parser: Parser<'a>,
+    classify: Classify,
     /// The top-level members to hand to `visit`.
     keys: &'k [S],
     visit: F,
@@ -286,7 +328,7 @@ fn ends_atom(byte: Option<&u8>) -> bool {
 
 impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
     fn block(&mut self, block: &[u8; 64], base: usize, carry: &mut Carry) -> Option<()> {
-        let classes = Classes::of(block);
+        let classes = self.classify.classes(block);
         let layout = Layout::of(&classes, carry);
         if layout.wrong != 0 {
             return None;
@@ -345,7 +387,7 @@ impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
         // numbers; the others go to the exact routine.
         let exact = match layout.atom_starts & layout.atom_starts.wrapping_sub(1) {
             0 => layout.atom_starts,
-            _ => Numbers::of(block).unchecked(layout.atoms, layout.atom_starts),
+            _ => self.classify.numbers(block).unchecked(layout.atoms, layout.atom_starts),
         };
         for pos in bits(exact) {
             self.atom(base + pos)?;
@@ -486,6 +528,7 @@ pub(super) fn scan<S: AsRef<str>>(
     }
     let mut walk = Walk {
         parser: Parser::new(input, true),
+        classify: Classify::detect(),
         keys,
         visit,
         stage: Stage::Before,
@@ -518,7 +561,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{scan, Carry, Classes, Layout};
+    use super::{scan, Carry, Classes, Classify, Layout, Numbers};
     use crate::json::decode::scan_exact;
 
     /// Byte by byte, as a reader walks it: whether each byte is escaped (the masks mark the
@@ -607,6 +650,13 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
+        fn the_cpus_wide_compares_make_the_baseline_masks_of_any_block(bytes in prop::collection::vec(prop::sample::select(ALPHABET), 64)) {
+            let block: [u8; 64] = bytes.try_into().unwrap();
+            prop_assert_eq!(Classify::detect().classes(&block), Classes::of(&block));
+            prop_assert_eq!(Classify::detect().numbers(&block), Numbers::of(&block));
+        }
+
+        #[test]
         fn masks_find_strings_and_escapes_as_a_reader_does(text in prop::collection::vec(prop::sample::select(&b"\\\"a {"[..]), 0..300)) {
             prop_assert_eq!(masked(&text), walked(&text));
         }
@@ -636,6 +686,24 @@ mod tests {
                 }
             }
             agrees(&bytes);
+        }
+    }
+
+    /// Every byte value at every position of a block, on backgrounds of each kind of byte: the
+    /// masks the CPU's widest compares make (AVX-512BW where it has them) are the baseline's.
+    #[test]
+    fn the_cpus_wide_compares_make_the_baseline_masks_for_every_byte() {
+        let classify = Classify::detect();
+        eprintln!("masks made by {classify:?}");
+        for fill in [b' ', b'a', b'"', b'\\', b'0', b'{', 0x1F, 0x80, 0xFF] {
+            for pos in 0..64 {
+                for byte in 0..=u8::MAX {
+                    let mut block = [fill; 64];
+                    block[pos] = byte;
+                    assert_eq!(classify.classes(&block), Classes::of(&block), "{byte:#x} at {pos} among {fill:#x}");
+                    assert_eq!(classify.numbers(&block), Numbers::of(&block), "{byte:#x} at {pos} among {fill:#x}");
+                }
+            }
         }
     }
 
