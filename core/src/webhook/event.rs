@@ -133,7 +133,7 @@ impl Event {
     pub(crate) fn build<H: Headers + ?Sized>(
         scheme: &Scheme,
         keys: &[String],
-        body: &[u8],
+        body: Vec<u8>,
         fields: &Fields,
         headers: &H,
     ) -> Event {
@@ -166,7 +166,7 @@ impl Event {
             },
             scheme: scheme.name.clone(),
             unsigned,
-            body: body.to_vec(),
+            body,
             plain: fields.plain(),
             payload: OnceLock::new(),
         }

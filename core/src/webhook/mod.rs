@@ -20,6 +20,7 @@ mod presets;
 mod scheme;
 mod signature;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -168,11 +169,18 @@ impl Webhook {
     /// # Errors
     /// As [`Webhook::verify`].
     pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
-        let fields = match self.check(payload, headers, now, true)? {
+        let Checked { fields, spare } = self.check(payload, headers, now, true)?;
+        let fields = match fields {
             Some(fields) => fields,
             None => self.read(payload)?,
         };
-        Ok(Event::build(&self.scheme, &self.fields, payload, &fields, headers))
+        // The event's copy of the body goes in the canonical form's buffer when there is one:
+        // it was sized for the body, so a canonical scheme allocates one body's worth, not two.
+        let mut body = spare.unwrap_or_default();
+        body.clear();
+        body.extend_from_slice(payload);
+        body.shrink_to_fit();
+        Ok(Event::build(&self.scheme, &self.fields, body, &fields, headers))
     }
 
     /// Validates a raw body and reads the envelope's members.
@@ -195,7 +203,7 @@ impl Webhook {
     /// # Errors
     /// As [`Webhook::verify`], except `invalid_json` for raw-body schemes.
     pub fn verify_signature_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<(), Error> {
-        self.check(payload, headers, now, false).map(|_| ())
+        self.check(payload, headers, now, false).map(drop)
     }
 
     /// Every check but the body parse, in the documented order, and the envelope's members when
@@ -208,7 +216,7 @@ impl Webhook {
         headers: &H,
         now: i64,
         want_fields: bool,
-    ) -> Result<Option<Fields>, Error> {
+    ) -> Result<Checked, Error> {
         let scheme = &self.scheme;
         if payload.len() > self.max_payload_bytes {
             return Err(Error::new(
@@ -278,7 +286,12 @@ impl Webhook {
             (signed(), None)
         };
         if matched {
-            read.map_or(Ok(parsed), |read| read.map(Some))
+            let spare = match canonical {
+                Some(Cow::Owned(printed)) => Some(printed),
+                _ => None,
+            };
+            let fields = read.map_or(Ok(parsed), |read| read.map(Some))?;
+            Ok(Checked { fields, spare })
         } else {
             let n = self.keys.len();
             Err(Error::new(
@@ -406,6 +419,14 @@ impl Webhook {
 fn spare_core() -> bool {
     static SPARE: OnceLock<bool> = OnceLock::new();
     *SPARE.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
+
+/// What [`Webhook::check`] leaves for the event.
+struct Checked {
+    /// The envelope's members, when they were read on the way.
+    fields: Option<Fields>,
+    /// The buffer the canonical form was printed in, when it was printed.
+    spare: Option<Vec<u8>>,
 }
 
 /// Runs `there` on a thread of its own while `here` runs on this one. `there` runs here too
