@@ -212,7 +212,7 @@ class Event {
       const source = this.#source
       this.#payload = source === undefined
         ? this.#record.payload
-        : JSON.parse(typeof source === 'string' ? source : source.toString('utf8'))
+        : JSON.parse(typeof source === 'string' ? source : native.utf8Text(source))
       this.#parsed = true
       this.#source = undefined
     }
@@ -240,12 +240,17 @@ const present = (text) => (text === '' ? null : text.slice(1))
 
 /** The record of a native verification, from the text `event_text` (src/webhook.rs) makes: the
  * envelope's fields split on NUL, then the payload or data as JSON text when the body's bytes do
- * not serve; or, when a field held a NUL, the whole record as one JSON object. */
+ * not serve, then (after one more NUL) the body's text when it came along; or, when a field held
+ * a NUL, the whole record as one JSON object. */
 function toRecord(text) {
   if (text.charCodeAt(0) === 0x7b) return JSON.parse(text)
-  const [id, type, createdAt, dataField, scheme, unsigned, json] = text.split('\0')
+  const fields = text.split('\0', 7)
+  const [id, type, createdAt, dataField, scheme, unsigned, json] = fields
+  let end = fields.length
+  for (const field of fields) end += field.length
   const extras = json === '' ? {} : JSON.parse(json)
   return {
+    body: end < text.length ? text.slice(end) : undefined,
     id: present(id),
     type: present(type),
     createdAt: present(createdAt),
@@ -258,11 +263,13 @@ function toRecord(text) {
 }
 
 /** The event of a native verification of `body`. The native record carries the payload unless
- * the body is plain JSON; then a copy of the bytes is taken now (the caller may reuse its Buffer,
- * and the payload must be parsed from the bytes that were verified). */
+ * the body is plain JSON; then it carries the body's text too, unless that is long, and else a
+ * copy of the bytes is taken now (the caller may reuse its Buffer, and the payload must be parsed
+ * from the bytes that were verified). */
 function toEvent(text, rawBody, body) {
   const record = toRecord(text)
-  return new Event(record, record.payload !== undefined ? undefined : typeof rawBody === 'string' ? rawBody : Buffer.from(body))
+  if (record.payload !== undefined) return new Event(record, undefined)
+  return new Event(record, record.body ?? (typeof rawBody === 'string' ? rawBody : Buffer.from(body)))
 }
 
 /** Verifies (and signs) webhooks for one scheme and one or more secrets. */

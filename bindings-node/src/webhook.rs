@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
 use napi::bindgen_prelude::BufferSlice;
-use napi::Env;
+use napi::{Env, JsString};
 use napi_derive::napi;
 use serde_json::Value as Json;
 
@@ -32,20 +32,46 @@ fn scheme(value: Option<&Json>) -> napi::Result<Scheme> {
     Scheme::resolve(value).map_err(|e| webhook_error(&e))
 }
 
-/// The event for JavaScript as one native string that `String.prototype.split` takes apart
-/// (`toRecord` in core.js), cheaper there than `JSON.parse` of a record: `id`, `type`,
-/// `createdAt` and `dataField` (each empty when absent, else `=` and its text), the scheme's name
-/// and the unsigned fields (comma-joined), each followed by NUL, then [`Extras`] as JSON text when
-/// it has anything to say. A field holding a NUL cannot be split: then the whole event is sent as
-/// one JSON object (`JsEvent`) instead, whose `{` the JavaScript side tells apart.
-fn event_text(event: &hookwise::Event) -> napi::Result<String> {
+/// The longest string V8 keeps among its other objects, in bytes: a longer one goes to its
+/// large-object space, where making it costs about six times as much a byte (README).
+const V8_REGULAR_STRING_BYTES: usize = 128 * 1024;
+
+/// A JavaScript string of UTF-8 `text`, made as V8 keeps strings: one byte a character when
+/// every character is at most U+00FF, else UTF-16, transcoded by `encoding_rs` unless it is
+/// ASCII. The same string as napi makes from UTF-8, or `Buffer.toString` from the bytes, whose
+/// decoder in V8 takes three times as long on the bench body (README).
+fn js_string<'env>(env: &'env Env, text: &[u8]) -> napi::Result<JsString<'env>> {
+    if text.is_ascii() {
+        env.create_string_latin1(text)
+    } else if encoding_rs::mem::is_utf8_latin1(text) {
+        let mut latin1 = vec![0; text.len()];
+        let n = encoding_rs::mem::convert_utf8_to_latin1_lossy(text, &mut latin1);
+        env.create_string_latin1(&latin1[..n])
+    } else {
+        let mut utf16 = vec![0; text.len() + 1];
+        let n = encoding_rs::mem::convert_utf8_to_utf16(text, &mut utf16);
+        env.create_string_utf16(&utf16[..n])
+    }
+}
+
+/// The event for JavaScript as one string that `String.prototype.split` takes apart (`toRecord`
+/// in core.js), cheaper there than `JSON.parse` of a record: `id`, `type`, `createdAt` and
+/// `dataField` (each empty when absent, else `=` and its text), the scheme's name and the
+/// unsigned fields (comma-joined), each followed by NUL, then [`Extras`] as JSON text when it has
+/// anything to say. A field holding a NUL cannot be split: then the whole event is sent as one
+/// JSON object (`JsEvent`) instead, whose `{` the JavaScript side tells apart.
+///
+/// A plain body (which holds no NUL) follows, after one more NUL, when the whole string stays a
+/// regular V8 string: the event's own copy of the body (V8's strings cannot change), the text
+/// `JSON.parse` reads, and no copy for JavaScript to take.
+fn event_text<'env>(env: &'env Env, event: &hookwise::Event) -> napi::Result<JsString<'env>> {
     let texts = [event.id.as_deref(), event.event_type.as_deref(), event.created_at.as_deref(), event.data_field()];
     let extras = Extras {
         data: event.data_field().is_none().then(|| event.data()),
         payload: (!event.is_plain_json()).then(|| event.payload()),
     };
     if texts.iter().flatten().chain([&event.scheme.as_str()]).any(|s| s.contains('\0')) {
-        return json(&JsEvent {
+        let record = json(&JsEvent {
             id: texts[0],
             event_type: texts[1],
             created_at: texts[2],
@@ -53,7 +79,8 @@ fn event_text(event: &hookwise::Event) -> napi::Result<String> {
             scheme: &event.scheme,
             unsigned_fields: event.unsigned_fields(),
             extras,
-        });
+        })?;
+        return js_string(env, record.as_bytes());
     }
     let mut out = String::with_capacity(64);
     for text in texts {
@@ -70,7 +97,14 @@ fn event_text(event: &hookwise::Event) -> napi::Result<String> {
     if extras.data.is_some() || extras.payload.is_some() {
         out.push_str(&json(&extras)?);
     }
-    Ok(out)
+    // Bytes of UTF-8 against bytes of V8's string: the same for Latin-1 text, and a UTF-16 string
+    // may be twice as long, which costs time, not correctness.
+    let mut out = out.into_bytes();
+    if event.is_plain_json() && out.len() + 1 + event.body().len() < V8_REGULAR_STRING_BYTES {
+        out.push(0);
+        out.extend_from_slice(event.body());
+    }
+    js_string(env, &out)
 }
 
 /// What the event's text carries as JSON, when the body's own bytes do not serve: integers
@@ -132,23 +166,33 @@ impl NativeWebhook {
     /// the order received: the core matches names in any case, and the first of a repeated name
     /// wins.
     #[napi(catch_unwind)]
-    pub fn verify(&self, payload: BufferSlice, headers: Vec<String>, now: Option<i64>) -> napi::Result<String> {
+    pub fn verify<'env>(
+        &self,
+        env: &'env Env,
+        payload: BufferSlice,
+        headers: Vec<String>,
+        now: Option<i64>,
+    ) -> napi::Result<JsString<'env>> {
         panic_if_asked("verify");
         let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
-        event_text(&self.inner.verify_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
+        event_text(env, &self.inner.verify_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
     }
 
     /// Stripe-style: verifies with the signature header's value alone.
     #[napi(catch_unwind)]
-    pub fn construct_event(
+    pub fn construct_event<'env>(
         &self,
+        env: &'env Env,
         payload: BufferSlice,
         signature_header: String,
         now: Option<i64>,
-    ) -> napi::Result<String> {
+    ) -> napi::Result<JsString<'env>> {
         let now = now.unwrap_or_else(hookwise::webhook::unix_now);
-        event_text(&self.inner.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?)
+        event_text(
+            env,
+            &self.inner.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?,
+        )
     }
 
     /// The headers a sender attaches to `payload`.
@@ -191,6 +235,12 @@ pub fn canonicalize<'env>(env: &'env Env, data: BufferSlice) -> napi::Result<Buf
     // Copied into a Buffer of Node's own: an external Buffer over the Vec (what `Buffer::from`
     // makes) costs more than the copy, its finalizer included (README, target 3 of issue 13).
     BufferSlice::copy_from(env, bytes)
+}
+
+/// `body.toString('utf8')` for a verified plain body (UTF-8), made faster (`js_string`).
+#[napi(catch_unwind)]
+pub fn utf8_text<'env>(env: &'env Env, body: BufferSlice) -> napi::Result<JsString<'env>> {
+    js_string(env, &body)
 }
 
 /// The names of the shipped presets.

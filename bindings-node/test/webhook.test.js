@@ -32,6 +32,22 @@ test('the payload is parsed once, from the bytes that were verified', () => {
   assert.match(require('node:util').inspect(event), /^Event \{\s+id: null,\s+type: null,[^]*scheme: 'github'/)
 })
 
+test('the payload is what JSON.parse reads from the text, whatever its characters and length', () => {
+  // Small bodies come back with the event as Latin-1 or UTF-16 text; those of 128 KiB or more
+  // are copied and read when the payload is asked for.
+  const hook = new hookwise.Webhook('k', { scheme: 'github' })
+  for (const note of ['plain', 'café', 'Ωμέγα ✓', 'emoji 😀 and a lone \ud800 escape']) {
+    for (const count of [1, 3000]) {
+      const text = JSON.stringify({ items: Array.from({ length: count }, (_, i) => ({ i, note, [note]: i / 3 })) })
+      const body = Buffer.from(text)
+      const expected = JSON.parse(text)
+      const event = hook.verify(body, hook.sign(body))
+      body.fill(0x20)
+      assert.deepStrictEqual(event.payload, expected, `${note} × ${count} (${text.length} bytes)`)
+    }
+  }
+})
+
 test('a body JSON.parse would read differently comes as the core read it (NaN, which JSON text cannot carry, as null)', () => {
   const hook = new hookwise.Webhook('k', { scheme: 'github' })
   for (const [text, payload] of [
