@@ -1,5 +1,7 @@
 //! Reading a signature header in each format, and comparing in constant time.
 
+use std::borrow::Cow;
+
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::Engine as _;
 use subtle::ConstantTimeEq as _;
@@ -32,7 +34,8 @@ enum Compare {
 pub(crate) struct Candidates<'h> {
     /// Stripe's `t=` value, when the format carries one.
     pub(crate) timestamp: Option<&'h str>,
-    signatures: Vec<Vec<u8>>,
+    /// Borrowed from the header, or decoded from its base64.
+    signatures: Vec<Cow<'h, [u8]>>,
     compare: Compare,
 }
 
@@ -50,26 +53,28 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
     let header = &scheme.signature_header;
     let malformed = |what: String| Err(Error::new(ErrorKind::MalformedSignature, format!("header {header} {what}")));
     let too_many = || malformed(format!("carries more than {MAX_CANDIDATES} signatures"));
-    let hex_one = |s: &str, what: &str| {
+    // `prefix`: what must come before the hex digits, named in the error.
+    let hex_one = |s: &'h str, prefix: Option<&str>| {
         if is_hex_of(s, n) {
-            Ok(Candidates { timestamp: None, signatures: vec![s.as_bytes().to_vec()], compare: Compare::HexText })
+            Ok(Candidates { timestamp: None, signatures: vec![Cow::Borrowed(s.as_bytes())], compare: Compare::HexText })
         } else {
+            let what = prefix.map(|p| format!("{p:?} followed by ")).unwrap_or_default();
             malformed(format!("is not {what}{} hex digits", 2 * n))
         }
     };
     match scheme.signature_format {
-        SignatureFormat::Hex => hex_one(value, ""),
+        SignatureFormat::Hex => hex_one(value, None),
         SignatureFormat::Prefixed => {
             let prefix = scheme.signature_prefix.as_deref().unwrap_or_default();
             match value.strip_prefix(prefix) {
-                Some(rest) => hex_one(rest, &format!("{prefix:?} followed by ")),
+                Some(rest) => hex_one(rest, Some(prefix)),
                 None => malformed(format!("does not start with {prefix:?}")),
             }
         }
         SignatureFormat::Base64 => match base64_of(value, n) {
             Some(_) => Ok(Candidates {
                 timestamp: None,
-                signatures: vec![value.as_bytes().to_vec()],
+                signatures: vec![Cow::Borrowed(value.as_bytes())],
                 compare: Compare::Base64Text,
             }),
             None => malformed(format!("is not the base64 of a {n}-byte signature")),
@@ -82,7 +87,7 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
                     "t" if timestamp.is_none() => timestamp = Some(val),
                     // Stripe compares the strings: a v1 that is not hex simply does not match.
                     "v1" if signatures.len() == MAX_CANDIDATES => return too_many(),
-                    "v1" => signatures.push(val.as_bytes().to_vec()),
+                    "v1" => signatures.push(Cow::Borrowed(val.as_bytes())),
                     _ => {}
                 }
             }
@@ -114,7 +119,7 @@ pub(crate) fn parse<'h>(scheme: &Scheme, value: &'h str) -> Result<Candidates<'h
                 } else if let Ok(bytes) = LENIENT_BASE64.decode(sig) {
                     well_formed = true;
                     if bytes.len() == n {
-                        signatures.push(bytes);
+                        signatures.push(Cow::Owned(bytes));
                     }
                 }
             }
@@ -140,6 +145,27 @@ impl Candidates<'_> {
             Compare::Bytes => tag.as_bytes(),
         };
         // Every candidate is compared, so timing does not reveal which one matched.
-        self.signatures.iter().fold(0u8, |found, sig| found | sig.as_slice().ct_eq(expected).unwrap_u8()) == 1
+        self.signatures.iter().fold(0u8, |found, sig| found | sig.as_ref().ct_eq(expected).unwrap_u8()) == 1
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Test code: a panic is how a failure is reported.
+mod tests {
+    use super::parse;
+    use crate::webhook::preset;
+
+    /// A hex signature is borrowed from the header as it stands; a malformed one names what was
+    /// expected, the prefix included.
+    #[test]
+    fn hex_signatures_are_read_as_they_stand_and_malformed_ones_say_what_was_expected() {
+        let hex = "a".repeat(64);
+        let github = preset("github").unwrap();
+        assert_eq!(parse(github, &format!("sha256={hex}")).unwrap().signatures, [hex.as_bytes()]);
+        let message = |scheme, value: &str| parse(scheme, value).err().unwrap().to_string();
+        assert!(message(github, "sha256=zz").contains("is not \"sha256=\" followed by 64 hex digits"));
+        assert!(message(github, &hex).contains("does not start with \"sha256=\""));
+        let auggie = preset("auggie").unwrap();
+        assert!(message(auggie, "zz").contains("X-Auggie-Signature is not 64 hex digits"), "{}", message(auggie, "zz"));
     }
 }
