@@ -103,7 +103,8 @@ fn event_text<'env>(env: &'env Env, event: &hookwise::Event) -> napi::Result<JsS
         })?;
         return js_string(env, record.as_bytes());
     }
-    let mut out = String::with_capacity(64);
+    let body = Some(event.body()).filter(|body| event.is_plain_json() && body.len() < V8_REGULAR_STRING_BYTES);
+    let mut out = String::with_capacity(64 + body.map_or(0, <[u8]>::len));
     for text in texts {
         if let Some(text) = text {
             out.push('=');
@@ -121,9 +122,9 @@ fn event_text<'env>(env: &'env Env, event: &hookwise::Event) -> napi::Result<JsS
     // Bytes of UTF-8 against bytes of V8's string: the same for Latin-1 text, and a UTF-16 string
     // may be twice as long, which costs time, not correctness.
     let mut out = out.into_bytes();
-    if event.is_plain_json() && out.len() + 1 + event.body().len() < V8_REGULAR_STRING_BYTES {
+    if let Some(body) = body.filter(|body| out.len() + 1 + body.len() < V8_REGULAR_STRING_BYTES) {
         out.push(0);
-        out.extend_from_slice(event.body());
+        out.extend_from_slice(body);
     }
     js_string(env, &out)
 }
