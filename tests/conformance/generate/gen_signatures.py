@@ -798,6 +798,39 @@ def common_cases(p: Preset, cs: CaseSet):
                why="the reference hashes bytes: it accepts; json.loads raises UnicodeDecodeError")
 
 
+# From this size on the core validates a raw body on one core while another computes its MAC
+# (core/src/webhook/mod.rs, READ_ALONGSIDE_FROM: 128 KiB), and the Node addon hands the body to
+# JavaScript as a copy instead of inside the event's text (V8's regular strings end at 128 KiB).
+# A body a little past it must get the same verdicts, in the same order, as a short one.
+LARGE_BODY_BYTES = 130 * 1024
+
+
+def large_body(p: Preset) -> bytes:
+    """A delivery of LARGE_BODY_BYTES or a little more: the preset's sample with a long list of
+    line items (numbers, floats, and raw UTF-8 notes in the three scripts of NON_ASCII_NOTES)."""
+    sample = p.sample("a large delivery")
+    sample["items"] = items = []
+    while True:
+        i = len(items)
+        items.extend({"sku": f"item-{i + k}", "qty": i + k, "price": (i + k) * 3 + 0.5, "note": note}
+                     for k, (_, note) in enumerate(NON_ASCII_NOTES))
+        body = p.encode(sample, ascii=False)
+        if len(body) >= LARGE_BODY_BYTES:
+            return body
+
+
+def large_cases(p: Preset, cs: CaseSet):
+    """The verdicts on a body past the 128 KiB marks, for a raw-body scheme."""
+    body = large_body(p)
+    cs.add("large", "a 130 KiB body of raw UTF-8 items", body, p.headers(body))
+    cut = body[:-1]
+    cs.add("large", "a correctly signed 130 KiB body cut short by its last byte", cut, p.headers(cut),
+           error="invalid_json", ref_accepts=True,
+           why="the reference checks the signature only: it accepts; json.loads raises")
+    cs.add("large", "a 130 KiB body cut short and signed with another secret: the signature is checked first",
+           cut, p.headers(cut, p.rotation[0]), error="signature_mismatch")
+
+
 def hex_cases(p: HexPreset, cs: CaseSet):
     """Form of a `<prefix><lower hex>` signature."""
     body = p.main_body
@@ -1100,6 +1133,7 @@ def argyle_cases(p, cs):
 
 
 def github_cases(p, cs):
+    large_cases(p, cs)
     body = p.main_body
     h = p.headers(body)
     cs.add("envelope", "no X-GitHub-Event / X-GitHub-Delivery headers: id and type are null", body,
@@ -1163,6 +1197,7 @@ def slack_cases(p, cs):
 
 
 def standard_cases(p, cs):
+    large_cases(p, cs)
     body = p.main_body
     h = p.headers(body)
     good = h[p.sig_header]
