@@ -1,6 +1,5 @@
 //! `Webhook`, `canonicalize`, `presets`: verification, signing and canonical JSON.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
@@ -37,26 +36,36 @@ fn scheme(value: Option<&Json>) -> napi::Result<Scheme> {
 /// large-object space, where making it costs about six times as much a byte (README).
 const V8_REGULAR_STRING_BYTES: usize = 128 * 1024;
 
-/// A JavaScript string of UTF-8 `text`, made as V8 keeps strings: one byte a character when
-/// every character is at most U+00FF, else UTF-16 (transcoded by `encoding_rs`). The same string
-/// as napi makes from UTF-8, or `Buffer.toString` from the bytes, whose decoder in V8 takes six
-/// times as long on the bench body (README).
-fn js_string<'env>(env: &'env Env, text: &[u8]) -> napi::Result<JsString<'env>> {
-    if let Some(latin1) = latin1(text) {
-        env.create_string_latin1(latin1)
-    } else {
-        let mut utf16 = vec![0; text.len() + 1];
-        let n = encoding_rs::mem::convert_utf8_to_utf16(text, &mut utf16);
-        env.create_string_utf16(&utf16[..n])
+/// A JavaScript string of the UTF-8 text `pieces` make together, made as V8 keeps strings: one
+/// byte a character when every character is at most U+00FF, else UTF-16 (transcoded by
+/// `encoding_rs`). The same string as napi makes from UTF-8, or `Buffer.toString` from the bytes,
+/// whose decoder in V8 takes six times as long on the bench body (README).
+fn js_string<'env>(env: &'env Env, pieces: &[&[u8]]) -> napi::Result<JsString<'env>> {
+    // The standard library's check is the faster one on an ASCII text, which needs no copy.
+    if let [text] = pieces {
+        if text.is_ascii() {
+            return env.create_string_latin1(text);
+        }
     }
+    let len = pieces.iter().map(|piece| piece.len()).sum();
+    let mut latin1 = Vec::with_capacity(len);
+    if pieces.iter().all(|piece| push_latin1(&mut latin1, piece)) {
+        return env.create_string_latin1(&latin1);
+    }
+    let mut utf16 = vec![0; len + 1];
+    let mut n = 0;
+    for piece in pieces {
+        n += encoding_rs::mem::convert_utf8_to_utf16(piece, &mut utf16[n..]);
+    }
+    env.create_string_utf16(&utf16[..n])
 }
 
-/// UTF-8 `text` as Latin-1, one byte a character, when every character is at most U+00FF (`text`
-/// itself when it is ASCII): ASCII runs a word at a time, and U+0080 to U+00FF (two bytes,
-/// `C2`/`C3` and one more) as one byte each. `encoding_rs` (`is_utf8_latin1`, then
-/// `convert_utf8_to_latin1_lossy`) takes twice as long on the bench body: 7.1 µs against 3.2 at
-/// 16 KiB, whose every item has an `é` (README).
-fn latin1(text: &[u8]) -> Option<Cow<'_, [u8]>> {
+/// Appends UTF-8 `text` to `out` as Latin-1, one byte a character, when every character is at
+/// most U+00FF; `false` (and `out` holds part of it) when one is not. ASCII runs go a word at a
+/// time, and U+0080 to U+00FF (two bytes, `C2`/`C3` and one more) as one byte each.
+/// `encoding_rs` (`is_utf8_latin1`, then `convert_utf8_to_latin1_lossy`) takes twice as long on
+/// the bench body: 7.1 µs against 3.2 at 16 KiB, whose every item has an `é` (README).
+fn push_latin1(out: &mut Vec<u8>, text: &[u8]) -> bool {
     let ascii_run = |bytes: &[u8]| {
         let high = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0x80; 8])) & 0x8080_8080_8080_8080;
         let words = bytes.chunks_exact(8).take_while(|w| high(w) == 0).count() * 8;
@@ -64,23 +73,21 @@ fn latin1(text: &[u8]) -> Option<Cow<'_, [u8]>> {
     };
     // The standard library's check is the faster one on an ASCII text.
     if text.is_ascii() {
-        return Some(Cow::Borrowed(text));
+        out.extend_from_slice(text);
+        return true;
     }
-    let (head, mut rest) = text.split_at(ascii_run(text));
-    let mut out = Vec::with_capacity(text.len());
-    out.extend_from_slice(head);
+    let mut rest = text;
     loop {
-        rest = match rest {
-            [] => return Some(Cow::Owned(out)),
+        let ascii = ascii_run(rest);
+        out.extend_from_slice(&rest[..ascii]);
+        rest = match &rest[ascii..] {
+            [] => return true,
             [lead @ 0xC2..=0xC3, next @ 0x80..=0xBF, tail @ ..] => {
                 out.push(((lead & 0x1F) << 6) | (next & 0x3F));
                 tail
             }
-            _ => return None,
+            _ => return false,
         };
-        let ascii = ascii_run(rest);
-        out.extend_from_slice(&rest[..ascii]);
-        rest = &rest[ascii..];
     }
 }
 
@@ -110,10 +117,10 @@ fn event_text<'env>(env: &'env Env, event: &hookwise::Event) -> napi::Result<JsS
             unsigned_fields: event.unsigned_fields(),
             extras,
         })?;
-        return js_string(env, record.as_bytes());
+        return js_string(env, &[record.as_bytes()]);
     }
     let body = Some(event.body()).filter(|body| event.is_plain_json() && body.len() < V8_REGULAR_STRING_BYTES);
-    let mut out = String::with_capacity(64 + body.map_or(0, <[u8]>::len));
+    let mut out = String::with_capacity(64);
     for text in texts {
         if let Some(text) = text {
             out.push('=');
@@ -130,12 +137,13 @@ fn event_text<'env>(env: &'env Env, event: &hookwise::Event) -> napi::Result<JsS
     }
     // Bytes of UTF-8 against bytes of V8's string: the same for Latin-1 text, and a UTF-16 string
     // may be twice as long, which costs time, not correctness.
-    let mut out = out.into_bytes();
-    if let Some(body) = body.filter(|body| out.len() + 1 + body.len() < V8_REGULAR_STRING_BYTES) {
-        out.push(0);
-        out.extend_from_slice(body);
+    match body.filter(|body| out.len() + 1 + body.len() < V8_REGULAR_STRING_BYTES) {
+        Some(body) => {
+            out.push('\0');
+            js_string(env, &[out.as_bytes(), body])
+        }
+        None => js_string(env, &[out.as_bytes()]),
     }
-    js_string(env, &out)
 }
 
 /// What the event's text carries as JSON, when the body's own bytes do not serve: integers
@@ -271,7 +279,7 @@ pub fn canonicalize<'env>(env: &'env Env, data: BufferSlice) -> napi::Result<Buf
 /// `body.toString('utf8')` for a verified plain body (UTF-8), made faster (`js_string`).
 #[napi(catch_unwind)]
 pub fn utf8_text<'env>(env: &'env Env, body: BufferSlice) -> napi::Result<JsString<'env>> {
-    js_string(env, &body)
+    js_string(env, &[&body])
 }
 
 /// The names of the shipped presets.
@@ -282,7 +290,7 @@ pub fn presets() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::latin1;
+    use super::push_latin1;
 
     /// Every character up to U+0100 and a few beyond, at every offset of an ASCII run that spans a
     /// word, and bytes that are not UTF-8: Latin-1 exactly when `encoding_rs` says so, and then
@@ -307,7 +315,9 @@ mod tests {
                 out.truncate(n);
                 out
             });
-            assert_eq!(latin1(&text).as_deref(), expected.as_deref(), "{text:?}");
+            let mut out = b"head".to_vec();
+            let latin1 = push_latin1(&mut out, &text).then(|| &out[4..]);
+            assert_eq!(latin1, expected.as_deref(), "{text:?}");
         }
     }
 }
