@@ -214,7 +214,6 @@ impl NativeWebhook {
     ) -> napi::Result<JsString<'env>> {
         panic_if_asked("verify");
         let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
-        let now = now.unwrap_or_else(hookwise::webhook::unix_now);
         event_text(env, &self.inner.verify_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
     }
 
@@ -227,7 +226,6 @@ impl NativeWebhook {
         signature_header: String,
         now: Option<i64>,
     ) -> napi::Result<JsString<'env>> {
-        let now = now.unwrap_or_else(hookwise::webhook::unix_now);
         event_text(
             env,
             &self.inner.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?,

@@ -128,7 +128,6 @@ impl Webhook {
         guard(|| {
             let body = payload_bytes(payload)?;
             let pairs = header_pairs(headers, &self.header_names)?;
-            let now = now.unwrap_or_else(hookwise::webhook::unix_now);
             self.inner.verify_at(&body, &pairs, now).map(Event::new).map_err(|e| webhook_error(py, &e))
         })
     }
@@ -168,7 +167,6 @@ impl Webhook {
         let hook = Webhook::new(py, secret, scheme, tolerance, None)?;
         guard(|| {
             let body = payload_bytes(payload)?;
-            let now = now.unwrap_or_else(hookwise::webhook::unix_now);
             hook.inner
                 .construct_event_at(&body, signature_header, now)
                 .map(Event::new)

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hookwise::webhook::{unix_now, Scheme};
+use hookwise::webhook::Scheme;
 
 use crate::convert::{in_range, Duration};
 use crate::errors::HookwiseError;
@@ -82,7 +82,7 @@ impl Webhook {
         headers: HashMap<String, String>,
         now: Option<i64>,
     ) -> Result<Event, HookwiseError> {
-        Ok(self.inner.verify_at(&payload, &headers, now.unwrap_or_else(unix_now))?.into())
+        Ok(self.inner.verify_at(&payload, &headers, now)?.into())
     }
 
     /// Stripe-style: verifies with the signature header's value alone.
@@ -93,7 +93,7 @@ impl Webhook {
         signature_header: String,
         now: Option<i64>,
     ) -> Result<Event, HookwiseError> {
-        Ok(self.inner.construct_event_at(&payload, &signature_header, now.unwrap_or_else(unix_now))?.into())
+        Ok(self.inner.construct_event_at(&payload, &signature_header, now)?.into())
     }
 
     /// The headers a sender attaches to `payload`.

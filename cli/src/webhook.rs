@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use hookwise::webhook::{presets, unix_now, ErrorKind, Scheme, SignatureFormat, SignedContent};
+use hookwise::webhook::{presets, ErrorKind, Scheme, SignatureFormat, SignedContent};
 use hookwise::{Error, Webhook};
 
 use crate::secret;
@@ -98,7 +98,7 @@ pub fn verify(args: &VerifyArgs) -> std::io::Result<ExitCode> {
             Some(t) => hook.with_tolerance(t),
             None => hook,
         };
-        hook.verify_at(&body, &args.headers, args.now.unwrap_or_else(unix_now))
+        hook.verify_at(&body, &args.headers, args.now)
     });
     match result {
         Ok(event) => {

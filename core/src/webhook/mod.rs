@@ -161,15 +161,21 @@ impl Webhook {
     /// One of the nine [`ErrorKind`]s, checked in order: configuration, header presence and
     /// form, timestamp, signature, then body parse.
     pub fn verify<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H) -> Result<Event, Error> {
-        self.verify_at(payload, headers, unix_now())
+        self.verify_at(payload, headers, None)
     }
 
-    /// [`Webhook::verify`] with the clock pinned to `now` (unix seconds).
+    /// [`Webhook::verify`] with the clock pinned to `now` (unix seconds); `None` reads the clock,
+    /// and only when the scheme has a timestamp to check.
     ///
     /// # Errors
     /// As [`Webhook::verify`].
-    pub fn verify_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<Event, Error> {
-        let Checked { fields, spare } = self.check(payload, headers, now, true)?;
+    pub fn verify_at<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+        now: impl Into<Option<i64>>,
+    ) -> Result<Event, Error> {
+        let Checked { fields, spare } = self.check(payload, headers, now.into(), true)?;
         let fields = match fields {
             Some(fields) => fields,
             None => self.read(payload)?,
@@ -194,7 +200,12 @@ impl Webhook {
     ///
     /// # Errors
     /// As [`Webhook::verify`].
-    pub fn construct_event_at(&self, payload: &[u8], signature_header: &str, now: i64) -> Result<Event, Error> {
+    pub fn construct_event_at(
+        &self,
+        payload: &[u8],
+        signature_header: &str,
+        now: impl Into<Option<i64>>,
+    ) -> Result<Event, Error> {
         self.verify_at(payload, &[(self.scheme.signature_header.as_str(), signature_header)], now)
     }
 
@@ -202,8 +213,13 @@ impl Webhook {
     ///
     /// # Errors
     /// As [`Webhook::verify`], except `invalid_json` for raw-body schemes.
-    pub fn verify_signature_at<H: Headers + ?Sized>(&self, payload: &[u8], headers: &H, now: i64) -> Result<(), Error> {
-        self.check(payload, headers, now, false).map(drop)
+    pub fn verify_signature_at<H: Headers + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+        now: impl Into<Option<i64>>,
+    ) -> Result<(), Error> {
+        self.check(payload, headers, now.into(), false).map(drop)
     }
 
     /// Every check but the body parse, in the documented order, and the envelope's members when
@@ -214,7 +230,7 @@ impl Webhook {
         &self,
         payload: &[u8],
         headers: &H,
-        now: i64,
+        now: Option<i64>,
         want_fields: bool,
     ) -> Result<Checked, Error> {
         let scheme = &self.scheme;
@@ -306,7 +322,7 @@ impl Webhook {
         }
     }
 
-    fn check_timestamp<'h>(&self, text: Option<&'h str>, origin: &str, now: i64) -> Result<&'h str, Error> {
+    fn check_timestamp<'h>(&self, text: Option<&'h str>, origin: &str, now: Option<i64>) -> Result<&'h str, Error> {
         let missing = |what: &str| Error::new(ErrorKind::TimestampMissing, format!("timestamp {origin} {what}"));
         let text = text.filter(|t| !t.is_empty()).ok_or_else(|| missing("is missing"))?;
         if text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -317,7 +333,7 @@ impl Webhook {
             // Stripe's libraries check the window only for a positive tolerance.
             return Ok(text);
         }
-        let age = now.saturating_sub(ts);
+        let age = now.unwrap_or_else(unix_now).saturating_sub(ts);
         let tolerance = i64::try_from(self.tolerance).unwrap_or(i64::MAX);
         if age > tolerance {
             return Err(Error::new(
@@ -485,6 +501,19 @@ mod tests {
         let uuid = uuid::Uuid::try_parse(hex).unwrap();
         assert_eq!((hex.len(), uuid.get_version_num()), (32, 4), "{one}");
         assert_eq!(uuid.simple().to_string(), hex);
+    }
+
+    #[test]
+    fn without_a_pinned_clock_the_timestamp_is_checked_against_now() {
+        let standard = Webhook::from_preset("standard", ["whsec_c2VjcmV0"]).unwrap();
+        let body = br#"{"a":1}"#;
+        let fresh = standard.sign(body, Some("msg_1"), None).unwrap();
+        assert!(standard.verify_at(body, &fresh, None).is_ok());
+        let old = standard.sign(body, Some("msg_1"), Some(1_000_000_000)).unwrap();
+        let refused = standard.verify_at(body, &old, None).unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::TimestampOutsideTolerance, "{refused}");
+        assert!(standard.verify_at(body, &old, 1_000_000_100).is_ok());
+        assert!(standard.verify_signature_at(body, &old, None).is_err());
     }
 
     #[test]
