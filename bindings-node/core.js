@@ -239,18 +239,29 @@ class Event {
 const present = (text) => (text === '' ? null : text.slice(1))
 
 /** The record of a native verification, from the text `event_text` (src/webhook.rs) makes: the
- * envelope's fields split on NUL, then the payload or data as JSON text when the body's bytes do
- * not serve, then (after one more NUL) the body's text when it came along; or, when a field held
- * a NUL, the whole record as one JSON object. */
+ * envelope's fields, each ended by a NUL, then the payload or data as JSON text when the body's
+ * bytes do not serve, then (after one more NUL) the body's text when it came along; or, when a
+ * field held a NUL, the whole record as one JSON object. The NULs are found one by one: `split`
+ * would search the whole body for them first. */
 function toRecord(text) {
   if (text.charCodeAt(0) === 0x7b) return JSON.parse(text)
-  const fields = text.split('\0', 7)
-  const [id, type, createdAt, dataField, scheme, unsigned, json] = fields
-  let end = fields.length
-  for (const field of fields) end += field.length
+  let at = 0
+  const next = () => {
+    const end = text.indexOf('\0', at)
+    const field = end < 0 ? text.slice(at) : text.slice(at, end)
+    at = end < 0 ? text.length : end + 1
+    return field
+  }
+  const id = next()
+  const type = next()
+  const createdAt = next()
+  const dataField = next()
+  const scheme = next()
+  const unsigned = next()
+  const json = next()
   const extras = json === '' ? {} : JSON.parse(json)
   return {
-    body: end < text.length ? text.slice(end) : undefined,
+    body: at < text.length ? text.slice(at) : undefined,
     id: present(id),
     type: present(type),
     createdAt: present(createdAt),
@@ -278,21 +289,21 @@ class Webhook {
     const secrets = Array.isArray(secret) ? secret : [secret]
     if (!secrets.every((s) => typeof s === 'string')) throw new TypeError('hookwise: secret must be a string or an array of strings')
     const { scheme, tolerance, maxPayloadBytes } = options
-    this._native = call(() => new native.NativeWebhook(secrets, { scheme, tolerance, maxPayloadBytes }))
-    this._headerNames = call(() => this._native.headerNames)
+    this._native = call(() => native.webhookNew(secrets, { scheme, tolerance, maxPayloadBytes }))
+    this._headerNames = call(() => native.webhookHeaderNames(this._native))
   }
 
   /** Verifies the raw body against the request headers; returns the Event or throws WebhookSignatureError. */
   verify(rawBody, headers, options = {}) {
     const body = toBuffer(rawBody)
     const pairs = toHeaders(headers, this._headerNames)
-    return toEvent(call(() => this._native.verify(body, pairs, options.now)), rawBody, body)
+    return toEvent(call(() => native.webhookVerify(this._native, body, pairs, options.now)), rawBody, body)
   }
 
   /** The headers a sender attaches to `payload`. */
   sign(payload, options = {}) {
     const body = toBuffer(payload)
-    return call(() => this._native.sign(body, options.id, options.timestamp))
+    return call(() => native.webhookSign(this._native, body, options.id, options.timestamp))
   }
 
   /** Stripe-style: verify with the signature header's value alone. */
@@ -301,16 +312,16 @@ class Webhook {
     const body = toBuffer(rawBody)
     // A repeated header (string[]): the first value, as for `verify`.
     const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader
-    return toEvent(call(() => hook._native.constructEvent(body, String(header ?? ''), options.now)), rawBody, body)
+    return toEvent(call(() => native.webhookConstructEvent(hook._native, body, String(header ?? ''), options.now)), rawBody, body)
   }
 
   get scheme() {
-    return call(() => this._native.scheme)
+    return call(() => native.webhookScheme(this._native))
   }
 
   /** The largest body accepted, in bytes (the `maxPayloadBytes` option, else the core's default). */
   get maxPayloadBytes() {
-    return call(() => this._native.maxPayloadBytes)
+    return call(() => native.webhookMaxPayloadBytes(this._native))
   }
 }
 

@@ -80,6 +80,7 @@ impl NativeProfile {
     /// The profile's `x-hookwise.name`.
     #[napi(getter, catch_unwind)]
     pub fn name(&self) -> String {
+        panic_if_asked("Profile.name");
         self.inner.name.clone()
     }
 
@@ -256,6 +257,7 @@ impl NativeApi {
     /// A client for `profile`.
     #[napi(constructor, catch_unwind)]
     pub fn new(profile: &NativeProfile, config: ApiConfig) -> napi::Result<Self> {
+        panic_if_asked("Api");
         let inner = Api::new(profile.inner.clone(), config.options()?).map_err(|e| client_error(&e))?;
         Ok(NativeApi { inner })
     }

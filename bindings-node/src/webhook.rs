@@ -1,9 +1,10 @@
 //! `Webhook`, `canonicalize`, `presets`: verification, signing and canonical JSON.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use hookwise::webhook::{Scheme, Webhook as CoreWebhook};
-use napi::bindgen_prelude::BufferSlice;
+use napi::bindgen_prelude::{BufferSlice, External};
 use napi::{Env, JsString};
 use napi_derive::napi;
 use serde_json::Value as Json;
@@ -22,12 +23,6 @@ pub struct WebhookOptions {
     pub max_payload_bytes: Option<u32>,
 }
 
-/// Verifies (and signs) webhooks for one scheme and one or more secrets.
-#[napi(js_name = "NativeWebhook")]
-pub struct NativeWebhook {
-    inner: CoreWebhook,
-}
-
 fn scheme(value: Option<&Json>) -> napi::Result<Scheme> {
     Scheme::resolve(value).map_err(|e| webhook_error(&e))
 }
@@ -35,6 +30,15 @@ fn scheme(value: Option<&Json>) -> napi::Result<Scheme> {
 /// The longest string V8 keeps among its other objects, in bytes: a longer one goes to its
 /// large-object space, where making it costs about six times as much a byte (README).
 const V8_REGULAR_STRING_BYTES: usize = 128 * 1024;
+
+/// The largest buffer of Latin-1 text kept for the next call (V8 copies the text it is given).
+/// Every verify makes one, and allocating it afresh cost more than its making at 1 KiB: glibc
+/// consolidates its free lists before each allocation of 1 KiB or more.
+const KEPT_LATIN1_BYTES: usize = 16 * 1024;
+
+thread_local! {
+    static LATIN1: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
 
 /// A JavaScript string of the UTF-8 text `pieces` make together, made as V8 keeps strings: one
 /// byte a character when every character is at most U+00FF, else UTF-16 (transcoded by
@@ -48,9 +52,15 @@ fn js_string<'env>(env: &'env Env, pieces: &[&[u8]]) -> napi::Result<JsString<'e
         }
     }
     let len = pieces.iter().map(|piece| piece.len()).sum();
-    let mut latin1 = Vec::with_capacity(len);
-    if pieces.iter().all(|piece| push_latin1(&mut latin1, piece)) {
-        return env.create_string_latin1(&latin1);
+    let mut latin1 = LATIN1.take();
+    latin1.clear();
+    latin1.reserve(len);
+    let string = pieces.iter().all(|piece| push_latin1(&mut latin1, piece)).then(|| env.create_string_latin1(&latin1));
+    if latin1.capacity() <= KEPT_LATIN1_BYTES {
+        LATIN1.set(latin1);
+    }
+    if let Some(string) = string {
+        return string;
     }
     let mut utf16 = vec![0; len + 1];
     let mut n = 0;
@@ -101,7 +111,7 @@ fn push_latin1(out: &mut Vec<u8>, text: &[u8]) -> bool {
 /// A plain body (which holds no NUL) follows, after one more NUL, when the whole string stays a
 /// regular V8 string: the event's own copy of the body (V8's strings cannot change), the text
 /// `JSON.parse` reads, and no copy for JavaScript to take.
-fn event_text<'env>(env: &'env Env, event: &hookwise::Event) -> napi::Result<JsString<'env>> {
+fn event_text<'env, B: AsRef<[u8]>>(env: &'env Env, event: &hookwise::Event<B>) -> napi::Result<JsString<'env>> {
     let texts = [event.id.as_deref(), event.event_type.as_deref(), event.created_at.as_deref(), event.data_field()];
     let extras = Extras {
         data: event.data_field().is_none().then(|| event.data()),
@@ -182,86 +192,82 @@ fn json(value: &impl serde::Serialize) -> napi::Result<String> {
     serde_json::to_string(value).map_err(|e| internal_error(&e.to_string()))
 }
 
-#[napi]
-impl NativeWebhook {
-    /// `secrets`: one or more (rotation); `options`: scheme, tolerance, payload limit.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(secrets: Vec<String>, options: Option<WebhookOptions>) -> napi::Result<Self> {
-        panic_if_asked("Webhook");
-        let options = options.unwrap_or(WebhookOptions { scheme: None, tolerance: None, max_payload_bytes: None });
-        let mut inner = CoreWebhook::new(scheme(options.scheme.as_ref())?, secrets).map_err(|e| webhook_error(&e))?;
-        if let Some(t) = options.tolerance {
-            inner = inner.with_tolerance(u64::from(t));
-        }
-        if let Some(m) = options.max_payload_bytes {
-            inner = inner.with_max_payload_bytes(m as usize);
-        }
-        // The core has no getter for its limit yet: unless given, it is the core's default.
-        Ok(NativeWebhook { inner })
+/// A verifier (and signer) of webhooks for one scheme and one or more secrets (`secrets`, for
+/// rotation; `options`: scheme, tolerance, payload limit): an opaque handle that JavaScript passes
+/// back to the `webhook_*` functions below. A `#[napi]` class would hold it as well, but napi
+/// registers and then releases a borrow of `this` on every method call (a global lock and map),
+/// which took 0.2 µs of the 2.4 µs a native verify takes at 1 KiB (README).
+#[napi(catch_unwind)]
+pub fn webhook_new(secrets: Vec<String>, options: Option<WebhookOptions>) -> napi::Result<External<CoreWebhook>> {
+    panic_if_asked("Webhook");
+    let options = options.unwrap_or(WebhookOptions { scheme: None, tolerance: None, max_payload_bytes: None });
+    let mut hook = CoreWebhook::new(scheme(options.scheme.as_ref())?, secrets).map_err(|e| webhook_error(&e))?;
+    if let Some(t) = options.tolerance {
+        hook = hook.with_tolerance(u64::from(t));
     }
+    if let Some(m) = options.max_payload_bytes {
+        hook = hook.with_max_payload_bytes(m as usize);
+    }
+    Ok(External::new(hook))
+}
 
-    /// Verifies `payload` against `headers`, at `now` (unix seconds) if given; returns the event.
-    /// `headers` holds the request's header pairs flattened, `[name, value, name, value, …]`, in
-    /// the order received: the core matches names in any case, and the first of a repeated name
-    /// wins.
-    #[napi(catch_unwind)]
-    pub fn verify<'env>(
-        &self,
-        env: &'env Env,
-        payload: BufferSlice,
-        headers: Vec<String>,
-        now: Option<i64>,
-    ) -> napi::Result<JsString<'env>> {
-        panic_if_asked("verify");
-        let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
-        event_text(env, &self.inner.verify_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
-    }
+/// Verifies `payload` against `headers`, at `now` (unix seconds) if given; returns the event.
+/// `headers` holds the request's header pairs flattened, `[name, value, name, value, …]`, in the
+/// order received: the core matches names in any case, and the first of a repeated name wins.
+#[napi(catch_unwind)]
+pub fn webhook_verify<'env>(
+    env: &'env Env,
+    hook: &External<CoreWebhook>,
+    payload: BufferSlice,
+    headers: Vec<String>,
+    now: Option<i64>,
+) -> napi::Result<JsString<'env>> {
+    panic_if_asked("verify");
+    let pairs: Vec<(&str, &str)> = headers.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str())).collect();
+    event_text(env, &hook.verify_borrowed_at(&payload, pairs.as_slice(), now).map_err(|e| webhook_error(&e))?)
+}
 
-    /// Stripe-style: verifies with the signature header's value alone.
-    #[napi(catch_unwind)]
-    pub fn construct_event<'env>(
-        &self,
-        env: &'env Env,
-        payload: BufferSlice,
-        signature_header: String,
-        now: Option<i64>,
-    ) -> napi::Result<JsString<'env>> {
-        event_text(
-            env,
-            &self.inner.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?,
-        )
-    }
+/// Stripe-style: verifies with the signature header's value alone.
+#[napi(catch_unwind)]
+pub fn webhook_construct_event<'env>(
+    env: &'env Env,
+    hook: &External<CoreWebhook>,
+    payload: BufferSlice,
+    signature_header: String,
+    now: Option<i64>,
+) -> napi::Result<JsString<'env>> {
+    event_text(env, &hook.construct_event_at(&payload, &signature_header, now).map_err(|e| webhook_error(&e))?)
+}
 
-    /// The headers a sender attaches to `payload`.
-    #[napi(catch_unwind)]
-    pub fn sign(
-        &self,
-        payload: BufferSlice,
-        id: Option<String>,
-        timestamp: Option<i64>,
-    ) -> napi::Result<HashMap<String, String>> {
-        let headers = self.inner.sign(&payload, id.as_deref(), timestamp).map_err(|e| webhook_error(&e))?;
-        Ok(headers.into_iter().collect())
-    }
+/// The headers a sender attaches to `payload`.
+#[napi(catch_unwind)]
+pub fn webhook_sign(
+    hook: &External<CoreWebhook>,
+    payload: BufferSlice,
+    id: Option<String>,
+    timestamp: Option<i64>,
+) -> napi::Result<HashMap<String, String>> {
+    let headers = hook.sign(&payload, id.as_deref(), timestamp).map_err(|e| webhook_error(&e))?;
+    Ok(headers.into_iter().collect())
+}
 
-    /// Every header the scheme reads, lower-cased (the only ones worth converting).
-    #[napi(getter, catch_unwind)]
-    pub fn header_names(&self) -> Vec<String> {
-        self.inner.scheme().header_names()
-    }
+/// Every header the scheme reads, lower-cased (the only ones worth converting).
+#[napi(catch_unwind)]
+pub fn webhook_header_names(hook: &External<CoreWebhook>) -> Vec<String> {
+    hook.scheme().header_names()
+}
 
-    /// The largest body accepted, in bytes: what a receiver reading a request may stop at.
-    #[napi(getter, catch_unwind)]
-    pub fn max_payload_bytes(&self) -> u32 {
-        u32::try_from(self.inner.max_payload_bytes()).unwrap_or(u32::MAX)
-    }
+/// The largest body accepted, in bytes: what a receiver reading a request may stop at.
+#[napi(catch_unwind)]
+pub fn webhook_max_payload_bytes(hook: &External<CoreWebhook>) -> u32 {
+    u32::try_from(hook.max_payload_bytes()).unwrap_or(u32::MAX)
+}
 
-    /// The scheme's name.
-    #[napi(getter, catch_unwind)]
-    pub fn scheme(&self) -> String {
-        panic_if_asked("scheme");
-        self.inner.scheme().name.clone()
-    }
+/// The scheme's name.
+#[napi(catch_unwind)]
+pub fn webhook_scheme(hook: &External<CoreWebhook>) -> String {
+    panic_if_asked("scheme");
+    hook.scheme().name.clone()
 }
 
 /// CPython's `json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"))`, byte for byte.

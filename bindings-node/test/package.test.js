@@ -65,5 +65,5 @@ test('the loader napi generated loads the local build first, then the platform p
   }
   const local = fs.readdirSync(PACKAGE).filter((f) => f.endsWith('.node'))
   assert.equal(local.length, 1, `one local build: ${local}`)
-  assert.ok(require('../native.js').NativeWebhook, 'this machine\'s build loads')
+  assert.ok(require('../native.js').webhookVerify, 'this machine\'s build loads')
 })

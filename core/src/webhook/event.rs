@@ -25,8 +25,11 @@ enum Data {
 /// Verification validates the whole body and reads the envelope (`id`, `type`, `created_at`)
 /// without building the body's tree; [`Event::payload`] and [`Event::data`] parse it on first
 /// use, so a caller that needs only the verdict and the envelope never pays for the tree.
+///
+/// The event keeps its own copy of the body (`B` = `Vec<u8>`), or borrows the caller's
+/// ([`Webhook::verify_borrowed_at`](super::Webhook::verify_borrowed_at), `B` = `&[u8]`).
 #[derive(Debug, Clone)]
-pub struct Event {
+pub struct Event<B = Vec<u8>> {
     /// The event (or delivery) id, from the body or a header per the scheme's envelope.
     pub id: Option<String>,
     /// The event type (`job.succeeded`, `push`, `orders/create`, …).
@@ -36,28 +39,28 @@ pub struct Event {
     /// The name of the scheme that verified it.
     pub scheme: String,
     unsigned: Vec<&'static str>,
-    body: Vec<u8>,
+    body: B,
     plain: bool,
     data: Data,
     payload: OnceLock<Value>,
 }
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Event) -> bool {
-        (&self.id, &self.event_type, &self.created_at, &self.scheme, &self.unsigned, &self.body, &self.data)
+impl<B: AsRef<[u8]>> PartialEq for Event<B> {
+    fn eq(&self, other: &Event<B>) -> bool {
+        (&self.id, &self.event_type, &self.created_at, &self.scheme, &self.unsigned, self.body(), &self.data)
             == (
                 &other.id,
                 &other.event_type,
                 &other.created_at,
                 &other.scheme,
                 &other.unsigned,
-                &other.body,
+                other.body(),
                 &other.data,
             )
     }
 }
 
-impl Event {
+impl<B: AsRef<[u8]>> Event<B> {
     /// The fields of the event read from input the signature does not cover, by their JSON names
     /// (`id`, `type`, `created_at`, `data`, in that order; the same names in every language).
     /// Such a field is whatever the request said: GitHub's `X-GitHub-Delivery` and
@@ -73,7 +76,7 @@ impl Event {
     pub fn payload(&self) -> &Value {
         // The body was validated by the same parser when the event was made, so this parse
         // cannot fail; `Null` is only the type's fallback.
-        self.payload.get_or_init(|| Value::parse(&self.body).unwrap_or(Value::Null))
+        self.payload.get_or_init(|| Value::parse(self.body()).unwrap_or(Value::Null))
     }
 
     /// The event's data: the envelope's data field, or the whole payload.
@@ -87,7 +90,7 @@ impl Event {
 
     /// The body exactly as received (and verified).
     pub fn body(&self) -> &[u8] {
-        &self.body
+        self.body.as_ref()
     }
 
     /// Whether the body is *plain* JSON: UTF-8 without a BOM, with no `NaN`/`Infinity` literal,
@@ -133,10 +136,10 @@ impl Event {
     pub(crate) fn build<H: Headers + ?Sized>(
         scheme: &Scheme,
         keys: &[String],
-        body: Vec<u8>,
+        body: B,
         fields: &Fields,
         headers: &H,
-    ) -> Event {
+    ) -> Event<B> {
         let envelope = &scheme.envelope;
         let find = |sources| lookup(keys, fields, headers, sources);
         let (id, event_type, created_at, data) =
@@ -197,7 +200,7 @@ fn lookup<'a, H: Headers + ?Sized>(
     })
 }
 
-impl Serialize for Event {
+impl<B: AsRef<[u8]>> Serialize for Event<B> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Event", 7)?;
         s.serialize_field("id", &self.id)?;

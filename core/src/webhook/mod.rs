@@ -175,18 +175,48 @@ impl Webhook {
         headers: &H,
         now: impl Into<Option<i64>>,
     ) -> Result<Event, Error> {
-        let Checked { fields, spare } = self.check(payload, headers, now.into(), true)?;
+        self.verified(payload, headers, now.into(), |payload, spare| {
+            // The event's copy of the body goes in the canonical form's buffer when there is
+            // one: it was sized for the body, so a canonical scheme allocates one body's worth,
+            // not two.
+            let mut body = spare.unwrap_or_default();
+            body.clear();
+            body.extend_from_slice(payload);
+            body.shrink_to_fit();
+            body
+        })
+    }
+
+    /// [`Webhook::verify_at`] for a caller that keeps the body itself: the event borrows
+    /// `payload` instead of copying it (a binding that hands the text on to its runtime, which
+    /// copies it anyway).
+    ///
+    /// # Errors
+    /// As [`Webhook::verify`].
+    pub fn verify_borrowed_at<'p, H: Headers + ?Sized>(
+        &self,
+        payload: &'p [u8],
+        headers: &H,
+        now: impl Into<Option<i64>>,
+    ) -> Result<Event<&'p [u8]>, Error> {
+        self.verified(payload, headers, now.into(), |payload, _| payload)
+    }
+
+    /// The event of a verification, whose body `keep` makes from the payload and the canonical
+    /// form's buffer (when the scheme made one).
+    fn verified<'p, H: Headers + ?Sized, B: AsRef<[u8]>>(
+        &self,
+        payload: &'p [u8],
+        headers: &H,
+        now: Option<i64>,
+        keep: impl FnOnce(&'p [u8], Option<Vec<u8>>) -> B,
+    ) -> Result<Event<B>, Error> {
+        let Checked { fields, spare } = self.check(payload, headers, now, true)?;
         let fields = match fields {
             Some(fields) => fields,
             None => self.read(payload)?,
         };
-        // The event's copy of the body goes in the canonical form's buffer when there is one:
-        // it was sized for the body, so a canonical scheme allocates one body's worth, not two.
-        let mut body = spare.unwrap_or_default();
-        body.clear();
-        body.extend_from_slice(payload);
-        body.shrink_to_fit();
-        Ok(Event::build(&self.scheme, &self.fields, body, &fields, headers))
+        Ok(Event::build(&self.scheme, &self.fields, keep(payload, spare), &fields, headers))
     }
 
     /// Validates a raw body and reads the envelope's members.
@@ -514,6 +544,34 @@ mod tests {
         assert_eq!(refused.kind(), ErrorKind::TimestampOutsideTolerance, "{refused}");
         assert!(standard.verify_at(body, &old, 1_000_000_100).is_ok());
         assert!(standard.verify_signature_at(body, &old, None).is_err());
+    }
+
+    /// For every preset, on a body whose signature it accepts and on one it refuses: the borrowed
+    /// event is the owned one, over the caller's own bytes.
+    #[test]
+    fn a_borrowed_event_is_the_owned_event_over_the_callers_bytes() {
+        let body = br#"{"id":"evt_1","type":"order.created","created_at":1700000000,"data":{"note":"caf\u00e9"}}"#;
+        for scheme in super::presets() {
+            let hook = Webhook::new(scheme.clone(), ["whsec_c2VjcmV0"]).unwrap();
+            let headers = hook.sign(body, Some("msg_1"), Some(1_700_000_000)).unwrap();
+            let (owned, borrowed) =
+                (hook.verify_at(body, &headers, 1_700_000_000), hook.verify_borrowed_at(body, &headers, 1_700_000_000));
+            let (owned, borrowed) = (owned.unwrap(), borrowed.unwrap());
+            assert!(std::ptr::eq(borrowed.body(), body.as_slice()), "{}: the body was copied", scheme.name);
+            assert_eq!(owned.body(), borrowed.body(), "{}", scheme.name);
+            assert_eq!(
+                serde_json::to_value(&owned).unwrap(),
+                serde_json::to_value(&borrowed).unwrap(),
+                "{}",
+                scheme.name
+            );
+            let tampered = br#"{"id":"evt_2"}"#;
+            let (owned, borrowed) = (
+                hook.verify_at(tampered, &headers, 1_700_000_000),
+                hook.verify_borrowed_at(tampered, &headers, 1_700_000_000),
+            );
+            assert_eq!(owned.unwrap_err().kind(), borrowed.unwrap_err().kind(), "{}", scheme.name);
+        }
     }
 
     #[test]
