@@ -184,6 +184,23 @@ function toHeaders(headers, wanted) {
 }
 
 /**
+ * The pairs `toHeaders` found as the native verify takes them: one string, each name and value
+ * followed by a NUL but the last, or the array itself when a name or value holds a NUL. One string
+ * crosses into Rust for a fraction of what an array of strings costs (0.1 µs against 0.24 µs for
+ * a signature header), and concatenating costs less than `Array.prototype.join`, which took
+ * as much as the crossing saved (README).
+ */
+function joined(pairs) {
+  let text = ''
+  for (let i = 0; i < pairs.length; i++) {
+    const piece = pairs[i]
+    if (piece.includes('\0')) return pairs
+    text = i === 0 ? piece : text + '\0' + piece
+  }
+  return text
+}
+
+/**
  * A verified webhook. `id`, `type`, `createdAt`, `scheme` and `unsignedFields` are read by the core during
  * verification; `payload` and `data` are parsed on first use (then kept), so a handler that only
  * needs the verdict or the type never pays for them. A plain JSON body (the core says so) is
@@ -296,7 +313,7 @@ class Webhook {
   /** Verifies the raw body against the request headers; returns the Event or throws WebhookSignatureError. */
   verify(rawBody, headers, options = {}) {
     const body = toBuffer(rawBody)
-    const pairs = toHeaders(headers, this._headerNames)
+    const pairs = joined(toHeaders(headers, this._headerNames))
     return toEvent(call(() => native.webhookVerify(this._native, body, pairs, options.now)), rawBody, body)
   }
 
