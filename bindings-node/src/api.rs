@@ -287,6 +287,7 @@ impl NativeApi {
     /// Every item of every page of list operation `op`.
     #[napi(catch_unwind)]
     pub fn paginate(&self, op: String, args: Option<Map<String, Value>>) -> NativePages {
+        panic_if_asked("paginate");
         NativePages { items: tokio::sync::Mutex::new(Box::pin(self.inner.paginate(&op, arguments(args)))) }
     }
 

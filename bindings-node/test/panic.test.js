@@ -51,6 +51,7 @@ const cases = {
   'Profile.fromText': () => hookwise.Profile.fromText('{}'),
   'Profile.name': () => hookwise.Profile.hookwise().name,
   Api: () => new hookwise.Api(hookwise.Profile.hookwise(), { apiKey: 'k', baseUrl: 'http://127.0.0.1:9' }),
+  paginate: () => new hookwise.Api(hookwise.Profile.hookwise(), { apiKey: 'k', baseUrl: 'http://127.0.0.1:9' }).paginate('listJobs').next(),
   call: () => new hookwise.Api(hookwise.Profile.hookwise(), { apiKey: 'k', baseUrl: 'http://127.0.0.1:9' }).call('listJobs'),
 }
 ;(async () => {
@@ -69,7 +70,7 @@ const cases = {
 
 test('a panic in any kind of export is thrown as HookwiseError with code internal_error, and the process lives on', async (t) => {
   const addon = debugAddon()
-  const exports = ['Webhook', 'verify', 'scheme', 'canonicalize', 'Profile.fromText', 'Profile.name', 'Api', 'call']
+  const exports = ['Webhook', 'verify', 'scheme', 'canonicalize', 'Profile.fromText', 'Profile.name', 'Api', 'paginate', 'call']
   await Promise.all(exports.map((name) => t.test(name, () => new Promise((resolve, reject) => {
     const env = { ...process.env, ADDON: addon, HOOKWISE_NODE_TEST_PANIC: name, RUST_BACKTRACE: '0' }
     execFile(process.execPath, ['-e', CHILD], { cwd: PACKAGE, env }, (error, stdout, stderr) => {
