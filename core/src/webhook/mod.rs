@@ -11,6 +11,7 @@
 //! assert_eq!(event.payload().get("action").and_then(|v| v.as_str()), Some("opened"));
 //! ```
 
+mod alongside;
 mod error;
 mod event;
 mod headers;
@@ -21,7 +22,6 @@ mod scheme;
 mod signature;
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorKind};
@@ -47,12 +47,13 @@ const BYTES_PER_CANONICAL_NODE: usize = 8;
 /// The node limit of a canonical-JSON scheme never goes below this, whatever the byte limit.
 const MIN_CANONICAL_NODES: usize = 4096;
 
-/// From this size on, a raw body is validated on this thread while its MAC is computed on
-/// another, when the machine has a second core. Starting the thread costs this thread about
-/// 15 µs and the other 30–35 µs before it runs, more when that core is busy; on a small VM the
-/// second thread pays off reliably from about 128 KiB (a verify then takes 135–174 µs instead of
-/// 181–218, at 256 KiB 245–269 instead of 362–396), and is a gamble below (112 KiB: 117–175 µs
-/// against 158–171).
+/// From this size on, a raw body is validated on this thread while its MAC is computed on the
+/// helper thread ([`alongside`]), when the machine has a second core. Handing the MAC over costs
+/// about a microsecond when the helper is awake (it stays awake 100 µs after a task), and a
+/// sleeping helper is woken on the caller's core more often than not, so the caller ends up doing
+/// both halves; the threshold keeps the helper's 100 µs of waiting short against the task (65 µs of
+/// MAC at 128 KiB). At 128 KiB a verify takes 69–71 µs back to back (67 µs of MAC) and 132–145 µs
+/// with 2 ms between calls; at 256 KiB 130–134 µs and 255–271 µs.
 const READ_ALONGSIDE_FROM: usize = 128 * 1024;
 
 /// A verifier (and signer) for one scheme and one or more secrets.
@@ -324,9 +325,8 @@ impl Webhook {
         let body = canonical.as_deref().unwrap_or(payload);
         let parts = signed_parts(&scheme.signed_content, id, timestamp, body);
         let signed = || self.keys.iter().any(|key| candidates.matches(&key.tag(&parts)));
-        let (matched, read) = if want_fields && parsed.is_none() && payload.len() >= READ_ALONGSIDE_FROM && spare_core()
-        {
-            let (matched, read) = alongside(signed, || self.read(payload));
+        let (matched, read) = if want_fields && parsed.is_none() && payload.len() >= READ_ALONGSIDE_FROM {
+            let (matched, read) = alongside::alongside(&signed, || self.read(payload));
             (matched, Some(read))
         } else {
             (signed(), None)
@@ -461,30 +461,12 @@ impl Webhook {
     }
 }
 
-/// Whether the machine has a core to spare for [`alongside`] (asked once: it reads cgroup files).
-fn spare_core() -> bool {
-    static SPARE: OnceLock<bool> = OnceLock::new();
-    *SPARE.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
-}
-
 /// What [`Webhook::check`] leaves for the event.
 struct Checked {
     /// The envelope's members, when they were read on the way.
     fields: Option<Fields>,
     /// The buffer the canonical form was printed in, when it was printed.
     spare: Option<Vec<u8>>,
-}
-
-/// Runs `there` on a thread of its own while `here` runs on this one. `there` runs here too
-/// when no thread can be started, or when it panicked there (so a panic surfaces as it would
-/// have without the thread).
-fn alongside<T: Send, H>(there: impl Fn() -> T + Sync, here: impl FnOnce() -> H) -> (T, H) {
-    std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new().spawn_scoped(scope, &there);
-        let here = here();
-        let there = helper.ok().and_then(|helper| helper.join().ok()).unwrap_or_else(&there);
-        (there, here)
-    })
 }
 
 /// The byte slices whose concatenation is signed.

@@ -3,7 +3,8 @@
 //! 16-byte compares and four `pmovmskb`s and joins them. The masks are the same; the tests compare
 //! both on every byte at every position.
 
-// The library's only `unsafe` (a test allocator in core/tests has its own): calling a function
+// One of the library's two `unsafe` modules (the other is webhook/alongside.rs; a test allocator in
+// core/tests has its own): calling a function
 // compiled for AVX-512BW, which is sound because an `Avx512` exists only where the CPU has it,
 // and the one unaligned 64-byte load.
 #![allow(unsafe_code)]
