@@ -1,4 +1,5 @@
-"""The blocking client releases the GIL while it waits, and keeps working after fork().
+"""The blocking client releases the GIL while it waits, and keeps working after fork(); so does a
+webhook whose large bodies' HMAC runs on the core's helper thread.
 
 These run against a small real HTTP server on loopback (a threaded `http.server`) that answers
 every request with a job after a delay, so concurrency is observable.
@@ -108,3 +109,36 @@ def test_connection_errors_are_typed(slow_api: str) -> None:
     with pytest.raises(hookwise.TimeoutError) as late:
         slow.jobs.get("job_1")
     assert isinstance(late.value, TimeoutError)
+
+
+# A raw body of 128 KiB or more gets its HMAC from the core's helper thread, started on first use.
+LARGE = json.dumps({"id": "evt_big", "type": "order.created",
+                    "data": {"items": [{"sku": f"item-{i}", "note": "caf\u00e9"} for i in range(6000)]}}).encode()
+HOOK = hookwise.Webhook("whsec_fork", scheme="stripe")
+
+
+def _large_child(queue: "multiprocessing.Queue[str]") -> None:
+    try:
+        event = HOOK.verify(LARGE, HOOK.sign(LARGE))
+        forged = LARGE.replace(b"item-1", b"item-X", 1)
+        try:
+            HOOK.verify(forged, HOOK.sign(LARGE))
+            queue.put("error: a forged body was accepted")
+        except hookwise.WebhookSignatureError as refused:
+            queue.put(f"{event.data['items'][5999]['sku']} {refused.code}")
+    except Exception as e:  # report, do not hang
+        queue.put(f"error: {e!r}")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX-only")
+def test_a_large_body_verified_before_fork_is_verified_in_the_child_too() -> None:
+    assert len(LARGE) > 128 * 1024
+    assert HOOK.verify(LARGE, HOOK.sign(LARGE)).id == "evt_big"  # the parent's helper thread exists now
+    ctx = multiprocessing.get_context("fork")
+    queue: "multiprocessing.Queue[str]" = ctx.Queue()
+    child = ctx.Process(target=_large_child, args=(queue,))
+    child.start()
+    child.join(timeout=20)
+    assert child.exitcode == 0
+    assert queue.get(timeout=1) == "item-5999 signature_mismatch"
+    assert HOOK.verify(LARGE, HOOK.sign(LARGE)).type == "order.created"  # the parent is unaffected
