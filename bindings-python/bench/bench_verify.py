@@ -24,9 +24,9 @@ with `.data` read: orjson's
 parse, its sorted dump (faster than a Python-exact printer) and the HMAC of that, against the
 documented code; on the body as Argus sends it, orjson's parse and the HMAC of the body as it
 stands (no check that it is canonical: less than a verifier must do). Without `orjson` and
-`pysimdjson` the bounds are skipped. The ratios are written to docs/bench/python-verify.json and drawn to docs/bench/python-verify.svg
-(scripts/bench_chart.py, with this interpreter's matplotlib, or else target/bench-venv's, made on
-first use).
+`pysimdjson` the bounds are skipped. The ratios are written to docs/bench/python-verify.json and
+drawn to docs/bench/python-verify.svg (scripts/bench_chart.py, with this interpreter's
+matplotlib, or else target/bench-venv's, made on first use).
 """
 
 from __future__ import annotations
