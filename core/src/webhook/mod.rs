@@ -51,9 +51,9 @@ const MIN_CANONICAL_NODES: usize = 4096;
 /// helper thread ([`alongside`]), when the machine has a second core. Handing the MAC over costs
 /// about a microsecond when the helper is awake (it stays awake 100 µs after a task), and on a
 /// small VM a sleeping helper is woken on the caller's core more often than not, so the caller
-/// ends up doing both halves; the threshold keeps the helper's 100 µs of waiting short against the task (65 µs of
-/// MAC at 128 KiB). At 128 KiB a verify takes 69–71 µs back to back (67 µs of MAC) and 132–145 µs
-/// with 2 ms between calls; at 256 KiB 130–134 µs and 255–271 µs.
+/// ends up doing both halves; the threshold keeps the helper's 100 µs of waiting short against
+/// the task (65 µs of MAC at 128 KiB). At 128 KiB a verify takes 69–71 µs back to back (67 µs of
+/// MAC) and 132–145 µs with 2 ms between calls; at 256 KiB 130–134 µs and 255–271 µs.
 const READ_ALONGSIDE_FROM: usize = 128 * 1024;
 
 /// A verifier (and signer) for one scheme and one or more secrets.
