@@ -31,9 +31,11 @@ pub(crate) fn canonicalize_bounded(input: &[u8], max_nodes: usize) -> Result<Cow
 /// array or an object. Returns the bytes and whether the document is plain.
 ///
 /// A sender that signs the canonical form usually sends it (Argus's documentation says it
-/// does). So a document that [reads as its own canonical form](as_is) and that the validator's
-/// fast path accepts is its canonical form, borrowed: nothing is printed or copied. Otherwise
-/// it is printed (and `visit` hears again of members the fast path had read, in order).
+/// does). So a document that the validator's fast path accepts and that [reads as its own
+/// canonical form](as_is) is its canonical form, borrowed: nothing is printed or copied. The fast
+/// path answers that question in the same pass (see [`Spelling`]), leaving only documents with
+/// escaped keys to [`as_is`]. Otherwise the document is printed (and `visit` hears again of
+/// members the fast path had read, in order).
 ///
 /// # Errors
 /// [`SyntaxError`] when `CPython`'s `json.loads` would refuse the input, or it is too big.
@@ -43,8 +45,9 @@ pub(crate) fn canonicalize_with<'i, S: AsRef<str>>(
     keys: &[S],
     mut visit: impl FnMut(usize, Option<Node<'_>>),
 ) -> Result<(Cow<'i, [u8]>, bool), SyntaxError> {
-    if as_is(input, max_nodes) {
-        if let Some(plain) = scan_fast(input, keys, &mut visit) {
+    let mut spelling = Spelling::new(max_nodes);
+    if let Some(plain) = scan_fast(input, keys, &mut visit, Some(&mut spelling)) {
+        if spelling.sure || as_is(input, max_nodes) {
             return Ok((Cow::Borrowed(input), plain));
         }
     }
@@ -123,6 +126,86 @@ fn as_is(input: &[u8], max_nodes: usize) -> bool {
         at += len + usize::from(matches!(input.get(at + len), Some(b',' | b':')));
     }
     true
+}
+
+/// [`as_is`]'s question, answered by the validator's fast path as it walks a document: it
+/// checks that no whitespace stands between tokens, and hands over the tokens, brackets and keys
+/// in document order, each of which can stop the walk by being spelled otherwise. A document the
+/// walk gets to the end of is its own canonical form when [`sure`](Spelling::sure) holds: it is
+/// cleared by a key that holds an escape, which only [`as_is`] compares (by the key's value).
+pub(crate) struct Spelling {
+    /// Per open container, where the text of the last key of an object so far starts, `None`
+    /// before the first key and for an array.
+    open: Vec<Option<usize>>,
+    /// How many more nodes (values and keys) the budget allows.
+    nodes_left: usize,
+    /// Whether every key compared so far had no escape.
+    pub(crate) sure: bool,
+}
+
+impl Spelling {
+    fn new(max_nodes: usize) -> Spelling {
+        Spelling { open: Vec::new(), nodes_left: max_nodes, sure: true }
+    }
+
+    /// Whether a document of these bytes can be canonical at all: printable ASCII only (the
+    /// canonical form escapes everything else in a string, and has no whitespace but the spaces
+    /// strings hold, which the walk tells apart from the others).
+    pub(crate) fn may_be(input: &[u8]) -> bool {
+        input.iter().fold(true, |printable, &b| printable & (b' '..=b'~').contains(&b))
+    }
+
+    /// Counts `nodes` more values and keys: whether the budget still holds.
+    pub(crate) fn nodes(&mut self, nodes: usize) -> bool {
+        self.nodes_left.checked_sub(nodes).map(|left| self.nodes_left = left).is_some()
+    }
+
+    /// Whether the escape after a backslash is spelled as the canonical form spells it.
+    pub(crate) fn escape(escape: &[u8]) -> bool {
+        escape_as_is(escape).is_some()
+    }
+
+    /// Whether the atom starting `atom` is spelled as the canonical form spells it.
+    pub(crate) fn atom(atom: &[u8]) -> bool {
+        let digits = atom.iter().take_while(|b| b.is_ascii_digit()).count();
+        let len = digits + atom[digits..].iter().take_while(|&&b| ATOM_BYTES[usize::from(b)]).count();
+        // Most atoms are integers without a sign, which are printed as they are written.
+        (len == digits && digits > 0) || atom_as_is(&atom[..len])
+    }
+
+    /// A container opens.
+    pub(crate) fn open(&mut self) {
+        self.open.push(None);
+    }
+
+    /// The innermost container closes.
+    pub(crate) fn close(&mut self) {
+        self.open.pop();
+    }
+
+    /// Whether the key whose opening quote is at `quote` in `input` sorts after the last key of
+    /// its object. Decided by their first bytes where they differ and neither is a quote (an
+    /// empty key) or a backslash; else by their texts, when neither holds an escape (a key with
+    /// one is left to [`as_is`]).
+    pub(crate) fn key(&mut self, input: &[u8], quote: usize) -> bool {
+        let Some(last) = self.open.last_mut() else { return false };
+        let start = quote + 1;
+        let Some(&first) = input.get(start) else { return false };
+        let Some(previous) = last.replace(start) else { return true };
+        let before = input[previous];
+        if before != first && !matches!(before, b'"' | b'\\') && !matches!(first, b'"' | b'\\') {
+            return before < first;
+        }
+        let text = |start: usize| {
+            let len = input[start..].iter().position(|&b| b == b'"' || b == b'\\')?;
+            (input[start + len] == b'"').then(|| &input[start..start + len])
+        };
+        if let (Some(before), Some(key)) = (text(previous), text(start)) {
+            return key_order(before, key).is_lt();
+        }
+        self.sure = false;
+        true
+    }
 }
 
 /// The bytes of numbers and literals: `-+.`, digits and letters.
@@ -541,7 +624,9 @@ pub(crate) fn write_str(s: &[u8], out: &mut Vec<u8>) {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{as_is, canonicalize_bounded, print, scan_fast};
+    use std::borrow::Cow;
+
+    use super::{as_is, canonicalize_bounded, print, scan_fast, Spelling};
 
     /// Scalars spelled as the canonical form spells them and as it does not: `-0`, exponents,
     /// trailing zeros, upper-case and needless escapes, raw non-ASCII, DEL, surrogates.
@@ -652,7 +737,15 @@ mod tests {
             let text = if pad { format!(" {text}\n") } else { text };
             let input = text.as_bytes();
             let printed = print(input, usize::MAX, &[] as &[&str], |_, _| ());
-            let kept = |input: &[u8]| as_is(input, usize::MAX) && scan_fast(input, &[] as &[&str], |_, _| ()).is_some();
+            let kept = |input: &[u8]| matches!(canonicalize_bounded(input, usize::MAX), Ok(Cow::Borrowed(_)));
+            // The walk's answer, with [`as_is`] deciding only where it is not sure, is `as_is`'s.
+            let walk = |input: &[u8]| {
+                let mut spelling = Spelling::new(usize::MAX);
+                scan_fast(input, &[] as &[&str], |_, _| (), Some(&mut spelling)).map(|_| spelling.sure)
+            };
+            let walked = |input: &[u8]| walk(input).is_some_and(|sure| sure || as_is(input, usize::MAX));
+            let plainly = |input: &[u8]| as_is(input, usize::MAX) && scan_fast(input, &[] as &[&str], |_, _| (), None).is_some();
+            prop_assert_eq!(walked(input), plainly(input), "{}", text);
             match &printed {
                 Ok((out, _)) => {
                     prop_assert_eq!(kept(input), out == input, "{}", text);
@@ -660,6 +753,12 @@ mod tests {
                     prop_assert_eq!(canonical.as_ref(), out.as_slice());
                     // The printed form is canonical: kept as it is.
                     prop_assert!(kept(out), "{}", text);
+                    // And the walk is sure of it, unless it is a scalar or a key holds an escape.
+                    let escaped_key = KEYS.iter().any(|(key, _)| {
+                        key.contains('\\') && out.windows(key.len() + 3).any(|w| w == format!("\"{key}\":").as_bytes())
+                    });
+                    let container = matches!(out.first(), Some(b'{' | b'['));
+                    prop_assert!(walk(out) == Some(true) || escaped_key || !container, "{}", text);
                 }
                 Err(e) => {
                     prop_assert!(!kept(input), "{}", text);

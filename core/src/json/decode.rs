@@ -11,6 +11,8 @@
 use std::borrow::Cow;
 use std::vec::Drain;
 
+use super::canonical::Spelling;
+
 mod blocks;
 
 /// Deepest nesting accepted: CPython 3.11's `json.dumps(json.loads(…))` from a shallow stack
@@ -154,7 +156,7 @@ pub(crate) fn scan<S: AsRef<str>>(
     keys: &[S],
     mut visit: impl FnMut(usize, Option<Node<'_>>),
 ) -> Result<bool, SyntaxError> {
-    match blocks::scan(input, keys, &mut visit) {
+    match blocks::scan(input, keys, &mut visit, None) {
         Some(plain) => Ok(plain),
         None => scan_exact(input, keys, visit),
     }
@@ -162,13 +164,14 @@ pub(crate) fn scan<S: AsRef<str>>(
 
 /// [`scan`]'s fast path alone: `Some(plain)` for a document it is sure CPython accepts (`visit`
 /// has then heard of its members), `None` for anything else, which only the exact parser can
-/// decide.
+/// decide. With a `spelling`, also `None` for a document that is not its own canonical form.
 pub(crate) fn scan_fast<S: AsRef<str>>(
     input: &[u8],
     keys: &[S],
     mut visit: impl FnMut(usize, Option<Node<'_>>),
+    spelling: Option<&mut Spelling>,
 ) -> Option<bool> {
-    blocks::scan(input, keys, &mut visit)
+    blocks::scan(input, keys, &mut visit, spelling)
 }
 
 /// [`scan`] by the exact parser alone, which also says why a document is refused.

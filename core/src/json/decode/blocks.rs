@@ -21,7 +21,7 @@
 
 use wide::u8x16;
 
-use super::{detect_encoding, scan_exact, Encoding, Node, NumberShape, Parser, MAX_DEPTH};
+use super::{detect_encoding, scan_exact, Encoding, Node, NumberShape, Parser, Spelling, MAX_DEPTH};
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -319,6 +319,9 @@ struct Walk<'a, 'k, S, F> {
     /// Whether the innermost open container is an object (kept beside `kinds`, so a value's
     /// end needs no look-up).
     in_object: bool,
+    /// Asked too whether the document is its own canonical form: then the walk stops at the
+    /// first token spelled otherwise.
+    spelling: Option<&'k mut Spelling>,
 }
 
 /// Whether `byte` may follow an atom (anything else would continue it).
@@ -327,7 +330,9 @@ fn ends_atom(byte: Option<&u8>) -> bool {
 }
 
 impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
-    fn block(&mut self, block: &[u8; 64], base: usize, carry: &mut Carry) -> Option<()> {
+    /// Walks one block; `live` has a bit for each of its bytes that is the input's (the last
+    /// block is padded with spaces).
+    fn block(&mut self, block: &[u8; 64], base: usize, live: u64, carry: &mut Carry) -> Option<()> {
         let classes = self.classify.classes(block);
         let layout = Layout::of(&classes, carry);
         if layout.wrong != 0 {
@@ -383,6 +388,9 @@ impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
         {
             return None;
         }
+        if self.spelling.is_some() {
+            self.spelled(block, base, &layout, space & outside & live, value_start, open | close | keys)?;
+        }
         // With two atoms or more, checking their numbers at once pays for finding the bytes of
         // numbers; the others go to the exact routine.
         let exact = match layout.atom_starts & layout.atom_starts.wrapping_sub(1) {
@@ -396,6 +404,41 @@ impl<S: AsRef<str>, F: FnMut(usize, Option<Node<'_>>)> Walk<'_, '_, S, F> {
         if !self.keys.is_empty() && keys != 0 && (top || top_toggles != 0) {
             for pos in bits(keys & toggled(top_toggles, top)) {
                 self.member(base + pos)?;
+            }
+        }
+        Some(())
+    }
+
+    /// Whether the block is spelled as the canonical form spells it (see [`Spelling`]): no
+    /// whitespace between tokens (`spaces`), and each of its values (`values`, keys among them),
+    /// escapes, atoms and, in order, brackets and keys (`ordered`) spelled so.
+    fn spelled(
+        &mut self,
+        block: &[u8; 64],
+        base: usize,
+        layout: &Layout,
+        spaces: u64,
+        values: u64,
+        ordered: u64,
+    ) -> Option<()> {
+        let (src, spelling) = (self.parser.src, self.spelling.as_deref_mut()?);
+        let at = |pos: usize| &src[base + pos..];
+        if spaces != 0
+            || !spelling.nodes(values.count_ones() as usize)
+            || !bits(layout.escaped).all(|pos| Spelling::escape(at(pos)))
+            || !bits(layout.atom_starts).all(|pos| Spelling::atom(at(pos)))
+        {
+            return None;
+        }
+        for pos in bits(ordered) {
+            match block[pos] {
+                b'{' | b'[' => spelling.open(),
+                b'}' | b']' => spelling.close(),
+                _ => {
+                    if !spelling.key(src, base + pos) {
+                        return None;
+                    }
+                }
             }
         }
         Some(())
@@ -518,12 +561,22 @@ pub(super) fn scan<S: AsRef<str>>(
     input: &[u8],
     keys: &[S],
     visit: impl FnMut(usize, Option<Node<'_>>),
+    mut spelling: Option<&mut Spelling>,
 ) -> Option<bool> {
-    if !matches!(detect_encoding(input), (Encoding::Utf8, 0)) || simdutf8::basic::from_utf8(input).is_err() {
+    // A document that may be canonical is printable ASCII, so UTF-8 without a BOM.
+    let text = match spelling {
+        Some(_) => Spelling::may_be(input),
+        None => matches!(detect_encoding(input), (Encoding::Utf8, 0)) && simdutf8::basic::from_utf8(input).is_ok(),
+    };
+    if !text {
         return None;
     }
-    // A document that is not a container is one value, which the exact parser reads as fast.
+    // A document that is not a container is one value, which the exact parser reads as fast
+    // (and whose spelling is left to the caller).
     if !matches!(input.iter().find(|b| !b" \t\n\r".contains(b)), Some(b'{' | b'[')) {
+        if let Some(spelling) = spelling.as_deref_mut() {
+            spelling.sure = false;
+        }
         return scan_exact(input, &[] as &[&str], |_, _| {}).ok();
     }
     let mut walk = Walk {
@@ -536,12 +589,13 @@ pub(super) fn scan<S: AsRef<str>>(
         kinds: [0; MAX_DEPTH.div_ceil(64)],
         depth: 0,
         in_object: false,
+        spelling,
     };
     let mut carry = Carry::default();
     let mut blocks = input.chunks_exact(64);
     let mut base = 0;
     for block in blocks.by_ref() {
-        walk.block(block.try_into().ok()?, base, &mut carry)?;
+        walk.block(block.try_into().ok()?, base, u64::MAX, &mut carry)?;
         base += 64;
     }
     let rest = blocks.remainder();
@@ -550,7 +604,7 @@ pub(super) fn scan<S: AsRef<str>>(
         // still open at the end is refused below.
         let mut last = [b' '; 64];
         last[..rest.len()].copy_from_slice(rest);
-        walk.block(&last, base, &mut carry)?;
+        walk.block(&last, base, (1 << rest.len()) - 1, &mut carry)?;
     }
     (walk.stage == Stage::Done && carry.in_string == 0).then_some(walk.parser.plain)
 }
@@ -602,7 +656,7 @@ mod tests {
     /// Both paths over `input`: the fast one's answer, and the exact one's.
     fn both(input: &[u8]) -> (Answer, Answer) {
         let mut fast_seen = Vec::new();
-        let fast = scan(input, &KEYS, |i, node| fast_seen.push(format!("{i} {node:?}"))).map(|p| (p, fast_seen));
+        let fast = scan(input, &KEYS, |i, node| fast_seen.push(format!("{i} {node:?}")), None).map(|p| (p, fast_seen));
         let mut exact_seen = Vec::new();
         let exact =
             scan_exact(input, &KEYS, |i, node| exact_seen.push(format!("{i} {node:?}"))).ok().map(|p| (p, exact_seen));
