@@ -718,6 +718,38 @@ mod tests {
         })
     }
 
+    /// Whether the walk with [`as_is`] behind it keeps `input` as it stands, and whether `as_is`
+    /// and the validator alone do.
+    fn kept_both_ways(input: &[u8]) -> (bool, bool) {
+        let mut spelling = Spelling::new(usize::MAX);
+        let walked = scan_fast(input, &[] as &[&str], |_, _| (), Some(&mut spelling)).is_some()
+            && (spelling.sure || as_is(input, usize::MAX));
+        (walked, as_is(input, usize::MAX) && scan_fast(input, &[] as &[&str], |_, _| (), None).is_some())
+    }
+
+    /// Every `JSONTestSuite` document, and the canonical form of each one CPython reads: kept as it
+    /// stands by the walk exactly when by `as_is`, and every canonical form kept.
+    #[test]
+    fn json_test_suite_documents_and_their_canonical_forms_are_kept_as_as_is_keeps_them() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/JSONTestSuite/test_parsing");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            eprintln!("skipped: no JSONTestSuite at {}", dir.display());
+            return;
+        };
+        let mut canonical = 0;
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let input = std::fs::read(&path).unwrap();
+            let (walked, plainly) = kept_both_ways(&input);
+            assert_eq!(walked, plainly, "{}", path.display());
+            if let Ok(out) = canonicalize_bounded(&input, usize::MAX) {
+                assert_eq!(kept_both_ways(&out), (true, true), "{}", path.display());
+                canonical += 1;
+            }
+        }
+        assert!(canonical > 90, "{canonical} canonical forms");
+    }
+
     /// A canonical document over the node budget is refused as a printed one is, and one within
     /// it is borrowed, not copied.
     #[test]
@@ -734,8 +766,14 @@ mod tests {
         /// The input is taken as its own canonical form exactly when the printer prints it back
         /// byte for byte; either way the bytes and the error are the printer's.
         #[test]
-        fn a_document_is_kept_as_it_is_exactly_when_it_prints_as_itself(text in document(), pad in any::<bool>()) {
+        fn a_document_is_kept_as_it_is_exactly_when_it_prints_as_itself(
+            text in document(),
+            pad in any::<bool>(),
+            lead in prop::option::of(0usize..130),
+        ) {
             let text = if pad { format!(" {text}\n") } else { text };
+            // Behind a string of any length, so its tokens fall on every offset of a block.
+            let text = lead.map_or(text.clone(), |lead| format!("[\"{}\",{text}]", "x".repeat(lead)));
             let input = text.as_bytes();
             let printed = print(input, usize::MAX, &[] as &[&str], |_, _| ());
             let kept = |input: &[u8]| matches!(canonicalize_bounded(input, usize::MAX), Ok(Cow::Borrowed(_)));
@@ -744,9 +782,8 @@ mod tests {
                 let mut spelling = Spelling::new(usize::MAX);
                 scan_fast(input, &[] as &[&str], |_, _| (), Some(&mut spelling)).map(|_| spelling.sure)
             };
-            let walked = |input: &[u8]| walk(input).is_some_and(|sure| sure || as_is(input, usize::MAX));
-            let plainly = |input: &[u8]| as_is(input, usize::MAX) && scan_fast(input, &[] as &[&str], |_, _| (), None).is_some();
-            prop_assert_eq!(walked(input), plainly(input), "{}", text);
+            let (walked, plainly) = kept_both_ways(input);
+            prop_assert_eq!(walked, plainly, "{}", text);
             match &printed {
                 Ok((out, _)) => {
                     prop_assert_eq!(kept(input), out == input, "{}", text);
