@@ -1,5 +1,5 @@
 //! Two halves of one verification at once: the caller's thread runs one while a long-lived helper
-//! thread runs the other (a large raw body's MAC), on a machine with a core to spare.
+//! thread runs the other (a large body's MAC), on a machine with a core to spare.
 //!
 //! Starting a thread per verification cost 50–60 µs on a small VM, and a helper that sleeps between
 //! tasks is woken late (30 µs or more), or on the caller's own core. So the helper is started once
@@ -83,7 +83,16 @@ fn helper() -> Option<&'static Helper> {
 /// helper to run it, or when it panicked there (so a panic surfaces as it would without the
 /// helper).
 pub(super) fn alongside<H>(there: &(dyn Fn() -> bool + Sync), here: impl FnOnce() -> H) -> (bool, H) {
-    let Some(helper) = helper() else { return (there(), here()) };
+    let (matched, here) = beside(there, here);
+    (matched.unwrap_or_else(there), here)
+}
+
+/// Runs `there` on the helper while `here` runs on this thread, as [`alongside`] does, but never
+/// on this thread: its verdict is `None` when the helper did not run it (no helper, the mailbox
+/// taken, the task taken back unseen, or a panic there), for a caller to whom it may turn out
+/// not to matter.
+pub(super) fn beside<H>(there: &(dyn Fn() -> bool + Sync), here: impl FnOnce() -> H) -> (Option<bool>, H) {
+    let Some(helper) = helper() else { return (None, here()) };
     // SAFETY: only the lifetime changes (same fat pointer); `Posted` keeps the borrow alive for as
     // long as the helper may use it (see the module's note).
     let job: *const (dyn Fn() -> bool + Sync + '_) = there;
@@ -94,13 +103,12 @@ pub(super) fn alongside<H>(there: &(dyn Fn() -> bool + Sync), here: impl FnOnce(
     if MAILBOX.compare_exchange(null_mut(), raw, Ordering::Release, Ordering::Relaxed).is_err() {
         // SAFETY: `raw` came from `into_raw` above and was never shared.
         drop(unsafe { Arc::from_raw(raw) });
-        return (there(), here());
+        return (None, here());
     }
     helper.thread.unpark();
     let mut posted = Posted { task, raw, waited: false };
     let here = here();
-    let matched = posted.wait().unwrap_or_else(there);
-    (matched, here)
+    (posted.wait(), here)
 }
 
 /// A task in the mailbox or on the helper; dropping it waits for the helper to be done with it.
@@ -174,7 +182,7 @@ fn serve() {
 
 #[cfg(test)]
 mod tests {
-    use super::alongside;
+    use super::{alongside, beside};
     use std::panic::{catch_unwind, AssertUnwindSafe};
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::time::Duration;
@@ -227,6 +235,30 @@ mod tests {
             name.as_deref() == Some("hookwise-mac")
         });
         assert!(on_helper);
+    }
+
+    /// `beside` gives the helper's verdict, or `None`, and never runs the helper's half on the
+    /// caller's thread; a slow caller gets it from the helper.
+    #[test]
+    fn beside_runs_its_half_on_the_helper_only() {
+        let caller = std::thread::current().id();
+        let from_helper = (0..20).any(|_| {
+            let ran_here = AtomicBool::new(false);
+            let there = || {
+                ran_here.fetch_or(std::thread::current().id() == caller, Ordering::Relaxed);
+                true
+            };
+            let (matched, here) = beside(&there, || {
+                std::thread::sleep(Duration::from_millis(20));
+                7
+            });
+            assert!(!ran_here.load(Ordering::Relaxed));
+            assert_eq!(here, 7);
+            matched == Some(true)
+        });
+        assert!(from_helper || super::helper().is_none());
+        let panicked = beside(&|| panic!("there"), || std::thread::sleep(Duration::from_millis(20)));
+        assert_eq!(panicked, (None, ()));
     }
 
     #[test]

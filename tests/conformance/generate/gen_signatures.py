@@ -831,6 +831,21 @@ def large_cases(p: Preset, cs: CaseSet):
            cut, p.headers(cut, p.rotation[0]), error="signature_mismatch")
 
 
+def large_canonical_cases(p: HexPreset, cs: CaseSet):
+    """Past the 128 KiB mark the core computes the MAC of a canonical-JSON body's bytes as they
+    stand while it reads them, and keeps it only when the body is its own canonical form (one
+    preset holds these: the path is the same for every canonical-JSON scheme, and the bodies are
+    large)."""
+    sent = canonical_json(large_body(p))
+    cs.add("large", "a 130 KiB body as the sender signs it (its canonical form)", sent, p.headers(sent))
+    spaced = json.dumps(json.loads(sent)).encode()
+    cs.add("large", "a 130 KiB body with spaces, signed over its canonical form", spaced, p.headers(spaced))
+    cs.add("large", "a 130 KiB body with spaces, signed over its bytes as they stand", spaced,
+           p.headers(spaced, sig=p.prefix + hex_hmac(p.secret, spaced)), error="signature_mismatch")
+    cs.add("large", "a 130 KiB canonical body signed with another secret", sent, p.headers(sent, p.rotation[0]),
+           error="signature_mismatch")
+
+
 def hex_cases(p: HexPreset, cs: CaseSet):
     """Form of a `<prefix><lower hex>` signature."""
     body = p.main_body
@@ -1041,6 +1056,7 @@ def canonical_cases(p: HexPreset, cs: CaseSet):
 
 def argus_cases(p, cs):
     canonical_cases(p, cs)
+    large_canonical_cases(p, cs)
     env = [
         ("id is null: falls back to the X-Argus-Trace-ID header",
          {"id": None, "type": "job.completed", "created_at": 1699999997, "data": {"ok": True}}, {}),
