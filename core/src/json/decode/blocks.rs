@@ -18,6 +18,11 @@
 //! parser's own routines, so their rules are written once; only numbers of the shape
 //! `-?(0|[1-9][0-9]*)(\.[0-9]+)?` are accepted by masks as well ([`Numbers::unchecked`]), and
 //! anything else about an atom goes to those routines.
+//!
+//! Asked with a [`Spelling`] (a canonical-JSON scheme's body), the walk also answers whether the
+//! document is its own canonical form, and stops at the first block where it is not: whitespace
+//! outside strings is one mask, and the escapes, atoms, brackets and keys are handed to the
+//! canonical form's own rules as the walk meets them.
 
 use wide::u8x16;
 
