@@ -111,7 +111,7 @@ fn as_is(input: &[u8], max_nodes: usize) -> bool {
                 len + 2
             }
             _ => {
-                let len = rest.iter().take_while(|&&b| ATOM_BYTES[usize::from(b)]).count();
+                let len = atom_len(rest);
                 if len == 0 || !atom_as_is(&rest[..len]) {
                     return false;
                 }
@@ -168,10 +168,7 @@ impl Spelling {
 
     /// Whether the atom starting `atom` is spelled as the canonical form spells it.
     pub(crate) fn atom(atom: &[u8]) -> bool {
-        let digits = atom.iter().take_while(|b| b.is_ascii_digit()).count();
-        let len = digits + atom[digits..].iter().take_while(|&&b| ATOM_BYTES[usize::from(b)]).count();
-        // Most atoms are integers without a sign, which are printed as they are written.
-        (len == digits && digits > 0) || atom_as_is(&atom[..len])
+        atom_as_is(&atom[..atom_len(atom)])
     }
 
     /// A container opens.
@@ -207,6 +204,11 @@ impl Spelling {
         self.sure = false;
         true
     }
+}
+
+/// The length of the number or literal that starts `bytes`.
+fn atom_len(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|&&b| ATOM_BYTES[usize::from(b)]).count()
 }
 
 /// The bytes of numbers and literals: `-+.`, digits and letters.
@@ -721,10 +723,15 @@ mod tests {
     /// Whether the walk with [`as_is`] behind it keeps `input` as it stands, and whether `as_is`
     /// and the validator alone do.
     fn kept_both_ways(input: &[u8]) -> (bool, bool) {
-        let mut spelling = Spelling::new(usize::MAX);
-        let walked = scan_fast(input, &[] as &[&str], |_, _| (), Some(&mut spelling)).is_some()
-            && (spelling.sure || as_is(input, usize::MAX));
+        let walked = walk(input).is_some_and(|sure| sure || as_is(input, usize::MAX));
         (walked, as_is(input, usize::MAX) && scan_fast(input, &[] as &[&str], |_, _| (), None).is_some())
+    }
+
+    /// The walk's answer: `None` when it stopped, else whether it is sure the document is its own
+    /// canonical form.
+    fn walk(input: &[u8]) -> Option<bool> {
+        let mut spelling = Spelling::new(usize::MAX);
+        scan_fast(input, &[] as &[&str], |_, _| (), Some(&mut spelling)).map(|_| spelling.sure)
     }
 
     /// Every `JSONTestSuite` document, and the canonical form of each one CPython reads: kept as it
@@ -772,10 +779,6 @@ mod tests {
             let printed = print(input, usize::MAX, &[] as &[&str], |_, _| ());
             let kept = |input: &[u8]| matches!(canonicalize_bounded(input, usize::MAX), Ok(Cow::Borrowed(_)));
             // The walk's answer, with [`as_is`] deciding only where it is not sure, is `as_is`'s.
-            let walk = |input: &[u8]| {
-                let mut spelling = Spelling::new(usize::MAX);
-                scan_fast(input, &[] as &[&str], |_, _| (), Some(&mut spelling)).map(|_| spelling.sure)
-            };
             let (walked, plainly) = kept_both_ways(input);
             prop_assert_eq!(walked, plainly, "{}", text);
             match &printed {
